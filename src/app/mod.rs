@@ -1,0 +1,140 @@
+//! One file per command, wiring the stages together. This module sets up colour and logging, runs
+//! the command, and turns its outcome into an exit code. Formatting lives in `diag` and `render`.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+
+use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
+
+mod completions;
+mod schema;
+mod validate;
+
+/// How a command ended, as a process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// 0: success, valid, or nothing to do.
+    Success,
+    /// 1: problems found, refused, or failed.
+    Failure,
+    /// 2: a plan with changes under `--detailed-exitcode`.
+    Changes,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> ExitCode {
+        match o {
+            Outcome::Success => ExitCode::SUCCESS,
+            Outcome::Failure => ExitCode::from(1),
+            Outcome::Changes => ExitCode::from(2),
+        }
+    }
+}
+
+/// Output settings shared by every command.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    /// Colour on stdout.
+    pub color_stdout: bool,
+    /// Colour on stderr.
+    pub color_stderr: bool,
+    pub quiet: bool,
+    pub verbose: u8,
+    /// Whether stderr is a terminal (progress bars are shown only there).
+    pub stderr_is_terminal: bool,
+}
+
+impl Ui {
+    pub fn from_args(g: &GlobalArgs) -> Ui {
+        let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let decide = |is_tty: bool| match g.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_tty && !no_color_env,
+        };
+        Ui {
+            color_stdout: decide(std::io::stdout().is_terminal()),
+            color_stderr: decide(std::io::stderr().is_terminal()),
+            quiet: g.quiet,
+            verbose: g.verbose,
+            stderr_is_terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// A status line on stderr, unless `--quiet`.
+    pub fn status(&self, msg: impl std::fmt::Display) {
+        if !self.quiet {
+            eprintln!("{msg}");
+        }
+    }
+}
+
+fn init_tracing(ui: &Ui) {
+    let level = match (ui.quiet, ui.verbose) {
+        (true, _) => "error",
+        (_, 0) => "warn",
+        (_, 1) => "info",
+        (_, 2) => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ROSTER_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("roster={level}")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ui.color_stderr)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}
+
+/// Print an error and its cause chain on stderr.
+pub fn report_error(ui: &Ui, err: &anyhow::Error) {
+    let style = anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()));
+    let head = if ui.color_stderr {
+        format!("{style}error{style:#}")
+    } else {
+        "error".to_string()
+    };
+    eprintln!("{head}: {err}");
+    for cause in err.chain().skip(1) {
+        eprintln!("  caused by: {cause}");
+    }
+}
+
+/// The binary's entry point.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with exit 0; usage errors exit 1, never 2, because 2
+            // means "changes present" to CI scripts that use --detailed-exitcode.
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let ui = Ui::from_args(&cli.global);
+    init_tracing(&ui);
+    let result = match &cli.command {
+        Command::Validate(args) => validate::run(&ui, args),
+        Command::Schema => schema::run(),
+        Command::Completions(args) => completions::run(args, &mut Cli::command()),
+        Command::Emulator(args) => crate::emulator::run(args).map(|()| Outcome::Success),
+        Command::Plan(_) | Command::Apply(_) => Err(anyhow::anyhow!("not built yet")),
+    };
+    match result {
+        Ok(outcome) => outcome.into(),
+        Err(err) => {
+            report_error(&ui, &err);
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! `roster schema`: print the JSON Schema of a config document.
+
+use crate::app::Outcome;
+
+pub fn run() -> anyhow::Result<Outcome> {
+    anyhow::bail!("not built yet")
+}

@@ -1,0 +1,304 @@
+//! Command-line definitions (clap). This module owns the shape of the command line and its help
+//! text only: no logic lives here. `app/` turns these structs into work.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Access-as-code for research platforms.
+///
+/// roster keeps the desired access of Seqera Platform organizations, teams, workspaces and
+/// participants as YAML in a git repository. `validate` checks it offline, `plan` shows what would
+/// change on the live platform, and `apply` makes the platform match, safely.
+#[derive(Debug, Parser)]
+#[command(
+    name = "roster",
+    version,
+    propagate_version = true,
+    after_help = "\
+Examples:
+  roster validate examples/biocommons      check a config repository offline
+  roster plan --sandbox examples/biocommons
+                                           plan against a local sandbox: no account needed
+  roster plan --format markdown > plan.md  a plan for a pull-request comment
+  roster apply --auto-approve              make the platform match (CI on merge)
+
+Exit codes: 0 success (or no changes), 1 error or refused, 2 changes present (plan
+--detailed-exitcode only).
+
+Environment: TOWER_ACCESS_TOKEN (token), TOWER_API_ENDPOINT (API URL), NO_COLOR."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// When to use colour: auto uses it on a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// More detail on stderr (-v: info, -vv: debug, -vvv: trace). Never shows the token.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Only errors on stderr; results still go to stdout.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a config repository offline: syntax, names, roles, references and policy.
+    #[command(after_help = "\
+Every problem is reported in one run, sorted by file and line, each pointing at file:line:col.
+No network access and no token are needed, so it is safe to run on any pull request.
+
+Examples:
+  roster validate                        the repository in the current directory
+  roster validate examples/biocommons    another directory
+  roster validate --format json          machine-readable diagnostics on stdout
+
+Exit codes: 0 valid, 1 problems found (or the directory could not be read).")]
+    Validate(ValidateArgs),
+
+    /// Show what would change on the live platform to match the config (a dry run).
+    #[command(after_help = "\
+Reads only what the declared scope needs, compares, and prints the changes in dependency order.
+Nothing is written to the platform. Save the plan with --out to apply exactly it later.
+
+Examples:
+  roster plan --sandbox examples/biocommons      against a local sandbox (no account or token)
+  roster plan --detailed-exitcode                exit 2 when there are changes (drift checks)
+  roster plan --format markdown > comment.md     for a pull-request comment
+  roster plan --out plan.json && roster apply plan.json
+
+Exit codes: 0 no changes (or changes without --detailed-exitcode), 1 error or refused by a
+guard rail, 2 changes present (with --detailed-exitcode).")]
+    Plan(PlanArgs),
+
+    /// Make the live platform match the config, in dependency order.
+    #[command(after_help = "\
+From a directory it plans, prints the plan and asks for confirmation on a terminal (elsewhere it
+needs --auto-approve). From a saved plan file it re-reads what the plan read, refuses a stale plan,
+and applies exactly that plan without asking.
+
+Examples:
+  roster apply --sandbox examples/biocommons     apply to the local sandbox
+  roster apply --auto-approve                    CI on merge to main
+  roster apply plan.json                         apply a reviewed, saved plan
+
+Exit codes: 0 applied (or nothing to do), 1 error, refusal, or some changes failed.")]
+    Apply(ApplyArgs),
+
+    /// Print the JSON Schema (draft 2020-12) of a roster config document.
+    #[command(after_help = "\
+Editors with the YAML language server validate and complete config files that start with:
+  # yaml-language-server: $schema=<path to>/schemas/roster.schema.json
+
+Example:
+  roster schema > schemas/roster.schema.json")]
+    Schema,
+
+    /// Run a local emulator of the Seqera Platform API (for sandboxes and tests).
+    #[command(after_help = "\
+Prints exactly one line, `listening on http://HOST:PORT`, to stdout once it accepts connections,
+then serves until SIGINT or SIGTERM. See docs/emulator.md for the world file format.
+
+Examples:
+  roster emulator --listen 127.0.0.1:0 --world world.yaml
+  roster emulator --listen 127.0.0.1:8080 --world world.yaml --state state.yaml --fail-rate 0.1 --seed 7")]
+    Emulator(EmulatorArgs),
+
+    /// Print a shell completion script.
+    #[command(after_help = "\
+Examples:
+  roster completions bash > ~/.local/share/bash-completion/completions/roster
+  roster completions zsh > ~/.zfunc/_roster")]
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Directory holding the config (every *.yaml / *.yml below it; hidden directories skipped).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Output format of the diagnostics.
+    #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
+    pub format: DiagFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+/// Where the live platform is and how to talk to it.
+#[derive(Debug, Args, Clone)]
+pub struct ConnectionArgs {
+    /// Run against an embedded sandbox emulator seeded from DIR/.roster/sandbox.world.yaml (no account or token).
+    #[arg(long)]
+    pub sandbox: bool,
+
+    /// API endpoint, overriding the Settings platform and TOWER_API_ENDPOINT.
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+
+    /// Maximum API calls in flight at once.
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub parallelism: u32,
+
+    /// Client-side pacing, in requests per second per token (the platform allows 20).
+    #[arg(long, default_value_t = 20.0, value_name = "PER_SECOND")]
+    pub rate: f64,
+}
+
+/// Explicit overrides of the guard rails. A saved plan records the overrides it was made with, and
+/// applying it needs the same ones.
+#[derive(Debug, Args, Clone, Default)]
+pub struct OverrideArgs {
+    /// Allow deleting workspaces declared with `ensure: absent`.
+    #[arg(long)]
+    pub allow_destroy: bool,
+
+    /// Allow removing more than policy.maxRemovalFraction of existing access.
+    #[arg(long)]
+    pub allow_mass_removal: bool,
+
+    /// Allow an organization to end with fewer owners than policy.minOrgOwners.
+    #[arg(long)]
+    pub allow_few_owners: bool,
+
+    /// Allow a plan that stops the acting user (the token's owner) being an org owner.
+    #[arg(long)]
+    pub allow_self_lockout: bool,
+
+    /// Allow collaborators roles above policy.collaboratorMaxRole.
+    #[arg(long)]
+    pub allow_collaborator_role: bool,
+
+    /// Allow users outside policy.allowedEmailDomains.
+    #[arg(long)]
+    pub allow_any_domain: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Directory holding the config.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+
+    /// Save the plan (JSON) to FILE, to apply exactly it later with `roster apply FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Exit 2 when there are changes, 0 when there are none, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+
+    /// Plan only the orgs and workspaces whose files differ from git REF (and what they depend on).
+    #[arg(long, value_name = "REF")]
+    pub changed_from: Option<String>,
+
+    /// With --format markdown: write numbered files PREFIX.1.md, PREFIX.2.md, … each under GitHub's comment limit.
+    #[arg(long, value_name = "PREFIX", requires = "format")]
+    pub split: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// A config directory, or a plan file saved with `roster plan --out`.
+    #[arg(default_value = ".", value_name = "DIR|PLAN_FILE")]
+    pub target: PathBuf,
+
+    /// Apply without asking for confirmation (needed when stdin is not a terminal).
+    #[arg(long)]
+    pub auto_approve: bool,
+
+    /// Append a JSON-lines record of every API write to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub audit_log: Option<PathBuf>,
+
+    /// Output format of the plan printed before applying.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Address to listen on; port 0 picks a free port (the line printed on start gives it).
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    pub listen: SocketAddr,
+
+    /// World file (YAML): users, and optionally organizations, teams and workspaces to start from.
+    #[arg(long, value_name = "FILE")]
+    pub world: PathBuf,
+
+    /// Persist the world to FILE after every write (atomic rename) and load it on start if it exists.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// Delay every answer by MS milliseconds.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency: u64,
+
+    /// Answer 429 past N requests per second per token (0 = off).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub rate_limit: u32,
+
+    /// Answer 503 to this share of API requests (0.0–1.0), chosen by a seeded generator.
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    pub fail_rate: f64,
+
+    /// Seed of the fault generator (the same seed gives the same faults).
+    #[arg(long, default_value_t = 0, value_name = "S")]
+    pub seed: u64,
+
+    /// For MS milliseconds after a role update, list endpoints may still show the previous role.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub stale_reads: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,20 @@
+//! roster: access-as-code for research platforms.
+//!
+//! Data flows one way (see ARCHITECTURE.md):
+//! files ─[`config`]─▶ desired ─┐
+//!                              ├─[`plan`]─▶ plan ─[`render`]─▶ text | markdown | json
+//! platform ─[`live`]─▶ live ───┘        └─[`apply`]─▶ platform ─▶ report
+//!
+//! [`cli`] defines the command line, [`app`] wires one command each, [`diag`] locates and renders
+//! problems, [`platform`] talks to the Seqera REST API, and [`emulator`] is a local stand-in for it.
+
+pub mod app;
+pub mod apply;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod emulator;
+pub mod live;
+pub mod plan;
+pub mod platform;
+pub mod render;

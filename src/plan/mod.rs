@@ -1,0 +1,1 @@
+//! The pure diff: (desired, live) → ordered changes, and the guard rails evaluated on them. No I/O.

@@ -1,0 +1,1 @@
+//! Views of one plan: text, Markdown and JSON. Renderers compute no diffs.

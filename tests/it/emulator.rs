@@ -1,0 +1,1 @@
+//! `roster emulator`: contract tests against the official spec.

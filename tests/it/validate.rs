@@ -1,0 +1,1 @@
+//! `roster validate`: fixtures, snapshots and properties.
