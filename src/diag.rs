@@ -70,7 +70,10 @@ impl SourceFile {
         let start = self.offset(line, col);
         let rest = &self.text[start..];
         let line_rest = rest.split('\n').next().unwrap_or("");
-        let len = token_len(line_rest);
+        let line_start = self.offset(line, 1);
+        let before = self.text[line_start..start].trim_end();
+        let in_flow = before.ends_with(['[', '{', ',']);
+        let len = token_len(line_rest, in_flow);
         Span {
             file,
             line,
@@ -95,7 +98,7 @@ impl SourceFile {
     }
 }
 
-fn token_len(s: &str) -> usize {
+fn token_len(s: &str, in_flow: bool) -> usize {
     let mut chars = s.char_indices();
     match chars.next() {
         None => 0,
@@ -135,10 +138,7 @@ fn token_len(s: &str) -> usize {
             let bytes = s.as_bytes();
             for (i, c) in s.char_indices() {
                 let next_is_space = bytes.get(i + 1).is_none_or(|b| b.is_ascii_whitespace());
-                if c.is_whitespace()
-                    || c == ','
-                    || c == ']'
-                    || c == '}'
+                if (in_flow && (c == ',' || c == ']' || c == '}'))
                     || (c == ':' && next_is_space)
                     || (c == '#' && i > 0 && bytes[i - 1].is_ascii_whitespace())
                 {
@@ -146,6 +146,8 @@ fn token_len(s: &str) -> usize {
                     break;
                 }
             }
+            // A plain scalar in block context runs to its comment or the line's end.
+            let end = s[..end].trim_end().len();
             end.max(s.chars().next().map_or(0, char::len_utf8))
         }
     }
@@ -461,20 +463,63 @@ pub fn from_yaml_error(
     line_offset: u32,
     err: &serde_saphyr::Error,
 ) -> Diagnostic {
+    from_yaml_error_in(sources.get(file), file, line_offset, err)
+}
+
+/// [`from_yaml_error`] for a file not yet added to a [`Sources`].
+pub fn from_yaml_error_in(
+    src: &SourceFile,
+    file: FileId,
+    line_offset: u32,
+    err: &serde_saphyr::Error,
+) -> Diagnostic {
     use serde_saphyr::MessageFormatter;
     let raw = serde_saphyr::UserMessageFormatter
         .format_message(err.without_snippet())
         .into_owned();
     let (code, message, label) = classify_yaml_message(&raw);
+    let suggestion = suggest_field(&raw);
     let mut d = Diagnostic::error(code, message);
+    if let Some(s) = suggestion {
+        d = d.help(format!("did you mean `{s}`?"));
+    }
     if let Some(loc) = err.location() {
         let line = (loc.line() as u32).max(1) + line_offset;
         let col = (loc.column() as u32).max(1);
-        let src = sources.get(file);
         let span = src.token_span(file, line, col);
         d = d.at(span, label);
     }
     d
+}
+
+/// For an unknown field, the expected field closest to it (by edit distance, ignoring case).
+fn suggest_field(raw: &str) -> Option<String> {
+    let rest = raw.trim().strip_prefix("unknown field `")?;
+    let (field, expected) = rest.split_once('`')?;
+    let expected = expected.split_once("expected one of ")?.1;
+    let field = field.to_lowercase();
+    expected
+        .split(',')
+        .map(|s| s.trim().trim_matches('`'))
+        .filter(|s| !s.is_empty())
+        .map(|s| (edit_distance(&field, &s.to_lowercase()), s))
+        .filter(|(d, s)| *d <= 2.max(s.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, s)| s.to_string())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// Turn the YAML library's wording into ours: a kind, a message and a caret label.
@@ -573,16 +618,26 @@ mod tests {
     fn token_span_covers_plain_quoted_and_flow_tokens() {
         let src = SourceFile::new(
             "a.yaml",
-            "x: hello world # c\ny: \"a b\" z\nz: [1, [2]] q\n",
+            "x: hello world # c\ny: \"a b\" z\nz: [1, [2]] q\nw: [ab cd, ef]\n",
         );
         let t = |l, c| {
             let s = src.token_span(FileId(0), l, c);
             src.text[s.start as usize..s.end as usize].to_string()
         };
-        assert_eq!(t(1, 4), "hello");
+        assert_eq!(t(1, 4), "hello world");
+        assert_eq!(t(4, 5), "ab cd");
+        assert_eq!(t(4, 12), "ef");
         assert_eq!(t(2, 4), "\"a b\"");
         assert_eq!(t(3, 4), "[1, [2]]");
         assert_eq!(t(1, 1), "x");
+    }
+
+    #[test]
+    fn unknown_fields_suggest_the_closest_expected_field() {
+        let raw = "unknown field `fulname`, expected one of kind, name, fullName, members";
+        assert_eq!(suggest_field(raw).as_deref(), Some("fullName"));
+        let raw = "unknown field `zzzzzz`, expected one of kind, name";
+        assert_eq!(suggest_field(raw), None);
     }
 
     #[test]

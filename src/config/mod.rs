@@ -1,4 +1,54 @@
-//! Config: the model (serde + schemars), loading a directory with locations, semantic validation,
-//! and schema generation. It never touches the network.
+//! Config: the document model (serde + schemars), loading a directory with locations, semantic
+//! validation into the [`Desired`] state, and JSON Schema generation. It never touches the network.
 
+pub mod desired;
+pub mod load;
 pub mod model;
+pub mod validate;
+
+use std::path::Path;
+
+pub use desired::Desired;
+pub use load::Loaded;
+
+use crate::diag::{self, Diagnostic, Severity};
+
+/// The result of reading a config directory: its sources, the desired state, and every problem,
+/// sorted by file and line.
+#[derive(Debug)]
+pub struct Config {
+    pub loaded: Loaded,
+    pub desired: Desired,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Config {
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// How many documents and files were read.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.loaded.docs.len(), self.loaded.sources.len())
+    }
+}
+
+/// Load and validate every config file under `dir`.
+pub fn read(dir: &Path) -> Config {
+    let mut loaded = load::load_dir(dir);
+    let (desired, mut diags) = validate::validate(&loaded);
+    diags.append(&mut loaded.diags);
+    diag::sort(&mut diags, &loaded.sources);
+    Config {
+        loaded,
+        desired,
+        diags,
+    }
+}
+
+/// The JSON Schema (draft 2020-12) of a config document, as pretty-printed JSON.
+pub fn schema_json() -> String {
+    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let schema = generator.into_root_schema_for::<model::Document>();
+    serde_json::to_string_pretty(&schema).expect("schema serializes") + "\n"
+}

@@ -56,24 +56,27 @@ impl<T: JsonSchema> JsonSchema for Sp<T> {
     }
 }
 
-/// The `kind` values, for the schema only (the loader reads `kind` as text to report it well).
+// The `kind` values, for the schema only (the loader reads `kind` as text to report it well).
+/// A Settings document.
 #[derive(JsonSchema)]
 #[allow(dead_code)]
 enum SettingsKind {
     Settings,
 }
+/// An Organization document.
 #[derive(JsonSchema)]
 #[allow(dead_code)]
 enum OrganizationKind {
     Organization,
 }
+/// A Workspace document.
 #[derive(JsonSchema)]
 #[allow(dead_code)]
 enum WorkspaceKind {
     Workspace,
 }
 
-/// Organization roles, for the schema only.
+/// An organization role: `owner` or `member`.
 #[derive(JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[allow(dead_code)]
@@ -82,7 +85,7 @@ enum OrgRoleName {
     Member,
 }
 
-/// Workspace visibility, for the schema only.
+/// Who can see the workspace.
 #[derive(JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[allow(dead_code)]
@@ -93,7 +96,7 @@ enum VisibilityName {
     Shared,
 }
 
-/// Presence of a workspace, for the schema only.
+/// Whether the workspace should exist.
 #[derive(JsonSchema)]
 #[serde(rename_all = "lowercase")]
 #[allow(dead_code)]

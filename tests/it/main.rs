@@ -2,4 +2,5 @@
 //! loopback. One binary keeps link time down; each module covers one command or component.
 
 mod emulator;
+mod support;
 mod validate;

@@ -1,0 +1,299 @@
+//! The desired state: what the config declares, after loading and validation, normalised for the
+//! planner (users lower-cased, defaults applied, workspaces grouped under their organization,
+//! everything sorted). Plain data: no spans, no I/O. `Origin`s say where things were declared so
+//! later stages can point at the file.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a document or entry was declared, as `file:line:col`. Not part of the state's identity.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Origin(pub String);
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A user as the config names them: an email address or a platform user name, lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UserRef(String);
+
+impl UserRef {
+    /// A user reference; emails and user names compare case-insensitively, so it is lower-cased.
+    pub fn new(s: &str) -> Self {
+        UserRef(s.trim().to_lowercase())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn is_email(&self) -> bool {
+        self.0.contains('@')
+    }
+    /// The domain of an email address.
+    pub fn domain(&self) -> Option<&str> {
+        self.0.rsplit_once('@').map(|(_, d)| d)
+    }
+}
+
+impl fmt::Display for UserRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Organization roles roster manages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OrgRole {
+    Owner,
+    Member,
+}
+
+impl OrgRole {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "owner" => Some(OrgRole::Owner),
+            "member" => Some(OrgRole::Member),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgRole::Owner => "owner",
+            OrgRole::Member => "member",
+        }
+    }
+}
+
+impl fmt::Display for OrgRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The platform's predefined workspace roles, highest first.
+pub const PREDEFINED_WORKSPACE_ROLES: [&str; 6] =
+    ["owner", "admin", "maintain", "launch", "connect", "view"];
+
+/// The rank of a predefined workspace role (owner = 6 … view = 1); `None` for custom roles.
+pub fn workspace_role_rank(role: &str) -> Option<u8> {
+    PREDEFINED_WORKSPACE_ROLES
+        .iter()
+        .position(|r| *r == role)
+        .map(|i| (PREDEFINED_WORKSPACE_ROLES.len() - i) as u8)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Visibility {
+    Private,
+    Shared,
+}
+
+impl Visibility {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "private" => Some(Visibility::Private),
+            "shared" => Some(Visibility::Shared),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Private => "private",
+            Visibility::Shared => "shared",
+        }
+    }
+}
+
+impl fmt::Display for Visibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The whole desired state of a repository.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Desired {
+    pub platforms: BTreeMap<String, Platform>,
+    pub policy: Policy,
+    /// Sorted by lower-cased name.
+    pub orgs: Vec<Org>,
+}
+
+/// A platform instance declared in Settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Platform {
+    pub endpoint: String,
+    pub token_env: String,
+}
+
+/// The environment variable that holds the token when a platform names none.
+pub const DEFAULT_TOKEN_ENV: &str = "TOWER_ACCESS_TOKEN";
+
+/// Policy with defaults applied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Policy {
+    /// Lower-cased domain suffixes; empty allows any.
+    pub allowed_email_domains: Vec<String>,
+    pub min_org_owners: u32,
+    /// A predefined workspace role, or none for no cap.
+    pub collaborator_max_role: Option<String>,
+    pub max_removal_fraction: f64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            allowed_email_domains: Vec::new(),
+            min_org_owners: 1,
+            collaborator_max_role: None,
+            max_removal_fraction: 0.25,
+        }
+    }
+}
+
+impl Policy {
+    /// Whether an email's domain is allowed: equal to an allowed domain or a subdomain of one.
+    pub fn domain_allowed(&self, user: &UserRef) -> bool {
+        if self.allowed_email_domains.is_empty() {
+            return true;
+        }
+        let Some(domain) = user.domain() else {
+            return false;
+        };
+        self.allowed_email_domains
+            .iter()
+            .any(|d| domain == d || domain.ends_with(&format!(".{d}")))
+    }
+
+    /// Whether a collaborator may hold `role` under `collaboratorMaxRole`.
+    pub fn collaborator_role_allowed(&self, role: &str) -> bool {
+        match &self.collaborator_max_role {
+            None => true,
+            Some(max) => match (workspace_role_rank(role), workspace_role_rank(max)) {
+                (Some(r), Some(m)) => r <= m,
+                // A custom role cannot be ranked against the cap: refuse it for collaborators.
+                _ => false,
+            },
+        }
+    }
+}
+
+/// An organization and everything roster manages in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Org {
+    pub name: String,
+    /// The Settings platform it lives on; `None` when Settings declares no platform.
+    pub platform: Option<String>,
+    pub full_name: Option<String>,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    pub website: Option<String>,
+    pub custom_roles: Vec<String>,
+    /// `None`: membership unmanaged. Sorted by user.
+    pub members: Option<Vec<Member>>,
+    /// `None`: teams unmanaged. Sorted by lower-cased name.
+    pub teams: Option<Vec<Team>>,
+    /// Sorted by lower-cased name.
+    pub workspaces: Vec<Workspace>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+impl Org {
+    /// The lower-cased name used to match live.
+    pub fn key(&self) -> String {
+        self.name.to_lowercase()
+    }
+    pub fn member(&self, user: &UserRef) -> Option<&Member> {
+        self.members.as_ref()?.iter().find(|m| &m.user == user)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub user: UserRef,
+    pub role: OrgRole,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub name: String,
+    pub description: Option<String>,
+    /// `None`: team membership unmanaged. Sorted.
+    pub members: Option<Vec<UserRef>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ensure {
+    Present,
+    Absent,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workspace {
+    pub name: String,
+    pub ensure: Ensure,
+    pub full_name: Option<String>,
+    pub description: Option<String>,
+    pub visibility: Option<Visibility>,
+    pub studios: Option<Studios>,
+    /// `None`: labels unmanaged. Sorted by name.
+    pub labels: Option<Vec<Label>>,
+    /// `None`: participants unmanaged. Sorted: teams first, then users.
+    pub participants: Option<Vec<Participant>>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+impl Workspace {
+    pub fn key(&self) -> String {
+        self.name.to_lowercase()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Studios {
+    pub lifespan_hours: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Label {
+    pub name: String,
+    pub value: Option<String>,
+    pub resource: bool,
+}
+
+/// Who a participant is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Principal {
+    /// A team, by name as declared.
+    Team(String),
+    User(UserRef),
+}
+
+impl fmt::Display for Principal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Principal::Team(t) => write!(f, "team:{}", t.to_lowercase()),
+            Principal::User(u) => write!(f, "user:{u}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    pub principal: Principal,
+    /// A predefined role (lower-case) or a custom role of the organization.
+    pub role: String,
+}
