@@ -1,2 +1,207 @@
-//! The live model: what the platform reports now, read through the platform client. It decides
-//! nothing; the planner compares it with the desired state.
+//! The live model: what the platform reports now, for the declared scope only, read through the
+//! platform client. It decides nothing; the planner compares it with the desired state.
+//!
+//! Every listing read is fingerprinted (a digest of what it returned, in a canonical order), so a
+//! saved plan can tell later whether the platform changed under it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub mod read;
+
+/// The user a token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActingUser {
+    pub id: i64,
+    pub user_name: String,
+    pub email: String,
+}
+
+impl ActingUser {
+    /// Whether a config user reference (lower-cased email or user name) names this user.
+    pub fn is(&self, user: &str) -> bool {
+        self.email.eq_ignore_ascii_case(user) || self.user_name.eq_ignore_ascii_case(user)
+    }
+}
+
+/// What was read from one platform.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Live {
+    /// Declared orgs that exist, by lower-cased name.
+    pub orgs: BTreeMap<String, LiveOrg>,
+    /// Listing key (e.g. `org/lab/members`) → digest of its content.
+    pub fingerprints: BTreeMap<String, String>,
+}
+
+/// An organization and what roster reads of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveOrg {
+    pub id: i64,
+    pub name: String,
+    pub full_name: Option<String>,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    pub website: Option<String>,
+    /// Owners and members.
+    pub members: Vec<LiveMember>,
+    /// Users who are not members but participate in a workspace.
+    pub collaborators: Vec<LiveMember>,
+    pub teams: Vec<LiveTeam>,
+    /// Every workspace of the org the acting user can see.
+    pub workspaces: Vec<LiveWorkspace>,
+}
+
+impl LiveOrg {
+    /// The member a config user reference names (by email or user name, case-insensitively).
+    pub fn member(&self, user: &str) -> Option<&LiveMember> {
+        self.members.iter().find(|m| m.is(user))
+    }
+    pub fn collaborator(&self, user: &str) -> Option<&LiveMember> {
+        self.collaborators.iter().find(|m| m.is(user))
+    }
+    pub fn team(&self, name: &str) -> Option<&LiveTeam> {
+        self.teams.iter().find(|t| t.name.eq_ignore_ascii_case(name))
+    }
+    pub fn workspace(&self, name: &str) -> Option<&LiveWorkspace> {
+        self.workspaces
+            .iter()
+            .find(|w| w.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// An organization membership (a member, owner or collaborator).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveMember {
+    pub member_id: i64,
+    pub user_id: Option<i64>,
+    pub user_name: String,
+    pub email: String,
+    /// `owner`, `member` or `collaborator` (or a value this version does not know).
+    pub role: String,
+}
+
+impl LiveMember {
+    /// Whether a config user reference names this member.
+    pub fn is(&self, user: &str) -> bool {
+        self.email.eq_ignore_ascii_case(user) || self.user_name.eq_ignore_ascii_case(user)
+    }
+    /// How plans name this user: the email, lower-cased, or the user name when there is none.
+    pub fn key(&self) -> String {
+        if self.email.is_empty() {
+            self.user_name.to_lowercase()
+        } else {
+            self.email.to_lowercase()
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveTeam {
+    pub id: i64,
+    pub name: String,
+    pub description: Option<String>,
+    /// Whether an identity provider manages its membership (roster never changes it).
+    pub idp_managed: bool,
+    /// Read only when the config manages this team's members.
+    pub members: Option<Vec<LiveMember>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveWorkspace {
+    pub id: i64,
+    pub name: String,
+    pub full_name: Option<String>,
+    pub description: Option<String>,
+    /// `private` or `shared`, lower-cased.
+    pub visibility: String,
+    /// Read only for declared workspaces that manage participants (or need them).
+    pub participants: Option<Vec<LiveParticipant>>,
+    /// Read only when the config declares studios settings.
+    pub studios: Option<LiveStudios>,
+    /// Read only when the config declares labels.
+    pub labels: Option<Vec<LiveLabel>>,
+}
+
+/// The kind of a participant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParticipantKind {
+    Member,
+    Team,
+    Collaborator,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveParticipant {
+    pub participant_id: i64,
+    pub kind: ParticipantKind,
+    pub member_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub user_name: Option<String>,
+    pub email: Option<String>,
+    pub team_name: Option<String>,
+    /// The workspace role, lower-cased for predefined roles.
+    pub role: String,
+}
+
+impl LiveParticipant {
+    pub fn is_user(&self, user: &str) -> bool {
+        self.kind != ParticipantKind::Team
+            && (self
+                .email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(user))
+                || self
+                    .user_name
+                    .as_deref()
+                    .is_some_and(|u| u.eq_ignore_ascii_case(user)))
+    }
+    pub fn is_team(&self, name: &str) -> bool {
+        self.kind == ParticipantKind::Team
+            && self
+                .team_name
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case(name))
+    }
+    /// How plans name this participant: `team:NAME` or `user:EMAIL`, lower-cased.
+    pub fn key(&self) -> String {
+        match self.kind {
+            ParticipantKind::Team => {
+                format!("team:{}", self.team_name.as_deref().unwrap_or("").to_lowercase())
+            }
+            _ => {
+                let who = self
+                    .email
+                    .as_deref()
+                    .filter(|e| !e.is_empty())
+                    .or(self.user_name.as_deref())
+                    .unwrap_or("");
+                format!("user:{}", who.to_lowercase())
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveStudios {
+    pub lifespan_hours: i32,
+    pub container_repository: Option<String>,
+    pub private_studio_by_default: bool,
+    pub name_strategy: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveLabel {
+    pub id: i64,
+    pub name: String,
+    pub value: Option<String>,
+    pub resource: bool,
+}
+
+/// The digest of a listing's content: sha256 of its canonical JSON, as hex.
+pub fn fingerprint<T: Serialize>(content: &T) -> String {
+    let json = serde_json::to_vec(content).expect("live data serializes");
+    hex::encode(Sha256::digest(&json))
+}

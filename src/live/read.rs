@@ -1,0 +1,1 @@
+//! Reading the live state of the declared scope through the Seqera client.

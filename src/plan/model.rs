@@ -1,0 +1,398 @@
+//! The plan: an ordered list of changes with stable addresses, what each does to the platform, and
+//! what is needed to detect that the plan went stale. One plan is rendered as text, Markdown or
+//! JSON, saved to a file, and executed by `apply`, which never re-decides it.
+//!
+//! The JSON form of [`Plan`] is the saved-plan format and `--format json` (docs/plan-format.md);
+//! field names and orders are part of its stability promise (`format_version`).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the plan's JSON format. Bump on any incompatible change.
+pub const FORMAT_VERSION: &str = "1";
+
+/// What a change does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+}
+
+impl Action {
+    /// The terraform-style symbol: `+`, `~` or `-`.
+    pub fn symbol(self) -> char {
+        match self {
+            Action::Create => '+',
+            Action::Update => '~',
+            Action::Delete => '-',
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Delete => "delete",
+        }
+    }
+}
+
+/// What a change is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Organization,
+    Member,
+    Team,
+    TeamMember,
+    Workspace,
+    Studios,
+    Label,
+    Participant,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Organization => "organization",
+            Kind::Member => "member",
+            Kind::Team => "team",
+            Kind::TeamMember => "team-member",
+            Kind::Workspace => "workspace",
+            Kind::Studios => "studios",
+            Kind::Label => "label",
+            Kind::Participant => "participant",
+        }
+    }
+    /// Whether a delete of this kind takes someone's access away (counted by the removal guard).
+    pub fn is_access(self) -> bool {
+        matches!(self, Kind::Member | Kind::TeamMember | Kind::Participant)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a reviewer should look twice at a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Risk {
+    /// Grants the organization owner role or the workspace owner role.
+    GrantsOwner,
+    /// Grants the workspace admin role.
+    GrantsAdmin,
+    /// Takes access away from someone.
+    RemovesAccess,
+    /// Deletes something that cannot be restored (a workspace, a team).
+    Destructive,
+}
+
+impl Risk {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::GrantsOwner => "grants-owner",
+            Risk::GrantsAdmin => "grants-admin",
+            Risk::RemovesAccess => "removes-access",
+            Risk::Destructive => "destructive",
+        }
+    }
+}
+
+/// An object's managed attributes, as shown in plans: name → value.
+pub type Attrs = BTreeMap<String, serde_json::Value>;
+
+/// An id known when planning, or the address of the change in this plan that creates the object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ref {
+    Id(i64),
+    CreatedBy(String),
+}
+
+/// How a participant is added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Who {
+    /// A user by email or user name (`userNameOrEmail`); a non-member becomes a collaborator.
+    User(String),
+    /// A team of the organization.
+    Team(Ref),
+}
+
+/// Fields of an organization as sent on create or update (every field, current where unmanaged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgFields {
+    pub name: String,
+    pub full_name: String,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    pub website: Option<String>,
+}
+
+/// Fields of a workspace as sent on create or update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceFields {
+    pub name: String,
+    pub full_name: String,
+    pub description: Option<String>,
+    /// `PRIVATE` or `SHARED`, as the API spells it.
+    pub visibility: String,
+}
+
+/// The API-level instruction of a change: what `apply` calls, with every id known at plan time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Exec {
+    CreateOrg {
+        fields: OrgFields,
+    },
+    UpdateOrg {
+        org_id: i64,
+        fields: OrgFields,
+    },
+    AddMember {
+        org: Ref,
+        user: String,
+        role: String,
+    },
+    SetMemberRole {
+        org_id: i64,
+        member_id: i64,
+        role: String,
+    },
+    RemoveMember {
+        org_id: i64,
+        member_id: i64,
+    },
+    CreateTeam {
+        org: Ref,
+        name: String,
+        description: Option<String>,
+    },
+    UpdateTeam {
+        org_id: i64,
+        team_id: i64,
+        name: String,
+        description: Option<String>,
+    },
+    DeleteTeam {
+        org_id: i64,
+        team_id: i64,
+    },
+    AddTeamMember {
+        org: Ref,
+        team: Ref,
+        user: String,
+    },
+    RemoveTeamMember {
+        org_id: i64,
+        team_id: i64,
+        member_id: i64,
+    },
+    CreateWorkspace {
+        org: Ref,
+        fields: WorkspaceFields,
+    },
+    UpdateWorkspace {
+        org_id: i64,
+        workspace_id: i64,
+        fields: WorkspaceFields,
+    },
+    DeleteWorkspace {
+        org_id: i64,
+        workspace_id: i64,
+    },
+    /// Set the studios lifespan; the other studios settings keep their current values.
+    SetStudios {
+        org: Ref,
+        workspace: Ref,
+        lifespan_hours: u32,
+    },
+    CreateLabel {
+        workspace: Ref,
+        name: String,
+        value: Option<String>,
+        resource: bool,
+    },
+    DeleteLabel {
+        workspace_id: i64,
+        label_id: i64,
+    },
+    AddParticipant {
+        org: Ref,
+        workspace: Ref,
+        who: Who,
+        role: String,
+    },
+    SetParticipantRole {
+        org_id: i64,
+        workspace_id: i64,
+        participant_id: i64,
+        role: String,
+    },
+    RemoveParticipant {
+        org_id: i64,
+        workspace_id: i64,
+        participant_id: i64,
+    },
+}
+
+/// One difference between desired and live, and how to resolve it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// Stable, human-readable key, e.g. `org/lab/workspace/rnaseq/participant/user:jane@lab.org`.
+    pub address: String,
+    pub action: Action,
+    pub kind: Kind,
+    /// The Settings platform this change applies to (`default` when none is declared).
+    pub platform: String,
+    /// The organization's name as declared.
+    pub org: String,
+    /// The workspace's name as declared, for workspace-level changes.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub workspace: Option<String>,
+    /// Managed attributes before (absent for creates).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub before: Option<Attrs>,
+    /// Managed attributes after (absent for deletes).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub after: Option<Attrs>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub risks: Vec<Risk>,
+    /// Addresses of changes that must succeed first.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub depends_on: Vec<String>,
+    /// Execution wave (0-based): every dependency is in an earlier wave.
+    pub wave: u32,
+    /// Why this change looks the way it does, when that is not obvious.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub note: Option<String>,
+    pub exec: Exec,
+}
+
+/// Something in scope that roster saw and leaves alone.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Unmanaged {
+    pub address: String,
+    pub reason: String,
+}
+
+/// How access changes for one user, across the whole plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessChange {
+    /// The user, as the plan names them (lower-cased email or user name).
+    pub user: String,
+    /// e.g. `biocommons: member`, `biocommons/genomics: maintain (via team genomics-admins)`.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub gains: Vec<String>,
+    /// e.g. `biocommons/genomics: launch → admin`.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub changes: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub loses: Vec<String>,
+}
+
+/// One platform the plan read and acts on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    pub platform: String,
+    pub endpoint: String,
+    /// The token's owner when the plan was made (`user name <email>`).
+    pub acting_user: String,
+    /// Listing key → digest of what it returned, re-read by `apply PLAN` to detect staleness.
+    pub fingerprints: BTreeMap<String, String>,
+}
+
+/// The guard-rail overrides a plan was made with; applying it needs the same.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overrides {
+    pub allow_destroy: bool,
+    pub allow_mass_removal: bool,
+    pub allow_few_owners: bool,
+    pub allow_self_lockout: bool,
+    pub allow_collaborator_role: bool,
+    pub allow_any_domain: bool,
+}
+
+/// A guard rail the plan breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Violation {
+    /// The rail, e.g. `max-removal-fraction`.
+    pub rail: String,
+    /// What is wrong, in a sentence.
+    pub message: String,
+    /// The flag that overrides it.
+    pub override_flag: String,
+    /// Addresses of the changes involved.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub addresses: Vec<String>,
+    /// Whether the override was given (then the plan may proceed).
+    pub overridden: bool,
+}
+
+/// Counts of changes by action.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub add: usize,
+    pub change: usize,
+    pub remove: usize,
+}
+
+impl Summary {
+    pub fn total(&self) -> usize {
+        self.add + self.change + self.remove
+    }
+}
+
+/// The whole plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub format_version: String,
+    pub roster_version: String,
+    /// sha256 of the desired state the plan was made from.
+    pub desired_digest: String,
+    pub targets: Vec<Target>,
+    pub overrides: Overrides,
+    /// Ordered by wave, then kind, then address.
+    pub changes: Vec<Change>,
+    pub access: Vec<AccessChange>,
+    pub unmanaged: Vec<Unmanaged>,
+    pub violations: Vec<Violation>,
+    pub summary: Summary,
+    /// When the plan covers only part of the config (`--changed-from`): the org and workspace
+    /// addresses it covers.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub scope: Option<Vec<String>>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+    /// Violations not overridden: the plan must not be applied.
+    pub fn refusals(&self) -> impl Iterator<Item = &Violation> {
+        self.violations.iter().filter(|v| !v.overridden)
+    }
+    pub fn is_refused(&self) -> bool {
+        self.refusals().next().is_some()
+    }
+}
+
+/// Compute the summary of a list of changes.
+pub fn summarize(changes: &[Change]) -> Summary {
+    let mut s = Summary::default();
+    for c in changes {
+        match c.action {
+            Action::Create => s.add += 1,
+            Action::Update => s.change += 1,
+            Action::Delete => s.remove += 1,
+        }
+    }
+    s
+}
