@@ -62,7 +62,9 @@ impl LiveOrg {
         self.collaborators.iter().find(|m| m.is(user))
     }
     pub fn team(&self, name: &str) -> Option<&LiveTeam> {
-        self.teams.iter().find(|t| t.name.eq_ignore_ascii_case(name))
+        self.teams
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(name))
     }
     pub fn workspace(&self, name: &str) -> Option<&LiveWorkspace> {
         self.workspaces
@@ -169,7 +171,10 @@ impl LiveParticipant {
     pub fn key(&self) -> String {
         match self.kind {
             ParticipantKind::Team => {
-                format!("team:{}", self.team_name.as_deref().unwrap_or("").to_lowercase())
+                format!(
+                    "team:{}",
+                    self.team_name.as_deref().unwrap_or("").to_lowercase()
+                )
             }
             _ => {
                 let who = self

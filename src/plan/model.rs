@@ -241,6 +241,18 @@ pub enum Exec {
         workspace_id: i64,
         participant_id: i64,
     },
+    /// Set the acting user's own role in a workspace this plan creates (the creator starts as
+    /// owner; apply looks up the creator's participant id in the new workspace).
+    SetOwnParticipantRole {
+        org: Ref,
+        workspace: Ref,
+        role: String,
+    },
+    /// The acting user leaves a workspace this plan creates (`LeaveWorkspaceParticipant`).
+    LeaveWorkspace {
+        org: Ref,
+        workspace: Ref,
+    },
 }
 
 /// One difference between desired and live, and how to resolve it.
@@ -307,6 +319,8 @@ pub struct Target {
     pub acting_user: String,
     /// Listing key → digest of what it returned, re-read by `apply PLAN` to detect staleness.
     pub fingerprints: BTreeMap<String, String>,
+    /// What was read, so that `apply PLAN` can read exactly the same listings again.
+    pub scope: crate::live::read::Scope,
 }
 
 /// The guard-rail overrides a plan was made with; applying it needs the same.

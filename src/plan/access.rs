@@ -1,0 +1,235 @@
+//! Who gains and who loses access: for every user the plan affects, their organization role and
+//! their effective role in each declared workspace (the higher of their own and their teams'),
+//! before and after the plan. Computed from the same desired and live states as the diff, for
+//! reviewers; it executes nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::model::AccessChange;
+use crate::config::desired::{Ensure, Org, Principal, workspace_role_rank};
+use crate::live::{ActingUser, Live, LiveOrg, ParticipantKind};
+
+/// A user's effective role somewhere, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Grant {
+    role: String,
+    /// The team the role comes from, when not the user's own.
+    via: Option<String>,
+}
+
+impl Grant {
+    fn show(&self) -> String {
+        match &self.via {
+            Some(t) => format!("{} (via team {t})", self.role),
+            None => self.role.clone(),
+        }
+    }
+}
+
+fn rank(role: &str) -> u8 {
+    workspace_role_rank(role).unwrap_or(0)
+}
+
+/// The higher of two grants (own grants win ties).
+fn best(a: Option<Grant>, b: Grant) -> Option<Grant> {
+    match a {
+        Some(a) if rank(&a.role) > rank(&b.role) => Some(a),
+        Some(a) if rank(&a.role) == rank(&b.role) && a.via.is_none() => Some(a),
+        _ => Some(b),
+    }
+}
+
+/// Place → user → grant.
+type State = BTreeMap<String, BTreeMap<String, Grant>>;
+
+/// How every affected user's access changes.
+pub fn access(orgs: &[&Org], live: &Live, acting: &ActingUser) -> Vec<AccessChange> {
+    let mut before: State = BTreeMap::new();
+    let mut after: State = BTreeMap::new();
+    for org in orgs {
+        let l = live.orgs.get(&org.key());
+        let canon = |u: &str| canonical_user(l, u);
+        let oplace = org.name.clone();
+
+        // Organization roles.
+        let mut ob = BTreeMap::new();
+        if let Some(l) = l {
+            for m in &l.members {
+                ob.insert(
+                    m.key(),
+                    Grant {
+                        role: m.role.clone(),
+                        via: None,
+                    },
+                );
+            }
+        }
+        let oa = match &org.members {
+            Some(ms) => ms
+                .iter()
+                .map(|m| {
+                    (
+                        canon(m.user.as_str()),
+                        Grant {
+                            role: m.role.as_str().to_string(),
+                            via: None,
+                        },
+                    )
+                })
+                .collect(),
+            None if l.is_none() => BTreeMap::from([(
+                acting.email.to_lowercase(),
+                Grant {
+                    role: "owner".to_string(),
+                    via: None,
+                },
+            )]),
+            None => ob.clone(),
+        };
+        before.insert(oplace.clone(), ob);
+        after.insert(oplace, oa);
+
+        // Team memberships: known before only for teams that were read.
+        let mut teams_before: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        if let Some(l) = l {
+            for t in &l.teams {
+                if let Some(ms) = &t.members {
+                    teams_before
+                        .insert(t.name.to_lowercase(), ms.iter().map(|m| m.key()).collect());
+                }
+            }
+        }
+        let mut teams_after = teams_before.clone();
+        if let Some(ts) = &org.teams {
+            teams_after.retain(|name, _| ts.iter().any(|t| t.name.to_lowercase() == *name));
+            for t in ts {
+                if let Some(ms) = &t.members {
+                    teams_after.insert(
+                        t.name.to_lowercase(),
+                        ms.iter().map(|u| canon(u.as_str())).collect(),
+                    );
+                }
+            }
+        }
+
+        // Workspaces whose participants the config manages (or that it deletes).
+        for ws in &org.workspaces {
+            let lw = l.and_then(|l| l.workspace(&ws.name));
+            let place = format!("{}/{}", org.name, ws.name);
+            let mut wb: BTreeMap<String, Grant> = BTreeMap::new();
+            if let Some(ps) = lw.and_then(|w| w.participants.as_ref()) {
+                for p in ps {
+                    if p.kind == ParticipantKind::Team {
+                        let team = p.team_name.clone().unwrap_or_default();
+                        for u in teams_before.get(&team.to_lowercase()).into_iter().flatten() {
+                            let g = Grant {
+                                role: p.role.clone(),
+                                via: Some(team.clone()),
+                            };
+                            let cur = wb.remove(u);
+                            wb.insert(u.clone(), best(cur, g).expect("some"));
+                        }
+                    } else {
+                        let u = canon(&p.key()["user:".len()..]);
+                        let cur = wb.remove(&u);
+                        wb.insert(
+                            u,
+                            best(
+                                cur,
+                                Grant {
+                                    role: p.role.clone(),
+                                    via: None,
+                                },
+                            )
+                            .expect("some"),
+                        );
+                    }
+                }
+            }
+            let wa: BTreeMap<String, Grant> = if ws.ensure == Ensure::Absent {
+                BTreeMap::new()
+            } else if let Some(ps) = &ws.participants {
+                let mut wa = BTreeMap::new();
+                for p in ps {
+                    match &p.principal {
+                        Principal::Team(t) => {
+                            for u in teams_after.get(&t.to_lowercase()).into_iter().flatten() {
+                                let g = Grant {
+                                    role: p.role.clone(),
+                                    via: Some(t.clone()),
+                                };
+                                let cur = wa.remove(u);
+                                wa.insert(u.clone(), best(cur, g).expect("some"));
+                            }
+                        }
+                        Principal::User(u) => {
+                            let u = canon(u.as_str());
+                            let cur = wa.remove(&u);
+                            wa.insert(
+                                u,
+                                best(
+                                    cur,
+                                    Grant {
+                                        role: p.role.clone(),
+                                        via: None,
+                                    },
+                                )
+                                .expect("some"),
+                            );
+                        }
+                    }
+                }
+                wa
+            } else {
+                continue;
+            };
+            before.insert(place.clone(), wb);
+            after.insert(place, wa);
+        }
+    }
+
+    // Per user: compare every place.
+    let mut per_user: BTreeMap<String, AccessChange> = BTreeMap::new();
+    let places: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let empty = BTreeMap::new();
+    for place in places {
+        let b = before.get(place).unwrap_or(&empty);
+        let a = after.get(place).unwrap_or(&empty);
+        let users: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+        for u in users {
+            let (gb, ga) = (b.get(u), a.get(u));
+            if gb == ga {
+                continue;
+            }
+            let e = per_user.entry(u.clone()).or_insert_with(|| AccessChange {
+                user: u.clone(),
+                gains: Vec::new(),
+                changes: Vec::new(),
+                loses: Vec::new(),
+            });
+            match (gb, ga) {
+                (None, Some(g)) => e.gains.push(format!("{place}: {}", g.show())),
+                (Some(g), None) => e.loses.push(format!("{place}: {}", g.show())),
+                (Some(x), Some(y)) => {
+                    e.changes
+                        .push(format!("{place}: {} → {}", x.show(), y.show()))
+                }
+                (None, None) => {}
+            }
+        }
+    }
+    per_user.into_values().collect()
+}
+
+/// The key a user has in plans: a live member's (or participant's) email when the config names
+/// them by user name, else the reference itself.
+fn canonical_user(l: Option<&LiveOrg>, user: &str) -> String {
+    let user = user.to_lowercase();
+    if user.contains('@') {
+        return user;
+    }
+    if let Some(m) = l.and_then(|l| l.member(&user).or_else(|| l.collaborator(&user))) {
+        return m.key();
+    }
+    user
+}

@@ -1,0 +1,215 @@
+//! Guard rails, evaluated on a plan before anything is written (DESIGN.md section 4): the removal
+//! fraction (team memberships count too), minimum org owners, the acting user stays an org owner,
+//! the collaborator role cap, allowed email domains, and workspace destruction. Each violation
+//! names its override flag; an overridden violation is kept in the plan, marked as such.
+
+use std::collections::BTreeMap;
+
+use super::model::{Action, Change, Kind, Overrides, Violation};
+use crate::config::desired::Org;
+use crate::config::desired::{OrgRole, Policy, UserRef};
+use crate::live::{ActingUser, Live};
+
+/// Everything the rails look at for one platform.
+pub struct GuardInput<'a> {
+    pub changes: &'a [Change],
+    pub orgs: &'a [&'a Org],
+    pub live: &'a Live,
+    pub acting: &'a ActingUser,
+    pub policy: &'a Policy,
+    pub overrides: Overrides,
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let o = g.overrides;
+
+    // Destroy: workspaces deleted by `ensure: absent`.
+    let destroyed: Vec<String> = g
+        .changes
+        .iter()
+        .filter(|c| c.kind == Kind::Workspace && c.action == Action::Delete)
+        .map(|c| c.address.clone())
+        .collect();
+    if !destroyed.is_empty() {
+        out.push(Violation {
+            rail: "destroy".to_string(),
+            message: format!(
+                "the plan permanently deletes {} workspace{} and everything in {}",
+                destroyed.len(),
+                if destroyed.len() == 1 { "" } else { "s" },
+                if destroyed.len() == 1 { "it" } else { "them" }
+            ),
+            override_flag: "--allow-destroy".to_string(),
+            addresses: destroyed,
+            overridden: o.allow_destroy,
+        });
+    }
+
+    for org in g.orgs {
+        let live = g.live.orgs.get(&org.key());
+        let in_org = |c: &&Change| c.org.eq_ignore_ascii_case(&org.name);
+
+        // Removal fraction: access removed / access existing, in this org.
+        if let Some(l) = live {
+            let existing = l.members.len()
+                + l.teams
+                    .iter()
+                    .map(|t| t.members.as_ref().map_or(0, Vec::len))
+                    .sum::<usize>()
+                + l.workspaces
+                    .iter()
+                    .filter(|w| {
+                        org.workspaces
+                            .iter()
+                            .any(|d| d.name.eq_ignore_ascii_case(&w.name))
+                    })
+                    .map(|w| w.participants.as_ref().map_or(0, Vec::len))
+                    .sum::<usize>();
+            let mut removed_addrs = Vec::new();
+            let mut removed = 0usize;
+            for c in g.changes.iter().filter(in_org) {
+                if c.action != Action::Delete {
+                    continue;
+                }
+                if c.kind.is_access() || c.kind == Kind::Team {
+                    removed += 1;
+                    removed_addrs.push(c.address.clone());
+                } else if c.kind == Kind::Workspace {
+                    let n = c
+                        .workspace
+                        .as_deref()
+                        .and_then(|w| l.workspace(w))
+                        .and_then(|w| w.participants.as_ref())
+                        .map_or(0, Vec::len);
+                    removed += n;
+                    removed_addrs.push(c.address.clone());
+                }
+            }
+            if existing > 0 {
+                let fraction = removed as f64 / existing as f64;
+                if fraction > g.policy.max_removal_fraction {
+                    out.push(Violation {
+                        rail: "max-removal-fraction".to_string(),
+                        message: format!(
+                            "organization {}: the plan removes {removed} of {existing} existing grants of access ({}), more than policy.maxRemovalFraction allows ({})",
+                            org.name,
+                            percent(fraction),
+                            percent(g.policy.max_removal_fraction)
+                        ),
+                        override_flag: "--allow-mass-removal".to_string(),
+                        addresses: removed_addrs,
+                        overridden: o.allow_mass_removal,
+                    });
+                }
+            }
+        }
+
+        // Minimum owners and the acting user, once the plan is applied.
+        if let Some(members) = &org.members {
+            let owners = members.iter().filter(|m| m.role == OrgRole::Owner).count() as u32;
+            if owners < g.policy.min_org_owners {
+                out.push(Violation {
+                    rail: "min-org-owners".to_string(),
+                    message: format!(
+                        "organization {} would have {owners} owner{}; policy.minOrgOwners requires {}",
+                        org.name,
+                        if owners == 1 { "" } else { "s" },
+                        g.policy.min_org_owners
+                    ),
+                    override_flag: "--allow-few-owners".to_string(),
+                    addresses: Vec::new(),
+                    overridden: o.allow_few_owners,
+                });
+            }
+            let owner_now = match live {
+                Some(l) => l.members.iter().any(|m| {
+                    m.role == "owner" && (g.acting.is(&m.email) || g.acting.is(&m.user_name))
+                }),
+                None => true,
+            };
+            let stays_owner = members
+                .iter()
+                .any(|m| m.role == OrgRole::Owner && g.acting.is(m.user.as_str()));
+            if owner_now && !stays_owner {
+                out.push(Violation {
+                    rail: "self-lockout".to_string(),
+                    message: format!(
+                        "the acting user ({}) would no longer be an owner of organization {}, and could not manage it afterwards",
+                        g.acting.email, org.name
+                    ),
+                    override_flag: "--allow-self-lockout".to_string(),
+                    addresses: Vec::new(),
+                    overridden: o.allow_self_lockout,
+                });
+            }
+        }
+
+        // Collaborator cap and email domains, on what the plan grants.
+        let mut capped = Vec::new();
+        let mut foreign: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for c in g.changes.iter().filter(in_org) {
+            let Some(after) = &c.after else { continue };
+            if c.kind == Kind::Participant
+                && after.get("type").and_then(|v| v.as_str()) == Some("collaborator")
+                && let Some(role) = after.get("role").and_then(|v| v.as_str())
+                && !g.policy.collaborator_role_allowed(role)
+            {
+                capped.push(c.address.clone());
+            }
+            if c.action == Action::Create {
+                let user = match c.kind {
+                    Kind::Member | Kind::TeamMember => after.get("user").and_then(|v| v.as_str()),
+                    Kind::Participant => after
+                        .get("principal")
+                        .and_then(|v| v.as_str())
+                        .and_then(|p| p.strip_prefix("user:")),
+                    _ => None,
+                };
+                if let Some(u) = user
+                    && !g.policy.domain_allowed(&UserRef::new(u))
+                {
+                    foreign
+                        .entry(u.to_string())
+                        .or_default()
+                        .push(c.address.clone());
+                }
+            }
+        }
+        if !capped.is_empty() {
+            out.push(Violation {
+                rail: "collaborator-max-role".to_string(),
+                message: format!(
+                    "organization {}: {} collaborator grant{} above policy.collaboratorMaxRole ({})",
+                    org.name,
+                    capped.len(),
+                    if capped.len() == 1 { " is" } else { "s are" },
+                    g.policy.collaborator_max_role.as_deref().unwrap_or("")
+                ),
+                override_flag: "--allow-collaborator-role".to_string(),
+                addresses: capped,
+                overridden: o.allow_collaborator_role,
+            });
+        }
+        if !foreign.is_empty() {
+            let users: Vec<&str> = foreign.keys().map(String::as_str).collect();
+            out.push(Violation {
+                rail: "allowed-email-domains".to_string(),
+                message: format!(
+                    "organization {}: access for users outside policy.allowedEmailDomains ({}): {}",
+                    org.name,
+                    g.policy.allowed_email_domains.join(", "),
+                    users.join(", ")
+                ),
+                override_flag: "--allow-any-domain".to_string(),
+                addresses: foreign.into_values().flatten().collect(),
+                overridden: o.allow_any_domain,
+            });
+        }
+    }
+    out
+}

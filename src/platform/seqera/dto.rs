@@ -1,0 +1,352 @@
+//! Wire types of the Seqera Platform API that the client reads and sends (official spec v1.187.0,
+//! CONTRACT.md section 7). They ignore unknown fields, accept `null` for anything optional, and keep
+//! enums as strings, because the API adds fields and enum values without a major version.
+//!
+//! These are the client's own types: the emulator has separate ones, and both are checked against
+//! the spec, so neither can drift with the other.
+
+use serde::{Deserialize, Serialize};
+
+/// `DescribeUserResponse`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeUserResponse {
+    pub user: UserDto,
+}
+
+/// `UserResponseDto` (the fields roster uses).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserDto {
+    pub id: i64,
+    #[serde(default)]
+    pub user_name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// `ListOrganizationsResponse`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListOrganizationsResponse {
+    #[serde(default)]
+    pub organizations: Vec<OrganizationDbDto>,
+    #[serde(default)]
+    pub total_size: Option<i64>,
+}
+
+/// `OrganizationDbDto`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationDbDto {
+    pub org_id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub full_name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub website: Option<String>,
+    #[serde(default)]
+    pub member_id: Option<i64>,
+    #[serde(default)]
+    pub member_role: Option<String>,
+}
+
+/// `CreateOrganizationResponse` / `DescribeOrganizationResponse`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrganizationResponse {
+    pub organization: OrganizationDbDto,
+}
+
+/// `Organization` as sent in `CreateOrganizationRequest`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationBody {
+    pub name: String,
+    pub full_name: String,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    pub website: Option<String>,
+}
+
+/// `CreateOrganizationRequest`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreateOrganizationRequest {
+    pub organization: OrganizationBody,
+}
+
+/// `UpdateOrganizationRequest` (flat). roster always sends every field.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateOrganizationRequest {
+    pub name: String,
+    pub full_name: String,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    pub website: Option<String>,
+}
+
+/// `ListMembersResponse` (members, collaborators and team members).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListMembersResponse {
+    #[serde(default)]
+    pub members: Vec<MemberDbDto>,
+    #[serde(default)]
+    pub total_size: Option<i64>,
+}
+
+/// `MemberDbDto`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberDbDto {
+    pub member_id: i64,
+    #[serde(default)]
+    pub user_id: Option<i64>,
+    #[serde(default)]
+    pub user_name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+}
+
+/// `AddMemberRequest`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AddMemberRequest {
+    pub user: String,
+}
+
+/// `AddMemberResponse` / `AddTeamMemberResponse`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MemberResponse {
+    pub member: MemberDbDto,
+}
+
+/// `UpdateMemberRoleRequest` / `UpdateParticipantRoleRequest`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleRequest {
+    pub role: String,
+}
+
+/// `ListTeamResponse`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListTeamResponse {
+    #[serde(default)]
+    pub teams: Vec<TeamDbDto>,
+    #[serde(default)]
+    pub total_size: Option<i64>,
+}
+
+/// `TeamDbDto`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamDbDto {
+    pub team_id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub members_count: Option<i64>,
+    #[serde(default)]
+    pub idp_group_id: Option<i64>,
+}
+
+/// `Team` as sent in `CreateTeamRequest`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamBody {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// `CreateTeamRequest`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreateTeamRequest {
+    pub team: TeamBody,
+}
+
+/// `CreateTeamResponse`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TeamResponse {
+    pub team: TeamDbDto,
+}
+
+/// `UpdateTeamRequest`.
+#[derive(Debug, Clone, Serialize)]
+pub struct UpdateTeamRequest {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// `CreateTeamMemberRequest`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateTeamMemberRequest {
+    pub user_name_or_email: String,
+}
+
+/// `ListWorkspacesResponse` (no pagination).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ListWorkspacesResponse {
+    #[serde(default)]
+    pub workspaces: Vec<WorkspaceDbDto>,
+}
+
+/// `WorkspaceDbDto` / `Workspace`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceDbDto {
+    pub id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub full_name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub visibility: Option<String>,
+}
+
+/// `CreateWorkspaceResponse` / `DescribeWorkspaceResponse`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkspaceResponse {
+    pub workspace: WorkspaceDbDto,
+}
+
+/// `Workspace` as sent in `CreateWorkspaceRequest`, and `UpdateWorkspaceRequest`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceBody {
+    pub name: String,
+    pub full_name: String,
+    pub description: Option<String>,
+    pub visibility: String,
+}
+
+/// `CreateWorkspaceRequest`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreateWorkspaceRequest {
+    pub workspace: WorkspaceBody,
+}
+
+/// `ListParticipantsResponse`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListParticipantsResponse {
+    #[serde(default)]
+    pub participants: Vec<ParticipantResponseDto>,
+    #[serde(default)]
+    pub total_size: Option<i64>,
+}
+
+/// `ParticipantResponseDto`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantResponseDto {
+    pub participant_id: i64,
+    #[serde(default)]
+    pub member_id: Option<i64>,
+    #[serde(default)]
+    pub user_name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub org_role: Option<String>,
+    #[serde(default)]
+    pub team_id: Option<i64>,
+    #[serde(default)]
+    pub team_name: Option<String>,
+    #[serde(default)]
+    pub wsp_role: Option<String>,
+    /// `MEMBER`, `TEAM` or `COLLABORATOR`.
+    #[serde(default, rename = "type")]
+    pub kind: Option<String>,
+}
+
+/// `AddParticipantRequest`: exactly one field set.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddParticipantRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_name_or_email: Option<String>,
+}
+
+/// `AddParticipantResponse`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ParticipantResponse {
+    pub participant: ParticipantResponseDto,
+}
+
+/// `DataStudioWorkspaceSettingsResponse`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StudiosSettingsResponse {
+    #[serde(default)]
+    pub lifespan_hours: Option<i32>,
+    #[serde(default)]
+    pub container_repository: Option<String>,
+    #[serde(default)]
+    pub private_studio_by_default: Option<bool>,
+    #[serde(default)]
+    pub name_strategy: Option<String>,
+}
+
+/// `DataStudioWorkspaceSettingsRequest`: roster sends every field, current where unmanaged.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StudiosSettingsRequest {
+    pub lifespan_hours: i32,
+    pub container_repository: Option<String>,
+    pub private_studio_by_default: bool,
+    pub name_strategy: Option<String>,
+}
+
+/// `ListLabelsResponse`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListLabelsResponse {
+    #[serde(default)]
+    pub labels: Vec<LabelDbDto>,
+    #[serde(default)]
+    pub total_size: Option<i64>,
+}
+
+/// `LabelDbDto` / `CreateLabelResponse`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LabelDbDto {
+    pub id: i64,
+    pub name: String,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub resource: Option<bool>,
+}
+
+/// `CreateLabelRequest`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateLabelRequest {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    pub resource: bool,
+}
+
+/// `ErrorResponse`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ErrorResponse {
+    #[serde(default)]
+    pub message: Option<String>,
+}
