@@ -21,6 +21,7 @@ use crate::live::{ActingUser, Live};
 pub struct PlatformInput<'a> {
     pub platform: String,
     pub endpoint: String,
+    pub token_env: String,
     pub orgs: Vec<&'a Org>,
     pub live: &'a Live,
     pub acting: &'a ActingUser,
@@ -34,7 +35,12 @@ pub fn desired_digest(desired: &Desired) -> String {
 }
 
 /// Build the plan for every platform.
-pub fn build(desired: &Desired, inputs: &[PlatformInput<'_>], overrides: Overrides) -> Plan {
+pub fn build(
+    desired: &Desired,
+    source: &str,
+    inputs: &[PlatformInput<'_>],
+    overrides: Overrides,
+) -> Plan {
     let mut changes = Vec::new();
     let mut unmanaged = Vec::new();
     let mut access_changes = Vec::new();
@@ -61,6 +67,7 @@ pub fn build(desired: &Desired, inputs: &[PlatformInput<'_>], overrides: Overrid
         targets.push(Target {
             platform: input.platform.clone(),
             endpoint: input.endpoint.clone(),
+            token_env: input.token_env.clone(),
             acting_user: format!("{} <{}>", input.acting.user_name, input.acting.email),
             fingerprints: input.live.fingerprints.clone(),
             scope: input.scope.clone(),
@@ -82,6 +89,7 @@ pub fn build(desired: &Desired, inputs: &[PlatformInput<'_>], overrides: Overrid
         unmanaged,
         violations,
         summary,
+        source: source.to_string(),
         scope: None,
     }
 }

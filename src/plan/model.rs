@@ -315,6 +315,8 @@ pub struct AccessChange {
 pub struct Target {
     pub platform: String,
     pub endpoint: String,
+    /// The environment variable that holds this platform's token (its name, never its value).
+    pub token_env: String,
     /// The token's owner when the plan was made (`user name <email>`).
     pub acting_user: String,
     /// Listing key → digest of what it returned, re-read by `apply PLAN` to detect staleness.
@@ -379,6 +381,8 @@ pub struct Plan {
     pub unmanaged: Vec<Unmanaged>,
     pub violations: Vec<Violation>,
     pub summary: Summary,
+    /// The config directory the plan was made from, as given on the command line.
+    pub source: String,
     /// When the plan covers only part of the config (`--changed-from`): the org and workspace
     /// addresses it covers.
     #[serde(skip_serializing_if = "Option::is_none", default)]

@@ -226,9 +226,11 @@ fn plan_of(d: &Desired, live: &Live, overrides: Overrides) -> Plan {
     let a = acting();
     build(
         d,
+        "examples/lab",
         &[PlatformInput {
             platform: "default".into(),
             endpoint: "http://127.0.0.1:1".into(),
+            token_env: "TOWER_ACCESS_TOKEN".into(),
             orgs: d.orgs.iter().collect(),
             live,
             acting: &a,

@@ -890,6 +890,20 @@ impl Client {
         Ok(r.participant)
     }
 
+    /// operationId `LeaveWorkspaceParticipant`: the caller leaves the workspace.
+    pub async fn leave_workspace(&self, org_id: i64, workspace_id: i64) -> Result<(), ApiError> {
+        gone_is_ok(
+            self.send::<()>(
+                "LeaveWorkspaceParticipant",
+                Method::DELETE,
+                &format!("/orgs/{org_id}/workspaces/{workspace_id}/participants"),
+                None,
+                Mode::Idempotent,
+            )
+            .await,
+        )
+    }
+
     /// operationId `UpdateWorkspaceParticipantRole`.
     pub async fn set_participant_role(
         &self,
