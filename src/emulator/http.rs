@@ -106,7 +106,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::bad("Missing request body"));
         }
-        serde_json::from_slice(&bytes)
+        // Through a `Value` first: serde would accept `[]` for a struct whose fields are all
+        // optional, and a body must be a JSON object.
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::bad(format!("Invalid request body: {e}")))?;
+        if !value.is_object() {
+            return Err(ApiError::bad(
+                "Invalid request body: expected a JSON object",
+            ));
+        }
+        serde_json::from_value(value)
             .map(Body)
             .map_err(|e| ApiError::bad(format!("Invalid request body: {e}")))
     }

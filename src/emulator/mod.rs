@@ -268,6 +268,8 @@ pub fn run(args: &EmulatorArgs) -> Result<()> {
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
+        // Handlers first: a signal that arrives once the line is printed must stop us cleanly.
+        let stop = stop_signals()?;
         let handle = start_inner(world, opts, args.listen, false).await?;
         {
             use std::io::Write;
@@ -275,25 +277,29 @@ pub fn run(args: &EmulatorArgs) -> Result<()> {
             writeln!(out, "listening on {}", handle.base_url())?;
             out.flush()?;
         }
-        wait_for_signal().await?;
+        stop.await;
         handle.shutdown().await;
         Ok(())
     })
 }
 
-async fn wait_for_signal() -> Result<()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut term = signal(SignalKind::terminate()).context("installing a SIGTERM handler")?;
+/// Install the SIGINT and SIGTERM handlers now; the returned future ends at the first signal.
+#[cfg(unix)]
+fn stop_signals() -> Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut int = signal(SignalKind::interrupt()).context("installing a SIGINT handler")?;
+    let mut term = signal(SignalKind::terminate()).context("installing a SIGTERM handler")?;
+    Ok(async move {
         tokio::select! {
-            r = tokio::signal::ctrl_c() => r.context("waiting for SIGINT")?,
+            _ = int.recv() => {}
             _ = term.recv() => {}
         }
-    }
-    #[cfg(not(unix))]
-    tokio::signal::ctrl_c()
-        .await
-        .context("waiting for Ctrl-C")?;
-    Ok(())
+    })
+}
+
+#[cfg(not(unix))]
+fn stop_signals() -> Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
