@@ -1,6 +1,8 @@
 //! Emulator benchmark (issue 3's targets): load a world of 2,000 workspaces × 50 participants
 //! (< 2 s), then answer participants pages on loopback with no latency injected (< 5 ms each).
 //!
+//! Also reports what `--state` costs on that world (one snapshot per write, and a reload).
+//!
 //! Run with `cargo bench --bench emulator` (release profile). Sizes can be changed with
 //! `EMU_BENCH_WORKSPACES`, `EMU_BENCH_PARTICIPANTS` and `EMU_BENCH_REQUESTS`.
 
@@ -157,6 +159,19 @@ fn main() -> anyhow::Result<()> {
             ms(pct(0.50)),
             ms(pct(0.99)),
             ms(times[times.len() - 1])
+        );
+
+        // What --state costs on this world: one snapshot written per write, and a reload.
+        let t = Instant::now();
+        let state = handle.world().to_yaml();
+        let snapshot = t.elapsed();
+        let t = Instant::now();
+        emulator::parse_world("state.yaml", &state).map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!(
+            "state file: snapshot+serialize {:.0} ms ({:.1} MiB), reload {:.0} ms",
+            ms(snapshot),
+            state.len() as f64 / (1024.0 * 1024.0),
+            ms(t.elapsed())
         );
         handle.shutdown().await;
         Ok(())

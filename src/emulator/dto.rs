@@ -683,7 +683,7 @@ pub struct DescribeOrganizationQuotasResponse {
     pub quotas: Option<OrganizationQuotas>,
 }
 
-/// `WspRoleDto`-like entry of `ListUserRolesResponse`: one role and where it comes from.
+/// `UserWorkspaceRoleDto`: one role of a user in a workspace and where it comes from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserWorkspaceRole {

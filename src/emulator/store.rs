@@ -613,14 +613,11 @@ impl Store {
             .get(&email.trim().to_ascii_lowercase())
             .copied();
         if found.is_none() {
-            ck.push(
-                Problem::at(
-                    email,
-                    format!("`{}` is not a declared user", email.value),
-                    "no entry in `users` has this email",
-                )
-                .help_users(),
-            );
+            ck.push(Problem::at(
+                email,
+                format!("`{}` is not a declared user", email.value),
+                "no entry in `users` has this email",
+            ));
         }
         found
     }
@@ -1109,12 +1106,6 @@ fn check_name(ck: &mut Check, name: &Loc<String>, what: &str) {
             format!("`{}` is not a valid {what} name", name.value),
             "2 to 39 letters or digits, in runs joined by single `-` or `_`",
         ));
-    }
-}
-
-impl Problem {
-    fn help_users(self) -> Self {
-        self
     }
 }
 

@@ -182,3 +182,36 @@ async fn a_medium_world_loads_and_pages_correctly() {
         workspaces
     );
 }
+
+/// The example in docs/emulator.md is a valid world, and means what the doc says.
+#[tokio::test]
+async fn the_documented_example_world_is_valid() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/emulator.md"))
+        .expect("docs/emulator.md");
+    let start = doc.find("```yaml\n").expect("a yaml example") + "```yaml\n".len();
+    let yaml = &doc[start..start + doc[start..].find("```").unwrap()];
+    let emu = Emu::start(yaml).await;
+    let org = emu.org_id("biocommons");
+    let collabs = emu
+        .get("ops-token", &format!("/orgs/{org}/collaborators"))
+        .await;
+    assert_eq!(
+        collabs.body["members"][0]["email"],
+        "visitor@partner.edu.au"
+    );
+    let ws = emu.ws_id("biocommons", "genomics");
+    let parts = emu
+        .get(
+            "ops-token",
+            &format!("/orgs/{org}/workspaces/{ws}/participants"),
+        )
+        .await;
+    assert_eq!(parts.body["totalSize"], 5);
+    let studios = emu
+        .get(
+            "jane-token",
+            &format!("/orgs/{org}/workspaces/{ws}/settings/studios"),
+        )
+        .await;
+    assert_eq!(studios.body["nameStrategy"], "tagPrefix");
+}
