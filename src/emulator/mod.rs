@@ -114,12 +114,15 @@ impl App {
 
 /// A running emulator. Dropping it stops the server (without waiting); [`Handle::shutdown`]
 /// stops it and waits.
+///
+/// The server runs on its own thread with its own runtime, so it keeps answering while the
+/// caller blocks (a test that runs the `roster` binary synchronously inside `#[tokio::test]`).
 pub struct Handle {
     /// The address it listens on (the real port when asked for port 0).
     pub addr: SocketAddr,
     app: Arc<App>,
     stop: Option<oneshot::Sender<()>>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    done: Option<oneshot::Receiver<()>>,
 }
 
 impl Handle {
@@ -148,8 +151,8 @@ impl Handle {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
+        if let Some(done) = self.done.take() {
+            let _ = done.await;
         }
     }
 }
@@ -208,27 +211,44 @@ async fn start_inner(
             .await?
             .with_context(|| format!("writing the state file {}", path.display()))?;
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
+    let listener = std::net::TcpListener::bind(listen)
         .with_context(|| format!("cannot listen on {listen}"))?;
+    listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
     let router = routes::router(Arc::clone(&app));
     let (stop_tx, stop_rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let served = axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = stop_rx.await;
-            })
-            .await;
-        if let Err(e) = served {
-            tracing::error!("emulator server failed: {e}");
-        }
-    });
+    let (done_tx, done_rx) = oneshot::channel::<()>();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("roster-emulator")
+        .enable_all()
+        .build()
+        .context("starting the emulator's runtime")?;
+    std::thread::Builder::new()
+        .name("roster-emulator".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                let served = match tokio::net::TcpListener::from_std(listener) {
+                    Ok(listener) => axum::serve(listener, router)
+                        .with_graceful_shutdown(async {
+                            let _ = stop_rx.await;
+                        })
+                        .await
+                        .map_err(anyhow::Error::from),
+                    Err(e) => Err(e.into()),
+                };
+                if let Err(e) = served {
+                    tracing::error!("emulator server failed: {e}");
+                }
+            });
+            let _ = done_tx.send(());
+        })
+        .context("starting the emulator's thread")?;
     Ok(Handle {
         addr,
         app,
         stop: Some(stop_tx),
-        task: Some(task),
+        done: Some(done_rx),
     })
 }
 

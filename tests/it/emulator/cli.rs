@@ -167,3 +167,27 @@ fn a_bad_world_file_gets_a_located_error_and_exit_1() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read world file"));
 }
+
+/// The in-process emulator keeps serving while a single-threaded test blocks, as a test that
+/// runs the `roster` binary synchronously does.
+#[tokio::test(flavor = "current_thread")]
+async fn an_in_process_emulator_serves_while_the_test_blocks() {
+    let world = roster::emulator::parse_world("world.yaml", WORLD).unwrap();
+    let handle = roster::emulator::start(
+        world,
+        roster::emulator::Options::default(),
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let (status, body) = http(
+        &handle.addr.to_string(),
+        "GET",
+        "/user-info",
+        "owner-token",
+        "",
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(handle.stats().count("UserInfo", 200), 1);
+    handle.shutdown().await;
+}
