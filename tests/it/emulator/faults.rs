@@ -139,7 +139,7 @@ async fn latency_delays_every_api_answer() {
 #[tokio::test]
 async fn stale_reads_show_the_previous_role_for_a_while() {
     let opts = Options {
-        stale_reads_ms: 400,
+        stale_reads_ms: 1_500,
         ..Options::default()
     };
     let emu = Emu::start_with(WORLD, opts).await;
@@ -166,7 +166,7 @@ async fn stale_reads_show_the_previous_role_for_a_while() {
         .await;
     assert_eq!(members.body["members"][0]["role"], "member", "stale");
     // The write took effect at once: the member may already act as an owner.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::time::sleep(Duration::from_millis(1_600)).await;
     let listed = emu.get(t, &parts).await;
     assert_eq!(listed.body["participants"][0]["wspRole"], "admin", "fresh");
     let members = emu
