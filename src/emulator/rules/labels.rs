@@ -1,0 +1,176 @@
+//! Workspace labels, scoped by the `workspaceId` query parameter (CONTRACT.md section 6.5).
+
+use super::*;
+
+impl Store {
+    // ---- labels ----------------------------------------------------------------------------
+
+    /// The organization holding a workspace, from the `workspaceId` query parameter.
+    fn label_scope(&self, params: &Params) -> ApiResult<(Id, Id)> {
+        let ws_id = params
+            .int("workspaceId")?
+            .ok_or_else(|| ApiError::bad("Missing parameter `workspaceId`"))?;
+        self.orgs
+            .values()
+            .find(|o| o.workspaces.contains_key(&ws_id))
+            .map(|o| (o.id, ws_id))
+            .ok_or_else(|| ApiError::not_found("Workspace"))
+    }
+
+    fn label_dto(l: &Label) -> LabelDbDto {
+        LabelDbDto {
+            id: Some(l.id),
+            name: Some(l.name.clone()),
+            value: l.value.clone(),
+            resource: Some(l.resource),
+            is_default: Some(l.is_default),
+            is_dynamic: Some(false),
+            is_interpolated: Some(false),
+            date_created: Some(l.date_created.clone()),
+        }
+    }
+
+    pub fn list_labels(&self, caller: Id, params: &Params) -> ApiResult<ListLabelsResponse> {
+        let (org_id, ws_id) = self.label_scope(params)?;
+        let org = self.org(org_id)?;
+        let ws = Self::workspace(org, ws_id)?;
+        Self::require_view(org, ws, caller)?;
+        let kind = params.get("type").unwrap_or("all");
+        let want_resource = match kind {
+            "all" => None,
+            "simple" => Some(false),
+            "resource" => Some(true),
+            other => {
+                return Err(ApiError::bad(format!(
+                    "Invalid label type `{other}`: expected simple, resource or all"
+                )));
+            }
+        };
+        let is_default = params.bool("isDefault")?;
+        let page = params.page("Label")?;
+        let (items, total) = page.apply(ws.labels.values().filter(|l| {
+            want_resource.is_none_or(|r| r == l.resource)
+                && is_default.is_none_or(|d| d == l.is_default)
+                && page.matches([Some(l.name.as_str()), l.value.as_deref()])
+        }));
+        Ok(ListLabelsResponse {
+            labels: items.into_iter().map(Self::label_dto).collect(),
+            total_size: Some(total),
+        })
+    }
+
+    /// `maintain` and above. Returns the existing label with the same name, value and kind
+    /// instead of creating a second one.
+    pub fn create_label(
+        &mut self,
+        caller: Id,
+        params: &Params,
+        req: CreateLabelRequest,
+    ) -> ApiResult<LabelResponse> {
+        let (org_id, ws_id) = self.label_scope(params)?;
+        let org = self.org(org_id)?;
+        let ws = Self::workspace(org, ws_id)?;
+        Self::require_rank(org, ws, caller, MAINTAIN_RANK)?;
+        let name = non_empty(req.name).ok_or_else(|| ApiError::bad("Missing label `name`"))?;
+        check_len("name", Some(&name), 39)?;
+        let resource = req.resource.unwrap_or(false);
+        if resource && req.value.is_none() {
+            return Err(ApiError::bad("A resource label needs a `value`"));
+        }
+        if let Some(l) = ws
+            .labels
+            .values()
+            .find(|l| l.name == name && l.value == req.value && l.resource == resource)
+        {
+            return Ok(LabelResponse {
+                id: Some(l.id),
+                name: Some(l.name.clone()),
+                value: l.value.clone(),
+                resource: Some(l.resource),
+                is_default: Some(l.is_default),
+            });
+        }
+        let id = self.ids.next_id();
+        let label = Label {
+            id,
+            name,
+            value: req.value,
+            resource,
+            is_default: req.is_default.unwrap_or(false),
+            date_created: now_iso(),
+        };
+        let dto = LabelResponse {
+            id: Some(id),
+            name: Some(label.name.clone()),
+            value: label.value.clone(),
+            resource: Some(label.resource),
+            is_default: Some(label.is_default),
+        };
+        if let Some(ws) = self.org_mut(org_id)?.workspaces.get_mut(&ws_id) {
+            ws.labels.insert(id, label);
+        }
+        Ok(dto)
+    }
+
+    /// `maintain` and above; absent fields are unchanged.
+    pub fn update_label(
+        &mut self,
+        caller: Id,
+        label_id: Id,
+        params: &Params,
+        req: UpdateLabelRequest,
+    ) -> ApiResult<LabelResponse> {
+        let (org_id, ws_id) = self.label_scope(params)?;
+        let org = self.org(org_id)?;
+        let ws = Self::workspace(org, ws_id)?;
+        Self::require_rank(org, ws, caller, MAINTAIN_RANK)?;
+        if !ws.labels.contains_key(&label_id) {
+            return Err(ApiError::not_found("Label"));
+        }
+        if let Some(n) = &req.name {
+            if n.trim().is_empty() {
+                return Err(ApiError::bad("Label `name` must not be empty"));
+            }
+            check_len("name", Some(n), 39)?;
+        }
+        let org = self.org_mut(org_id)?;
+        let Some(l) = org
+            .workspaces
+            .get_mut(&ws_id)
+            .and_then(|ws| ws.labels.get_mut(&label_id))
+        else {
+            return Err(ApiError::not_found("Label"));
+        };
+        if let Some(n) = req.name {
+            l.name = n;
+        }
+        if req.value.is_some() {
+            l.value = req.value;
+        }
+        if let Some(d) = req.is_default {
+            l.is_default = d;
+        }
+        Ok(LabelResponse {
+            id: Some(l.id),
+            name: Some(l.name.clone()),
+            value: l.value.clone(),
+            resource: None,
+            is_default: Some(l.is_default),
+        })
+    }
+
+    pub fn delete_label(&mut self, caller: Id, label_id: Id, params: &Params) -> ApiResult<()> {
+        let (org_id, ws_id) = self.label_scope(params)?;
+        let org = self.org(org_id)?;
+        let ws = Self::workspace(org, ws_id)?;
+        Self::require_rank(org, ws, caller, MAINTAIN_RANK)?;
+        let removed = self
+            .org_mut(org_id)?
+            .workspaces
+            .get_mut(&ws_id)
+            .and_then(|ws| ws.labels.remove(&label_id));
+        removed
+            .map(|_| ())
+            .ok_or_else(|| ApiError::not_found("Label"))
+    }
+}

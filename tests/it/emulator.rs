@@ -1,1 +1,0 @@
-//! `roster emulator`: contract tests against the official spec.
