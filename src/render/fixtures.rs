@@ -478,3 +478,49 @@ pub fn small() -> Plan {
     };
     finish(plan)
 }
+
+/// A plan adding `n` members to one org, with as many access changes.
+pub fn many(n: usize) -> Plan {
+    let changes = (0..n)
+        .map(|i| {
+            let user = format!("user{i:05}@uq.edu.au");
+            let mut c = change(
+                &format!("org/biocommons/member/user:{user}"),
+                Action::Create,
+                Kind::Member,
+                Exec::AddMember {
+                    org: Ref::Id(101),
+                    user: user.clone(),
+                    role: "member".into(),
+                },
+            );
+            c.after = attrs(json!({"user": user, "role": "member"}));
+            if i % 10 == 0 {
+                c.risks = vec![Risk::GrantsOwner];
+                c.after = attrs(json!({"user": user, "role": "owner"}));
+            }
+            c
+        })
+        .collect();
+    let access = (0..n)
+        .map(|i| AccessChange {
+            user: format!("user{i:05}@uq.edu.au"),
+            gains: vec![format!(
+                "biocommons: {}",
+                if i % 10 == 0 { "owner" } else { "member" }
+            )],
+            changes: vec![],
+            loses: vec![],
+        })
+        .collect();
+    finish(Plan {
+        targets: vec![target(
+            "biocommons",
+            "https://seqera.services.biocommons.org.au/api",
+            "ops <ops@biocommons.org.au>",
+        )],
+        changes,
+        access,
+        ..empty()
+    })
+}

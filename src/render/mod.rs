@@ -7,10 +7,12 @@
 //! plan alone (and the `color` flag for text): no clock, environment or terminal is consulted,
 //! so the same plan renders to the same bytes.
 
+mod markdown;
 mod text;
 mod view;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
 
+pub use markdown::{MARKDOWN_LIMIT, MIN_PART_LIMIT, markdown, markdown_parts};
 pub use text::text;

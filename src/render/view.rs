@@ -236,6 +236,16 @@ pub(crate) fn risk_words(risks: &[Risk]) -> String {
         .join(", ")
 }
 
+/// How much a reviewer should worry about a risk: lower first.
+pub(crate) fn risk_rank(r: Risk) -> u8 {
+    match r {
+        Risk::Destructive => 0,
+        Risk::GrantsOwner => 1,
+        Risk::GrantsAdmin => 2,
+        Risk::RemovesAccess => 3,
+    }
+}
+
 /// What a change is about, shown after its kind: the change's address relative to its
 /// organization or workspace, without the segment that repeats the kind
 /// (`org/lab/member/user:a@b.org` → `user:a@b.org`); for an organization or a workspace, its
