@@ -1278,6 +1278,9 @@ mod tests {
                     assert_balanced(&part);
                 }
 
+                let json = crate::render::json(&plan);
+                let back: Plan = serde_json::from_str(&json).unwrap();
+                prop_assert_eq!(back, plan);
             }
         }
     }

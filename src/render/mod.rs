@@ -7,6 +7,7 @@
 //! plan alone (and the `color` flag for text): no clock, environment or terminal is consulted,
 //! so the same plan renders to the same bytes.
 
+mod json;
 mod markdown;
 mod text;
 mod view;
@@ -14,5 +15,6 @@ mod view;
 #[cfg(test)]
 pub(crate) mod fixtures;
 
+pub use json::json;
 pub use markdown::{MARKDOWN_LIMIT, MIN_PART_LIMIT, markdown, markdown_parts};
 pub use text::text;
