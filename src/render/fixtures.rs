@@ -39,14 +39,15 @@ fn change(address: &str, action: Action, kind: Kind, exec: Exec) -> Change {
     }
 }
 
-fn target(platform: &str, endpoint: &str, acting_user: &str) -> Target {
+/// A target whose fingerprints cover the orgs listing and one org's members.
+fn target(platform: &str, endpoint: &str, acting_user: &str, org: &str) -> Target {
     Target {
         platform: platform.to_string(),
         endpoint: endpoint.to_string(),
         acting_user: acting_user.to_string(),
         fingerprints: BTreeMap::from([
             (
-                "org/biocommons/members".to_string(),
+                format!("org/{org}/members"),
                 "5d41402abc4b2a76b9719d911017c592".to_string(),
             ),
             (
@@ -347,11 +348,13 @@ pub fn plan() -> Plan {
                 "biocommons",
                 "https://seqera.services.biocommons.org.au/api",
                 "ops <ops@biocommons.org.au>",
+                "biocommons",
             ),
             target(
                 "cloud",
                 "https://api.cloud.seqera.io",
                 "jane-doe <jane.doe@uq.edu.au>",
+                "lab",
             ),
         ],
         overrides: Overrides {
@@ -518,6 +521,7 @@ pub fn many(n: usize) -> Plan {
             "biocommons",
             "https://seqera.services.biocommons.org.au/api",
             "ops <ops@biocommons.org.au>",
+            "biocommons",
         )],
         changes,
         access,
