@@ -1,1 +1,20 @@
-//! Views of one plan: text, Markdown and JSON. Renderers compute no diffs.
+//! Views of one plan: text for a terminal, Markdown for a pull-request comment, JSON for
+//! machines and saved plans.
+//!
+//! This module owns how a [`Plan`](crate::plan::Plan) is presented. It must not compute diffs or
+//! decide anything: it shows the changes, access summary, unmanaged items and guard rails the plan
+//! holds, in the plan's order, and derives nothing but counts and layout. Output depends on the
+//! plan alone (and the `color` flag for text): no clock, environment or terminal is consulted,
+//! so the same plan renders to the same bytes.
+
+mod json;
+mod markdown;
+mod text;
+mod view;
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+
+pub use json::json;
+pub use markdown::{MARKDOWN_LIMIT, MIN_PART_LIMIT, markdown, markdown_parts};
+pub use text::text;

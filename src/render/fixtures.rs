@@ -1,0 +1,530 @@
+//! Plans for the renderers' tests, built the way the planner builds them: changes ordered by
+//! wave, kind and address; summary and access precomputed.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::plan::*;
+
+fn attrs(v: Value) -> Option<Attrs> {
+    match v {
+        Value::Object(m) => Some(m.into_iter().collect()),
+        _ => None,
+    }
+}
+
+/// A change with the fields every test plan needs; the rest default to empty.
+fn change(address: &str, action: Action, kind: Kind, exec: Exec) -> Change {
+    let mut segments = address.split('/');
+    let org = segments.nth(1).unwrap_or_default().to_string();
+    let workspace = match (segments.next(), segments.next()) {
+        (Some("workspace"), Some(ws)) => Some(ws.to_string()),
+        _ => None,
+    };
+    Change {
+        address: address.to_string(),
+        action,
+        kind,
+        platform: "biocommons".to_string(),
+        org,
+        workspace,
+        before: None,
+        after: None,
+        risks: Vec::new(),
+        depends_on: Vec::new(),
+        wave: 0,
+        note: None,
+        exec,
+    }
+}
+
+/// A target whose fingerprints cover the orgs listing and one org's members.
+fn target(platform: &str, endpoint: &str, acting_user: &str, org: &str) -> Target {
+    Target {
+        platform: platform.to_string(),
+        endpoint: endpoint.to_string(),
+        acting_user: acting_user.to_string(),
+        fingerprints: BTreeMap::from([
+            (
+                format!("org/{org}/members"),
+                "5d41402abc4b2a76b9719d911017c592".to_string(),
+            ),
+            (
+                "orgs".to_string(),
+                "7d793037a0760186574b0282f2f435e7".to_string(),
+            ),
+        ]),
+    }
+}
+
+/// A plan with no changes, targets or anything else.
+pub fn empty() -> Plan {
+    Plan {
+        format_version: FORMAT_VERSION.to_string(),
+        roster_version: "0.1.0".to_string(),
+        desired_digest: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+            .to_string(),
+        targets: Vec::new(),
+        overrides: Overrides::default(),
+        changes: Vec::new(),
+        access: Vec::new(),
+        unmanaged: Vec::new(),
+        violations: Vec::new(),
+        summary: Summary::default(),
+        scope: None,
+    }
+}
+
+/// Sort changes as the planner does and recompute the summary.
+pub fn finish(mut plan: Plan) -> Plan {
+    plan.changes
+        .sort_by(|a, b| (a.wave, a.kind, &a.address).cmp(&(b.wave, b.kind, &b.address)));
+    plan.summary = summarize(&plan.changes);
+    plan
+}
+
+const OLD_DESCRIPTION: &str = "National digital infrastructure for life science.\n\
+Services for genomics, imaging and structural biology.\n\
+Run by the BioCommons operations team.";
+const NEW_DESCRIPTION: &str = "National digital infrastructure for life science.\n\
+Services for genomics, imaging, proteomics and structural biology.\n\
+Run by the BioCommons operations team.\n\
+Contact ops@biocommons.org.au for access.";
+
+/// A realistic plan: one org with member create, update and delete, a team with a member, a
+/// new workspace with participants, studios and label changes, a destroyed workspace, access
+/// changes, unmanaged items, one refusal and one overridden guard rail, and two platforms.
+pub fn plan() -> Plan {
+    let org = "org/biocommons";
+    let mut changes = Vec::new();
+
+    let mut c = change(
+        org,
+        Action::Update,
+        Kind::Organization,
+        Exec::UpdateOrg {
+            org_id: 101,
+            fields: OrgFields {
+                name: "biocommons".into(),
+                full_name: "Australian BioCommons".into(),
+                description: Some(NEW_DESCRIPTION.into()),
+                location: Some("Australia".into()),
+                website: Some("https://www.biocommons.org.au".into()),
+            },
+        },
+    );
+    c.before = attrs(json!({
+        "name": "biocommons", "fullName": "Australian BioCommons",
+        "description": OLD_DESCRIPTION, "location": "Australia",
+        "website": "http://www.biocommons.org.au",
+    }));
+    c.after = attrs(json!({
+        "name": "biocommons", "fullName": "Australian BioCommons",
+        "description": NEW_DESCRIPTION, "location": "Australia",
+        "website": "https://www.biocommons.org.au",
+    }));
+    changes.push(c);
+
+    let mut c = change(
+        "org/biocommons/member/user:new@uq.edu.au",
+        Action::Create,
+        Kind::Member,
+        Exec::AddMember {
+            org: Ref::Id(101),
+            user: "new@uq.edu.au".into(),
+            role: "member".into(),
+        },
+    );
+    c.after = attrs(json!({"user": "new@uq.edu.au", "role": "member"}));
+    changes.push(c);
+
+    let mut c = change(
+        "org/biocommons/member/user:jane.doe@uq.edu.au",
+        Action::Update,
+        Kind::Member,
+        Exec::SetMemberRole {
+            org_id: 101,
+            member_id: 2001,
+            role: "owner".into(),
+        },
+    );
+    c.before = attrs(json!({"user": "jane.doe@uq.edu.au", "role": "member"}));
+    c.after = attrs(json!({"user": "jane.doe@uq.edu.au", "role": "owner"}));
+    c.risks = vec![Risk::GrantsOwner];
+    changes.push(c);
+
+    let mut c = change(
+        "org/biocommons/member/user:left@uq.edu.au",
+        Action::Delete,
+        Kind::Member,
+        Exec::RemoveMember {
+            org_id: 101,
+            member_id: 2002,
+        },
+    );
+    c.before = attrs(json!({"user": "left@uq.edu.au", "role": "member"}));
+    c.risks = vec![Risk::RemovesAccess];
+    c.note = Some(
+        "not declared in the config; the members of a declared organization are authoritative"
+            .into(),
+    );
+    c.wave = 2;
+    changes.push(c);
+
+    let mut c = change(
+        "org/biocommons/team/genomics-admins",
+        Action::Create,
+        Kind::Team,
+        Exec::CreateTeam {
+            org: Ref::Id(101),
+            name: "genomics-admins".into(),
+            description: Some("Admins of the genomics community".into()),
+        },
+    );
+    c.after = attrs(
+        json!({"name": "genomics-admins", "description": "Admins of the genomics community"}),
+    );
+    changes.push(c);
+
+    let mut c = change(
+        "org/biocommons/team/genomics-admins/member/user:jane.doe@uq.edu.au",
+        Action::Create,
+        Kind::TeamMember,
+        Exec::AddTeamMember {
+            org: Ref::Id(101),
+            team: Ref::CreatedBy("org/biocommons/team/genomics-admins".into()),
+            user: "jane.doe@uq.edu.au".into(),
+        },
+    );
+    c.after = attrs(json!({"team": "genomics-admins", "user": "jane.doe@uq.edu.au"}));
+    c.depends_on = vec!["org/biocommons/team/genomics-admins".into()];
+    c.wave = 1;
+    changes.push(c);
+
+    let ws = "org/biocommons/workspace/genomics";
+    let mut c = change(
+        ws,
+        Action::Create,
+        Kind::Workspace,
+        Exec::CreateWorkspace {
+            org: Ref::Id(101),
+            fields: WorkspaceFields {
+                name: "genomics".into(),
+                full_name: "Genomics community workspace".into(),
+                description: Some("Génomique et santé — 基因组学: shared pipelines, reference data and Studios for the national genomics community".into()),
+                visibility: "PRIVATE".into(),
+            },
+        },
+    );
+    c.after = attrs(json!({
+        "name": "genomics", "fullName": "Genomics community workspace",
+        "description": "Génomique et santé — 基因组学: shared pipelines, reference data and Studios for the national genomics community",
+        "visibility": "private",
+    }));
+    changes.push(c);
+
+    let mut c = change(
+        "org/biocommons/workspace/genomics/participant/team:genomics-admins",
+        Action::Create,
+        Kind::Participant,
+        Exec::AddParticipant {
+            org: Ref::Id(101),
+            workspace: Ref::CreatedBy(ws.into()),
+            who: Who::Team(Ref::CreatedBy("org/biocommons/team/genomics-admins".into())),
+            role: "admin".into(),
+        },
+    );
+    c.after = attrs(json!({"principal": "team:genomics-admins", "role": "admin", "type": "team"}));
+    c.risks = vec![Risk::GrantsAdmin];
+    c.depends_on = vec!["org/biocommons/team/genomics-admins".into(), ws.into()];
+    c.wave = 1;
+    changes.push(c);
+
+    let mut c = change(
+        "org/biocommons/workspace/genomics/participant/user:visitor@partner.edu.au",
+        Action::Create,
+        Kind::Participant,
+        Exec::AddParticipant {
+            org: Ref::Id(101),
+            workspace: Ref::CreatedBy(ws.into()),
+            who: Who::User("visitor@partner.edu.au".into()),
+            role: "view".into(),
+        },
+    );
+    c.after = attrs(
+        json!({"principal": "user:visitor@partner.edu.au", "role": "view", "type": "collaborator"}),
+    );
+    c.depends_on = vec![ws.into()];
+    c.wave = 1;
+    c.note = Some("not an organization member: joins as a collaborator".into());
+    changes.push(c);
+
+    let mut c = change(
+        "org/biocommons/workspace/imaging/studios",
+        Action::Update,
+        Kind::Studios,
+        Exec::SetStudios {
+            org: Ref::Id(101),
+            workspace: Ref::Id(301),
+            lifespan_hours: 8,
+        },
+    );
+    c.before = attrs(json!({"lifespanHours": 4}));
+    c.after = attrs(json!({"lifespanHours": 8}));
+    changes.push(c);
+
+    let mut c = change(
+        "org/biocommons/workspace/imaging/label/community=imaging",
+        Action::Create,
+        Kind::Label,
+        Exec::CreateLabel {
+            workspace: Ref::Id(301),
+            name: "community".into(),
+            value: Some("imaging".into()),
+            resource: true,
+        },
+    );
+    c.after = attrs(json!({"name": "community", "value": "imaging", "resource": true}));
+    changes.push(c);
+
+    let mut c = change(
+        "org/biocommons/workspace/imaging/participant/user:bob@x.edu.au",
+        Action::Delete,
+        Kind::Participant,
+        Exec::RemoveParticipant {
+            org_id: 101,
+            workspace_id: 301,
+            participant_id: 4001,
+        },
+    );
+    c.before = attrs(json!({"principal": "user:bob@x.edu.au", "role": "view", "type": "member"}));
+    c.risks = vec![Risk::RemovesAccess];
+    c.wave = 2;
+    changes.push(c);
+
+    let mut c = change(
+        "org/biocommons/workspace/scratch-2023",
+        Action::Delete,
+        Kind::Workspace,
+        Exec::DeleteWorkspace {
+            org_id: 101,
+            workspace_id: 302,
+        },
+    );
+    c.before = attrs(json!({
+        "name": "scratch-2023", "fullName": "Scratch space (2023 hackathon)",
+        "description": "Temporary workspace for the 2023 hackathon", "visibility": "private",
+    }));
+    c.risks = vec![Risk::RemovesAccess, Risk::Destructive];
+    c.wave = 2;
+    c.note = Some(
+        "declared with `ensure: absent`; its pipelines, runs and credentials go with it".into(),
+    );
+    changes.push(c);
+
+    let mut c = change(
+        "org/lab/workspace/rnaseq/participant/user:jane.doe@uq.edu.au",
+        Action::Update,
+        Kind::Participant,
+        Exec::SetParticipantRole {
+            org_id: 7,
+            workspace_id: 70,
+            participant_id: 700,
+            role: "maintain".into(),
+        },
+    );
+    c.platform = "cloud".into();
+    c.before =
+        attrs(json!({"principal": "user:jane.doe@uq.edu.au", "role": "launch", "type": "member"}));
+    c.after = attrs(
+        json!({"principal": "user:jane.doe@uq.edu.au", "role": "maintain", "type": "member"}),
+    );
+    changes.push(c);
+
+    let plan = Plan {
+        targets: vec![
+            target(
+                "biocommons",
+                "https://seqera.services.biocommons.org.au/api",
+                "ops <ops@biocommons.org.au>",
+                "biocommons",
+            ),
+            target(
+                "cloud",
+                "https://api.cloud.seqera.io",
+                "jane-doe <jane.doe@uq.edu.au>",
+                "lab",
+            ),
+        ],
+        overrides: Overrides {
+            allow_destroy: true,
+            ..Overrides::default()
+        },
+        changes,
+        access: vec![
+            AccessChange {
+                user: "bob@x.edu.au".into(),
+                gains: vec![],
+                changes: vec![],
+                loses: vec!["biocommons/imaging: view".into()],
+            },
+            AccessChange {
+                user: "jane.doe@uq.edu.au".into(),
+                gains: vec!["biocommons/genomics: admin (via team genomics-admins)".into()],
+                changes: vec![
+                    "biocommons: member → owner".into(),
+                    "lab/rnaseq: launch → maintain".into(),
+                ],
+                loses: vec![],
+            },
+            AccessChange {
+                user: "left@uq.edu.au".into(),
+                gains: vec![],
+                changes: vec![],
+                loses: vec![
+                    "biocommons: member".into(),
+                    "biocommons/scratch-2023: launch".into(),
+                ],
+            },
+            AccessChange {
+                user: "new@uq.edu.au".into(),
+                gains: vec!["biocommons: member".into()],
+                changes: vec![],
+                loses: vec![],
+            },
+            AccessChange {
+                user: "visitor@partner.edu.au".into(),
+                gains: vec!["biocommons/genomics: view (collaborator)".into()],
+                changes: vec![],
+                loses: vec![],
+            },
+        ],
+        unmanaged: vec![
+            Unmanaged {
+                address: "org/biocommons/workspace/sandbox".into(),
+                reason: "not declared in the config".into(),
+            },
+            Unmanaged {
+                address: "org/lab/workspace/playground".into(),
+                reason: "not declared in the config".into(),
+            },
+        ],
+        violations: vec![
+            Violation {
+                rail: "max-removal-fraction".into(),
+                message: "the plan removes 3 of 9 existing access grants (33%); policy.maxRemovalFraction is 25%".into(),
+                override_flag: "--allow-mass-removal".into(),
+                addresses: vec![
+                    "org/biocommons/member/user:left@uq.edu.au".into(),
+                    "org/biocommons/workspace/imaging/participant/user:bob@x.edu.au".into(),
+                    "org/biocommons/workspace/scratch-2023".into(),
+                ],
+                overridden: false,
+            },
+            Violation {
+                rail: "destroy".into(),
+                message: "the plan deletes workspace biocommons/scratch-2023".into(),
+                override_flag: "--allow-destroy".into(),
+                addresses: vec!["org/biocommons/workspace/scratch-2023".into()],
+                overridden: true,
+            },
+        ],
+        ..empty()
+    };
+    finish(plan)
+}
+
+/// A small one-platform plan: the example in docs/plan-format.md.
+pub fn small() -> Plan {
+    let mut plan = plan();
+    plan.targets.truncate(1);
+    plan.changes.retain(|c| {
+        c.platform == "biocommons"
+            && matches!(
+                c.address.as_str(),
+                "org/biocommons/member/user:jane.doe@uq.edu.au"
+                    | "org/biocommons/workspace/genomics"
+                    | "org/biocommons/workspace/genomics/participant/user:visitor@partner.edu.au"
+                    | "org/biocommons/workspace/imaging/participant/user:bob@x.edu.au"
+            )
+    });
+    plan.access.retain(|a| {
+        [
+            "bob@x.edu.au",
+            "jane.doe@uq.edu.au",
+            "visitor@partner.edu.au",
+        ]
+        .contains(&a.user.as_str())
+    });
+    if let Some(jane) = plan
+        .access
+        .iter_mut()
+        .find(|a| a.user == "jane.doe@uq.edu.au")
+    {
+        jane.gains.clear();
+        jane.changes.truncate(1);
+    }
+    plan.unmanaged.truncate(1);
+    plan.violations = vec![Violation {
+        rail: "max-removal-fraction".into(),
+        message:
+            "the plan removes 1 of 3 existing access grants (33%); policy.maxRemovalFraction is 25%"
+                .into(),
+        override_flag: "--allow-mass-removal".into(),
+        addresses: vec!["org/biocommons/workspace/imaging/participant/user:bob@x.edu.au".into()],
+        overridden: true,
+    }];
+    plan.overrides = Overrides {
+        allow_mass_removal: true,
+        ..Overrides::default()
+    };
+    finish(plan)
+}
+
+/// A plan adding `n` members to one org, with as many access changes.
+pub fn many(n: usize) -> Plan {
+    let changes = (0..n)
+        .map(|i| {
+            let user = format!("user{i:05}@uq.edu.au");
+            let mut c = change(
+                &format!("org/biocommons/member/user:{user}"),
+                Action::Create,
+                Kind::Member,
+                Exec::AddMember {
+                    org: Ref::Id(101),
+                    user: user.clone(),
+                    role: "member".into(),
+                },
+            );
+            c.after = attrs(json!({"user": user, "role": "member"}));
+            if i % 10 == 0 {
+                c.risks = vec![Risk::GrantsOwner];
+                c.after = attrs(json!({"user": user, "role": "owner"}));
+            }
+            c
+        })
+        .collect();
+    let access = (0..n)
+        .map(|i| AccessChange {
+            user: format!("user{i:05}@uq.edu.au"),
+            gains: vec![format!(
+                "biocommons: {}",
+                if i % 10 == 0 { "owner" } else { "member" }
+            )],
+            changes: vec![],
+            loses: vec![],
+        })
+        .collect();
+    finish(Plan {
+        targets: vec![target(
+            "biocommons",
+            "https://seqera.services.biocommons.org.au/api",
+            "ops <ops@biocommons.org.au>",
+            "biocommons",
+        )],
+        changes,
+        access,
+        ..empty()
+    })
+}
