@@ -38,9 +38,13 @@ pub enum Outcome {
     Applied,
     /// The platform already had it as desired (found by a re-read after an error).
     AlreadyDone,
-    Failed { error: String },
+    Failed {
+        error: String,
+    },
     /// Not attempted because a change it depends on failed or was skipped.
-    Skipped { because: String },
+    Skipped {
+        because: String,
+    },
     /// Not started because the run was interrupted.
     NotStarted,
 }
@@ -105,6 +109,9 @@ impl AuditLog {
     }
 }
 
+/// A callback told each change's address and outcome as it finishes.
+pub type OnDone = Box<dyn Fn(&str, &Outcome) + Send + Sync>;
+
 /// A platform's client and acting user.
 pub struct Platform {
     pub client: Client,
@@ -119,7 +126,7 @@ pub struct Executor {
     /// Set to stop starting new changes.
     pub cancel: Arc<AtomicBool>,
     /// Called after each change finishes (for progress).
-    pub on_done: Option<Box<dyn Fn(&str, &Outcome) + Send + Sync>>,
+    pub on_done: Option<OnDone>,
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -298,12 +305,9 @@ fn now() -> String {
 async fn resolve(created: &Created, r: &Ref) -> Result<i64> {
     match r {
         Ref::Id(id) => Ok(*id),
-        Ref::CreatedBy(addr) => created
-            .lock()
-            .await
-            .get(addr)
-            .copied()
-            .ok_or_else(|| anyhow!("the id of {addr}, which this apply should have created, is unknown")),
+        Ref::CreatedBy(addr) => created.lock().await.get(addr).copied().ok_or_else(|| {
+            anyhow!("the id of {addr}, which this apply should have created, is unknown")
+        }),
     }
 }
 
@@ -340,7 +344,10 @@ async fn execute(
                     Err(e) if settle_by_reading(&e) => {
                         ops.push("ListOrganizations");
                         let orgs = client.list_orgs().await?;
-                        if let Some(o) = orgs.iter().find(|o| o.name.eq_ignore_ascii_case(&fields.name)) {
+                        if let Some(o) = orgs
+                            .iter()
+                            .find(|o| o.name.eq_ignore_ascii_case(&fields.name))
+                        {
                             created.lock().await.insert(addr.to_string(), o.org_id);
                             return Ok(Outcome::AlreadyDone);
                         }
@@ -378,8 +385,15 @@ async fn execute(
                     Err(e) if settle_by_reading(&e) => {
                         ops.push("ListOrganizationMembers");
                         let ms = client.list_members(org_id).await?;
-                        match ms.into_iter().find(|m| same_user(&m.email, &m.user_name, user)) {
-                            Some(m) => Some((m.member_id, m.role.unwrap_or_default(), Outcome::AlreadyDone)),
+                        match ms
+                            .into_iter()
+                            .find(|m| same_user(&m.email, &m.user_name, user))
+                        {
+                            Some(m) => Some((
+                                m.member_id,
+                                m.role.unwrap_or_default(),
+                                Outcome::AlreadyDone,
+                            )),
                             None if e.is_unsure() && attempt < CREATE_ATTEMPTS => None,
                             None => return Err(e.into()),
                         }
@@ -419,7 +433,10 @@ async fn execute(
             let org_id = resolve(created, org).await?;
             for attempt in 1..=CREATE_ATTEMPTS {
                 ops.push("CreateOrganizationTeam");
-                match client.create_team(org_id, name, description.as_deref()).await {
+                match client
+                    .create_team(org_id, name, description.as_deref())
+                    .await
+                {
                     Ok(t) => {
                         created.lock().await.insert(addr.to_string(), t.team_id);
                         return Ok(Outcome::Applied);
@@ -492,7 +509,9 @@ async fn execute(
             member_id,
         } => {
             ops.push("DeleteOrganizationTeamMember");
-            client.remove_team_member(*org_id, *team_id, *member_id).await?;
+            client
+                .remove_team_member(*org_id, *team_id, *member_id)
+                .await?;
             Ok(Outcome::Applied)
         }
         Exec::CreateWorkspace { org, fields } => {
@@ -513,7 +532,10 @@ async fn execute(
                     Err(e) if settle_by_reading(&e) => {
                         ops.push("ListWorkspaces");
                         let ws = client.list_workspaces(org_id).await?;
-                        if let Some(w) = ws.iter().find(|w| w.name.eq_ignore_ascii_case(&fields.name)) {
+                        if let Some(w) = ws
+                            .iter()
+                            .find(|w| w.name.eq_ignore_ascii_case(&fields.name))
+                        {
                             created.lock().await.insert(addr.to_string(), w.id);
                             return Ok(Outcome::AlreadyDone);
                         }
@@ -572,7 +594,9 @@ async fn execute(
                     &StudiosSettingsRequest {
                         lifespan_hours: *lifespan_hours as i32,
                         container_repository: current.container_repository,
-                        private_studio_by_default: current.private_studio_by_default.unwrap_or(false),
+                        private_studio_by_default: current
+                            .private_studio_by_default
+                            .unwrap_or(false),
                         name_strategy: current.name_strategy,
                     },
                 )
@@ -637,7 +661,11 @@ async fn execute(
             for attempt in 1..=CREATE_ATTEMPTS {
                 ops.push("CreateWorkspaceParticipant");
                 let found = match client.add_participant(org_id, ws_id, &req).await {
-                    Ok(p) => Some((p.participant_id, p.wsp_role.unwrap_or_default(), Outcome::Applied)),
+                    Ok(p) => Some((
+                        p.participant_id,
+                        p.wsp_role.unwrap_or_default(),
+                        Outcome::Applied,
+                    )),
                     Err(e) if settle_by_reading(&e) => {
                         ops.push("ListWorkspaceParticipants");
                         let ps = client.list_participants(org_id, ws_id).await?;
@@ -649,7 +677,11 @@ async fn execute(
                             _ => false,
                         });
                         match hit {
-                            Some(p) => Some((p.participant_id, p.wsp_role.unwrap_or_default(), Outcome::AlreadyDone)),
+                            Some(p) => Some((
+                                p.participant_id,
+                                p.wsp_role.unwrap_or_default(),
+                                Outcome::AlreadyDone,
+                            )),
                             None if e.is_unsure() && attempt < CREATE_ATTEMPTS => None,
                             None => return Err(e.into()),
                         }
@@ -660,7 +692,9 @@ async fn execute(
                     // Add-then-role: the add carries no role; set it only when it differs.
                     if !current.eq_ignore_ascii_case(role) {
                         ops.push("UpdateWorkspaceParticipantRole");
-                        client.set_participant_role(org_id, ws_id, pid, role).await?;
+                        client
+                            .set_participant_role(org_id, ws_id, pid, role)
+                            .await?;
                         return Ok(Outcome::Applied);
                     }
                     return Ok(outcome);
@@ -703,7 +737,9 @@ async fn execute(
             let me = ps
                 .into_iter()
                 .find(|p| p.team_id.is_none() && (same_user(&p.email, &p.user_name, &acting.email)))
-                .ok_or_else(|| anyhow!("the acting user is not a participant of the new workspace"))?;
+                .ok_or_else(|| {
+                    anyhow!("the acting user is not a participant of the new workspace")
+                })?;
             ops.push("UpdateWorkspaceParticipantRole");
             client
                 .set_participant_role(org_id, ws_id, me.participant_id, role)
@@ -721,8 +757,12 @@ async fn execute(
 }
 
 fn same_user(email: &Option<String>, user_name: &Option<String>, user: &str) -> bool {
-    email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(user))
-        || user_name.as_deref().is_some_and(|u| u.eq_ignore_ascii_case(user))
+    email
+        .as_deref()
+        .is_some_and(|e| e.eq_ignore_ascii_case(user))
+        || user_name
+            .as_deref()
+            .is_some_and(|u| u.eq_ignore_ascii_case(user))
 }
 
 /// Check that a saved plan may be applied with the overrides given now: every override the plan

@@ -225,8 +225,8 @@ pub struct PlanArgs {
     #[arg(long, value_name = "REF")]
     pub changed_from: Option<String>,
 
-    /// With --format markdown: write numbered files PREFIX.1.md, PREFIX.2.md, … each under GitHub's comment limit.
-    #[arg(long, value_name = "PREFIX", requires = "format")]
+    /// Also write the plan as Markdown comments PREFIX.1.md, PREFIX.2.md, …, each under GitHub's 65,536-character limit.
+    #[arg(long, value_name = "PREFIX")]
     pub split: Option<PathBuf>,
 
     #[command(flatten)]

@@ -8,8 +8,12 @@ use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
 
+mod apply;
 mod completions;
+mod plan;
+mod sandbox;
 mod schema;
+mod session;
 mod validate;
 
 /// How a command ended, as a process exit code.
@@ -128,7 +132,8 @@ pub fn main() -> ExitCode {
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(args, &mut Cli::command()),
         Command::Emulator(args) => crate::emulator::run(args).map(|()| Outcome::Success),
-        Command::Plan(_) | Command::Apply(_) => Err(anyhow::anyhow!("not built yet")),
+        Command::Plan(args) => plan::run(&ui, args),
+        Command::Apply(args) => apply::run(&ui, args),
     };
     match result {
         Ok(outcome) => outcome.into(),

@@ -106,6 +106,8 @@ pub struct LiveTeam {
     pub description: Option<String>,
     /// Whether an identity provider manages its membership (roster never changes it).
     pub idp_managed: bool,
+    /// How many members the team has, as the team listing reports.
+    pub members_count: usize,
     /// Read only when the config manages this team's members.
     pub members: Option<Vec<LiveMember>>,
 }

@@ -236,6 +236,7 @@ async fn read_org(client: Client, scope: OrgScope, mut org: LiveOrg) -> Result<(
             name: t.name,
             description: t.description,
             idp_managed: t.idp_group_id.is_some(),
+            members_count: t.members_count.unwrap_or(0).max(0) as usize,
             members: None,
         })
         .collect();

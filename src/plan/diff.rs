@@ -833,7 +833,9 @@ impl<'a> Differ<'a> {
                 Principal::User(u) => {
                     let maddr = member_address(&org.name, u.as_str());
                     let member_change = self.action_of(&maddr);
-                    if member_change == Some(Action::Create) {
+                    if matches!(member_change, Some(Action::Create | Action::Delete)) {
+                        // Join after they join the org; after they leave it, as a collaborator
+                        // (leaving removes every participation, so adding first would be undone).
                         deps.insert(maddr.clone());
                     }
                     let mut existing = current

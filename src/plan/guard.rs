@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::model::{Action, Change, Kind, Overrides, Violation};
+use super::model::{Action, Change, Exec, Kind, Overrides, Violation};
 use crate::config::desired::Org;
 use crate::config::desired::{OrgRole, Policy, UserRef};
 use crate::live::{ActingUser, Live};
@@ -18,6 +18,11 @@ pub struct GuardInput<'a> {
     pub acting: &'a ActingUser,
     pub policy: &'a Policy,
     pub overrides: Overrides,
+}
+
+/// A team's memberships: those read, or the count the team listing reports.
+fn team_size(t: &crate::live::LiveTeam) -> usize {
+    t.members.as_ref().map_or(t.members_count, Vec::len)
 }
 
 fn percent(x: f64) -> String {
@@ -57,10 +62,7 @@ pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
         // Removal fraction: access removed / access existing, in this org.
         if let Some(l) = live {
             let existing = l.members.len()
-                + l.teams
-                    .iter()
-                    .map(|t| t.members.as_ref().map_or(0, Vec::len))
-                    .sum::<usize>()
+                + l.teams.iter().map(team_size).sum::<usize>()
                 + l.workspaces
                     .iter()
                     .filter(|w| {
@@ -76,9 +78,22 @@ pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
                 if c.action != Action::Delete {
                     continue;
                 }
-                if c.kind.is_access() || c.kind == Kind::Team {
+                // The creator leaving a workspace this plan creates removes no existing access.
+                let own_new = matches!(c.exec, Exec::LeaveWorkspace { .. });
+                if c.kind.is_access() && !own_new {
                     removed += 1;
                     removed_addrs.push(c.address.clone());
+                } else if let Exec::DeleteTeam { team_id, .. } = c.exec {
+                    // Deleting a team removes every membership it has.
+                    let n = l
+                        .teams
+                        .iter()
+                        .find(|t| t.id == team_id)
+                        .map_or(0, team_size);
+                    if n > 0 {
+                        removed += n;
+                        removed_addrs.push(c.address.clone());
+                    }
                 } else if c.kind == Kind::Workspace {
                     let n = c
                         .workspace

@@ -125,6 +125,7 @@ fn live_of(d: &Desired, acting: &ActingUser) -> Live {
                 name: t.name.clone(),
                 description: t.description.clone(),
                 idp_managed: false,
+                members_count: t.members.as_ref().map_or(0, Vec::len),
                 members: t.members.as_ref().map(|ms| {
                     ms.iter()
                         .map(|m| members.iter().find(|x| x.is(m.as_str())).unwrap().clone())
@@ -444,6 +445,26 @@ fn a_member_who_leaves_but_stays_a_participant_is_readded_as_a_collaborator() {
     assert_eq!(back.after.as_ref().unwrap()["type"], "collaborator");
     assert!(back.depends_on.contains(&leave.address));
     assert!(back.note.as_deref().unwrap().contains("collaborator"));
+}
+
+#[test]
+fn a_member_who_leaves_joins_a_new_workspace_only_after_leaving() {
+    let mut d = example();
+    let live = live_of(&d, &acting());
+    d.orgs[0]
+        .members
+        .as_mut()
+        .unwrap()
+        .retain(|m| m.user.as_str() != "lead@lab.org");
+    d.orgs[0]
+        .workspaces
+        .push(ws("fresh", vec![user_p("lead@lab.org", "view")]));
+    let p = plan_of(&d, &live, Overrides::default());
+    let leave = find(&p, "org/lab/member/user:lead@lab.org");
+    let join = find(&p, "org/lab/workspace/fresh/participant/user:lead@lab.org");
+    assert!(join.depends_on.contains(&leave.address));
+    assert!(join.wave > leave.wave);
+    assert_eq!(join.after.as_ref().unwrap()["type"], "collaborator");
 }
 
 #[test]

@@ -44,6 +44,7 @@ fn target(platform: &str, endpoint: &str, acting_user: &str, org: &str) -> Targe
     Target {
         platform: platform.to_string(),
         endpoint: endpoint.to_string(),
+        token_env: "BIOCOMMONS_TOWER_TOKEN".to_string(),
         acting_user: acting_user.to_string(),
         fingerprints: BTreeMap::from([
             (
@@ -55,6 +56,7 @@ fn target(platform: &str, endpoint: &str, acting_user: &str, org: &str) -> Targe
                 "7d793037a0760186574b0282f2f435e7".to_string(),
             ),
         ]),
+        scope: Default::default(),
     }
 }
 
@@ -72,6 +74,7 @@ pub fn empty() -> Plan {
         unmanaged: Vec::new(),
         violations: Vec::new(),
         summary: Summary::default(),
+        source: "examples/biocommons".to_string(),
         scope: None,
     }
 }

@@ -1219,8 +1219,10 @@ mod tests {
                     (text(), text(), text()).prop_map(|(platform, endpoint, acting_user)| Target {
                         platform,
                         endpoint,
+                        token_env: "TOWER_ACCESS_TOKEN".to_string(),
                         acting_user,
                         fingerprints: BTreeMap::new(),
+                        scope: Default::default(),
                     }),
                     0..3,
                 ),

@@ -1,6 +1,8 @@
 //! The integration-test binary: drives the real `roster` binary, and the emulator over HTTP on
 //! loopback. One binary keeps link time down; each module covers one command or component.
 
+mod apply;
 mod emulator;
+mod plan;
 mod support;
 mod validate;

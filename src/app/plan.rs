@@ -1,0 +1,129 @@
+//! `roster plan [DIR]`: read the config and the live platform, diff, and print the plan (text,
+//! Markdown or JSON) on stdout; optionally save it for `roster apply PLAN`.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::app::session::{self, Connection};
+use crate::app::{Outcome, Ui, sandbox};
+use crate::cli::{PlanArgs, PlanFormat};
+use crate::plan::Plan;
+use crate::render;
+
+/// GitHub's limit on the size of one comment.
+pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
+
+pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
+    let cfg = session::load_config(ui, &args.dir)?;
+    let rt = session::runtime()?;
+    let plan = rt.block_on(async {
+        let sandbox = match args.connection.sandbox {
+            true => Some(sandbox::start(ui, &args.dir).await?),
+            false => None,
+        };
+        let conns: Vec<Connection> = session::connect(
+            &cfg.desired,
+            &args.connection,
+            sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token)),
+        )?;
+        let readings = session::read_all(ui, &cfg.desired, &conns, None).await;
+        if let Some(s) = sandbox {
+            s.stop().await;
+        }
+        let plan = session::make_plan(
+            &cfg.desired,
+            &args.dir.display().to_string(),
+            &readings?,
+            (&args.overrides).into(),
+        );
+        anyhow::Ok(plan)
+    })?;
+
+    print_plan(ui, &plan, args.format)?;
+    if let Some(prefix) = &args.split {
+        write_parts(ui, &plan, prefix)?;
+    }
+    if plan.is_refused() {
+        ui.status(refusal_hint(&plan));
+        return Ok(Outcome::Failure);
+    }
+    if let Some(out) = &args.out {
+        write_atomically(out, render::json(&plan).as_bytes())
+            .with_context(|| format!("saving the plan to {}", out.display()))?;
+        ui.status(format!(
+            "Saved the plan to {}. Apply exactly it with: roster apply {}",
+            out.display(),
+            out.display()
+        ));
+    }
+    Ok(if args.detailed_exitcode && !plan.is_empty() {
+        Outcome::Changes
+    } else {
+        Outcome::Success
+    })
+}
+
+/// Print a plan on stdout in the chosen format.
+pub fn print_plan(ui: &Ui, plan: &Plan, format: PlanFormat) -> Result<()> {
+    let out = match format {
+        PlanFormat::Text => render::text(plan, ui.color_stdout),
+        PlanFormat::Markdown => render::markdown(plan),
+        PlanFormat::Json => render::json(plan),
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(out.as_bytes())?;
+    if !out.ends_with('\n') {
+        stdout.write_all(b"\n")?;
+    }
+    stdout.flush()?;
+    Ok(())
+}
+
+/// The line that tells what to do about refusals.
+pub fn refusal_hint(plan: &Plan) -> String {
+    let flags: Vec<&str> = plan.refusals().map(|v| v.override_flag.as_str()).collect();
+    format!(
+        "error: the plan is refused by {} guard rail{}; change the config, or override deliberately with {}",
+        flags.len(),
+        if flags.len() == 1 { "" } else { "s" },
+        flags.join(" ")
+    )
+}
+
+/// Write `PREFIX.1.md`, `PREFIX.2.md`, … each under GitHub's comment limit.
+fn write_parts(ui: &Ui, plan: &Plan, prefix: &Path) -> Result<()> {
+    let parts = render::markdown_parts(plan, GITHUB_COMMENT_LIMIT);
+    for (i, part) in parts.iter().enumerate() {
+        let path = format!("{}.{}.md", prefix.display(), i + 1);
+        write_atomically(Path::new(&path), part.as_bytes())
+            .with_context(|| format!("writing {path}"))?;
+    }
+    ui.status(format!(
+        "Wrote {} Markdown part{} to {}.N.md.",
+        parts.len(),
+        if parts.len() == 1 { "" } else { "s" },
+        prefix.display()
+    ));
+    Ok(())
+}
+
+/// Write a file by a rename, so readers never see half of it.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}

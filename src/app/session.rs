@@ -1,0 +1,231 @@
+//! What `plan` and `apply` share: reading the config, deciding which platforms to talk to (each
+//! with its endpoint and token), building one client per platform, reading the live state of
+//! each concurrently, and building the plan.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use secrecy::SecretString;
+
+use crate::app::Ui;
+use crate::cli::{ConnectionArgs, OverrideArgs};
+use crate::config::desired::{DEFAULT_TOKEN_ENV, Desired};
+use crate::config::{self, Config};
+use crate::diag::{self, Code};
+use crate::live::read::{self, Scope};
+use crate::live::{ActingUser, Live};
+use crate::plan::{self, Overrides, Plan, PlatformInput};
+use crate::platform::seqera::{CLOUD_ENDPOINT, Client, ClientConfig, RetryPolicy};
+
+/// Policy problems the validator reports, which plan and apply turn into guard rails (each with
+/// its override flag) evaluated on the plan.
+const POLICY_CODES: [Code; 3] = [
+    Code::DomainNotAllowed,
+    Code::TooFewOwners,
+    Code::CollaboratorRole,
+];
+
+/// Read and validate the config; print its problems and fail when there are any (policy problems
+/// are left to the guard rails).
+pub fn load_config(ui: &Ui, dir: &Path) -> Result<Config> {
+    let mut cfg = config::read(dir);
+    cfg.diags.retain(|d| !POLICY_CODES.contains(&d.code));
+    if cfg.has_errors() {
+        eprint!(
+            "{}",
+            diag::render_text(&cfg.diags, &cfg.loaded.sources, ui.color_stderr)
+        );
+        bail!(
+            "the config in {} has {} problem{}; `roster validate` lists them",
+            dir.display(),
+            cfg.diags.len(),
+            if cfg.diags.len() == 1 { "" } else { "s" }
+        );
+    }
+    Ok(cfg)
+}
+
+/// A platform to talk to.
+pub struct Connection {
+    pub platform: String,
+    pub client: Client,
+}
+
+/// Where the token for a platform comes from, for messages.
+fn token_env(desired: &Desired, platform: &str) -> String {
+    desired
+        .platforms
+        .get(platform)
+        .map(|p| p.token_env.clone())
+        .unwrap_or_else(|| DEFAULT_TOKEN_ENV.to_string())
+}
+
+/// One client per platform that has declared orgs. `sandbox` gives an endpoint and token that
+/// replace every platform's.
+pub fn connect(
+    desired: &Desired,
+    conn: &ConnectionArgs,
+    sandbox: Option<(&str, &SecretString)>,
+) -> Result<Vec<Connection>> {
+    let by_platform = plan::orgs_by_platform(desired);
+    if conn.endpoint.is_some() && by_platform.len() > 1 {
+        bail!(
+            "--endpoint names one endpoint, but the config declares orgs on {} platforms ({}); set each platform's endpoint in Settings instead",
+            by_platform.len(),
+            by_platform.keys().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    let mut out = Vec::new();
+    for platform in by_platform.keys() {
+        let (endpoint, token) = match sandbox {
+            Some((endpoint, token)) => (endpoint.to_string(), token.clone()),
+            None => {
+                let endpoint = conn
+                    .endpoint
+                    .clone()
+                    .or_else(|| desired.platforms.get(platform).map(|p| p.endpoint.clone()))
+                    .or_else(|| {
+                        std::env::var("TOWER_API_ENDPOINT")
+                            .ok()
+                            .filter(|s| !s.is_empty())
+                    })
+                    .unwrap_or_else(|| CLOUD_ENDPOINT.to_string());
+                let var = token_env(desired, platform);
+                let token = match std::env::var(&var) {
+                    Ok(t) if !t.trim().is_empty() => SecretString::from(t.trim().to_string()),
+                    _ => bail!(
+                        "no access token for platform {platform} ({endpoint}): set {var}, or try `--sandbox` to run against a local emulator"
+                    ),
+                };
+                (endpoint, token)
+            }
+        };
+        let client = Client::new(ClientConfig {
+            endpoint: endpoint.clone(),
+            token,
+            parallelism: conn.parallelism as usize,
+            rate: conn.rate,
+            retry: RetryPolicy::default(),
+        })
+        .map_err(|e| anyhow::anyhow!("platform {platform}: {e}"))?;
+        out.push(Connection {
+            platform: platform.clone(),
+            client,
+        });
+    }
+    Ok(out)
+}
+
+/// What was read from one platform.
+pub struct Reading {
+    pub platform: String,
+    pub endpoint: String,
+    pub acting: ActingUser,
+    pub live: Live,
+    pub scope: Scope,
+}
+
+/// Read every platform's scope concurrently.
+pub async fn read_all(
+    ui: &Ui,
+    desired: &Desired,
+    conns: &[Connection],
+    scopes: Option<&BTreeMap<String, Scope>>,
+) -> Result<Vec<Reading>> {
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, c) in conns.iter().enumerate() {
+        let scope = match scopes {
+            Some(s) => s.get(&c.platform).cloned().unwrap_or_default(),
+            None => {
+                let p = (c.platform != plan::DEFAULT_PLATFORM).then_some(c.platform.as_str());
+                Scope::from_desired(desired, p)
+            }
+        };
+        let client = c.client.clone();
+        let platform = c.platform.clone();
+        ui.status(format!(
+            "Reading platform {platform} at {} …",
+            client.endpoint()
+        ));
+        tasks.spawn(async move {
+            let r = read::read(&client, &scope)
+                .await
+                .with_context(|| format!("platform {platform} ({})", client.endpoint()));
+            (i, r.map(|(acting, live)| (acting, live, scope)))
+        });
+    }
+    let mut out: Vec<Option<Reading>> = (0..conns.len()).map(|_| None).collect();
+    while let Some(joined) = tasks.join_next().await {
+        let (i, r) = joined.context("reader task")?;
+        let (acting, live, scope) = r?;
+        let c = &conns[i];
+        ui.status(format!(
+            "Read {} listings of platform {} as {} <{}>.",
+            live.fingerprints.len(),
+            c.platform,
+            acting.user_name,
+            acting.email
+        ));
+        out[i] = Some(Reading {
+            platform: c.platform.clone(),
+            endpoint: c.client.endpoint().to_string(),
+            acting,
+            live,
+            scope,
+        });
+    }
+    let calls: u64 = conns.iter().map(|c| c.client.calls()).sum();
+    ui.status(format!(
+        "{calls} API call{} in {:.2} s.",
+        if calls == 1 { "" } else { "s" },
+        start.elapsed().as_secs_f64()
+    ));
+    Ok(out.into_iter().flatten().collect())
+}
+
+/// Build the plan from readings.
+pub fn make_plan(
+    desired: &Desired,
+    source: &str,
+    readings: &[Reading],
+    overrides: Overrides,
+) -> Plan {
+    let by_platform = plan::orgs_by_platform(desired);
+    let inputs: Vec<PlatformInput<'_>> = readings
+        .iter()
+        .map(|r| PlatformInput {
+            platform: r.platform.clone(),
+            endpoint: r.endpoint.clone(),
+            token_env: token_env(desired, &r.platform),
+            orgs: by_platform.get(&r.platform).cloned().unwrap_or_default(),
+            live: &r.live,
+            acting: &r.acting,
+            scope: r.scope.clone(),
+        })
+        .collect();
+    plan::build(desired, source, &inputs, overrides)
+}
+
+impl From<&OverrideArgs> for Overrides {
+    fn from(o: &OverrideArgs) -> Self {
+        Overrides {
+            allow_destroy: o.allow_destroy,
+            allow_mass_removal: o.allow_mass_removal,
+            allow_few_owners: o.allow_few_owners,
+            allow_self_lockout: o.allow_self_lockout,
+            allow_collaborator_role: o.allow_collaborator_role,
+            allow_any_domain: o.allow_any_domain,
+        }
+    }
+}
+
+/// A tokio runtime for one command.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}

@@ -1,0 +1,530 @@
+//! `roster apply` against the emulator: convergence (for the examples and for random live and
+//! desired states), faults and rate limits without duplicates, stale saved plans, a run killed
+//! midway, guard rails that write nothing, partial failure, and the audit log.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use proptest::prelude::*;
+use roster::emulator::Options;
+
+use crate::support::{
+    Platform, config_dir, copy_dir, expect_exit, manifest_dir, roster, stderr, stdout,
+};
+
+const EVERY_CHANGE: &str = "tests/fixtures/plan/every-change";
+
+fn every_change_world() -> String {
+    std::fs::read_to_string(
+        manifest_dir().join("tests/fixtures/plan/every-change/.roster/sandbox.world.yaml"),
+    )
+    .unwrap()
+}
+
+/// No org has the same user twice, no team the same member twice, no workspace the same user or
+/// team twice.
+fn assert_no_duplicates(p: &Platform) {
+    let world = p.handle.world();
+    for org in &world.organizations {
+        let mut seen = BTreeSet::new();
+        for m in &org.members {
+            assert!(
+                seen.insert(m.email.value.to_lowercase()),
+                "duplicate member {}",
+                m.email.value
+            );
+        }
+        for t in &org.teams {
+            let mut seen = BTreeSet::new();
+            for m in &t.members {
+                assert!(
+                    seen.insert(m.value.to_lowercase()),
+                    "duplicate team member {}",
+                    m.value
+                );
+            }
+        }
+        for w in &org.workspaces {
+            let mut seen = BTreeSet::new();
+            for part in &w.participants {
+                let key = part
+                    .value
+                    .email
+                    .as_ref()
+                    .map(|e| format!("user:{}", e.value.to_lowercase()))
+                    .or(part
+                        .value
+                        .team
+                        .as_ref()
+                        .map(|t| format!("team:{}", t.value.to_lowercase())))
+                    .unwrap();
+                assert!(
+                    seen.insert(key.clone()),
+                    "duplicate participant {key} in {}",
+                    w.name.value
+                );
+            }
+        }
+    }
+}
+
+fn plan_is_empty(p: &Platform, dir: &str, extra: &[&str]) {
+    let mut args = vec!["plan", dir, "--detailed-exitcode"];
+    args.extend_from_slice(extra);
+    let out = p.roster(&args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "plan after apply is not empty:\n{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}
+
+#[test]
+fn apply_then_plan_is_empty_for_every_change() {
+    let p = Platform::start(&every_change_world());
+    let out = expect_exit(
+        &mut p.roster(&["apply", EVERY_CHANGE, "--auto-approve", "--allow-destroy"]),
+        0,
+    );
+    assert!(stdout(&out).contains("Apply complete"), "{}", stdout(&out));
+    plan_is_empty(&p, EVERY_CHANGE, &["--allow-destroy"]);
+    assert_no_duplicates(&p);
+}
+
+#[test]
+fn apply_then_plan_is_empty_for_the_example() {
+    let dir = copy_dir(&manifest_dir().join("examples/biocommons"));
+    let d = dir.path().to_str().unwrap();
+    expect_exit(
+        roster().args(["apply", "--sandbox", d, "--auto-approve"]),
+        0,
+    );
+    expect_exit(
+        roster().args(["plan", "--sandbox", d, "--detailed-exitcode"]),
+        0,
+    );
+}
+
+#[test]
+fn faults_rate_limits_and_stale_reads_still_converge_without_duplicates() {
+    let opts = Options {
+        fail_rate: 0.1,
+        rate_limit: 20,
+        stale_reads_ms: 500,
+        seed: 7,
+        ..Options::default()
+    };
+    let p = Platform::start_with(&every_change_world(), opts);
+    let out = p
+        .roster(&["apply", EVERY_CHANGE, "--auto-approve", "--allow-destroy"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let stats = p.stats();
+    let faults: u64 = stats
+        .requests
+        .values()
+        .map(|by_status| by_status.get("503").copied().unwrap_or(0))
+        .sum();
+    assert!(faults > 0, "no fault was injected: {:#?}", stats.requests);
+    assert_no_duplicates(&p);
+    // Past the stale-read window, the platform matches the config.
+    std::thread::sleep(Duration::from_millis(600));
+    plan_is_empty(&p, EVERY_CHANGE, &["--allow-destroy"]);
+    assert_no_duplicates(&p);
+}
+
+#[test]
+fn a_stale_saved_plan_is_refused_naming_what_changed() {
+    let p = Platform::start(&every_change_world());
+    let tmp = tempfile::tempdir().unwrap();
+    let saved = tmp.path().join("plan.json");
+    let saved = saved.to_str().unwrap();
+    expect_exit(
+        &mut p.roster(&["plan", EVERY_CHANGE, "--allow-destroy", "--out", saved]),
+        0,
+    );
+    // Someone changes the platform by hand after the plan was reviewed.
+    let org_id = p
+        .handle
+        .world()
+        .organizations
+        .iter()
+        .find(|o| o.name.value == "lab")
+        .and_then(|o| o.id.as_ref().map(|i| i.value))
+        .unwrap();
+    let status = p.api(
+        "PUT",
+        &format!("/orgs/{org_id}/members/add"),
+        serde_json::json!({"user": "ext@partner.org"}),
+    );
+    assert_eq!(status, 200);
+    p.reset_stats();
+    let out = expect_exit(&mut p.roster(&["apply", saved, "--allow-destroy"]), 1);
+    let err = stderr(&out);
+    assert!(err.contains("plan is stale"), "{err}");
+    assert!(err.contains("org/lab/members"), "{err}");
+    assert_eq!(p.writes(), 0, "a stale plan writes nothing");
+}
+
+#[test]
+fn a_saved_plan_applies_exactly_and_needs_the_same_overrides() {
+    let p = Platform::start(&every_change_world());
+    let tmp = tempfile::tempdir().unwrap();
+    let saved = tmp.path().join("plan.json");
+    let saved = saved.to_str().unwrap();
+    expect_exit(
+        &mut p.roster(&["plan", EVERY_CHANGE, "--allow-destroy", "--out", saved]),
+        0,
+    );
+    let out = expect_exit(&mut p.roster(&["apply", saved]), 1);
+    assert!(stderr(&out).contains("--allow-destroy"), "{}", stderr(&out));
+    assert_eq!(p.writes(), 0);
+    // No confirmation is asked for a saved plan, even without a terminal.
+    expect_exit(&mut p.roster(&["apply", saved, "--allow-destroy"]), 0);
+    plan_is_empty(&p, EVERY_CHANGE, &["--allow-destroy"]);
+}
+
+#[test]
+fn without_a_terminal_apply_needs_auto_approve_and_writes_nothing() {
+    let p = Platform::start(&every_change_world());
+    let out = expect_exit(
+        &mut p.roster(&["apply", EVERY_CHANGE, "--allow-destroy"]),
+        1,
+    );
+    assert!(stderr(&out).contains("--auto-approve"), "{}", stderr(&out));
+    assert_eq!(p.writes(), 0);
+}
+
+#[test]
+fn a_plan_refused_by_a_guard_rail_writes_nothing() {
+    let p = Platform::start(&every_change_world());
+    let dir = copy_dir(&manifest_dir().join(EVERY_CHANGE));
+    // A strict removal policy: the plan removes too much.
+    std::fs::write(
+        dir.path().join("roster.yaml"),
+        "kind: Settings\npolicy:\n  maxRemovalFraction: 0.1\n",
+    )
+    .unwrap();
+    let out = expect_exit(
+        &mut p.roster(&[
+            "apply",
+            dir.path().to_str().unwrap(),
+            "--auto-approve",
+            "--allow-destroy",
+        ]),
+        1,
+    );
+    let err = stderr(&out);
+    assert!(err.contains("--allow-mass-removal"), "{err}");
+    assert_eq!(p.writes(), 0, "emulator write count");
+}
+
+#[test]
+fn a_failed_change_skips_its_dependents_and_the_rest_carries_on() {
+    // The config uses a custom role the platform does not know: setting it fails with 400.
+    let world = "users:\n  - {email: admin@lab.org, userName: admin, token: t}\n  - {email: bob@lab.org, userName: bob}\n  - {email: erin@lab.org, userName: erin}\norganizations:\n  - name: lab\n    members:\n      - {email: admin@lab.org, role: owner}\n      - {email: bob@lab.org}\n";
+    let config = "kind: Organization\nname: lab\ncustomRoles: [ghost-role]\nmembers:\n  - {user: admin@lab.org, role: owner}\n  - user: bob@lab.org\n  - user: erin@lab.org\n---\nkind: Workspace\norg: lab\nname: new-ws\nparticipants:\n  - {user: bob@lab.org, role: ghost-role}\n  - {user: erin@lab.org, role: view}\n";
+    let p = Platform::start(world);
+    let dir = config_dir(&[("c.yaml", config)]);
+    let tmp = tempfile::tempdir().unwrap();
+    let audit = tmp.path().join("audit.jsonl");
+    let out = expect_exit(
+        &mut p.roster(&[
+            "apply",
+            dir.path().to_str().unwrap(),
+            "--auto-approve",
+            "--audit-log",
+            audit.to_str().unwrap(),
+        ]),
+        1,
+    );
+    let report = stdout(&out);
+    assert!(report.contains("Apply finished with errors"), "{report}");
+    assert!(
+        report.contains("failed:  org/lab/workspace/new-ws/participant/user:bob@lab.org"),
+        "{report}"
+    );
+    // The creator's leave waits for every participant, so it is skipped.
+    assert!(
+        report.contains("skipped: org/lab/workspace/new-ws/participant/user:admin@lab.org"),
+        "{report}"
+    );
+    // Independent changes went through: erin is a member and a participant.
+    let world = p.handle.world();
+    let org = &world.organizations[0];
+    assert!(org.members.iter().any(|m| m.email.value == "erin@lab.org"));
+    // The audit log has one JSON line per change, with what was called and how it ended.
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&audit)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert!(lines.len() >= 4, "{lines:#?}");
+    for l in &lines {
+        for field in [
+            "time",
+            "platform",
+            "acting_user",
+            "address",
+            "action",
+            "operations",
+            "status",
+        ] {
+            assert!(l.get(field).is_some(), "audit line lacks {field}: {l}");
+        }
+        assert_eq!(l["acting_user"], "admin <admin@lab.org>");
+    }
+    let failed = lines
+        .iter()
+        .find(|l| l["status"] == "failed")
+        .expect("a failed line");
+    assert!(
+        failed["error"].as_str().unwrap().contains("400"),
+        "{failed}"
+    );
+    // Running again, after fixing the cause, converges.
+    let fixed = config.replace("role: ghost-role", "role: launch");
+    std::fs::write(dir.path().join("c.yaml"), fixed).unwrap();
+    expect_exit(
+        &mut p.roster(&["apply", dir.path().to_str().unwrap(), "--auto-approve"]),
+        0,
+    );
+    plan_is_empty(&p, dir.path().to_str().unwrap(), &[]);
+}
+
+#[test]
+fn a_run_killed_midway_then_run_again_converges() {
+    let opts = Options {
+        latency_ms: 40,
+        ..Options::default()
+    };
+    let p = Platform::start_with(&every_change_world(), opts);
+    let mut child = p
+        .roster(&[
+            "apply",
+            EVERY_CHANGE,
+            "--auto-approve",
+            "--allow-destroy",
+            "--parallelism",
+            "1",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while p.writes() < 3 {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "apply never wrote"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+    let partial = p.writes();
+    assert!(partial >= 3);
+    expect_exit(
+        &mut p.roster(&["apply", EVERY_CHANGE, "--auto-approve", "--allow-destroy"]),
+        0,
+    );
+    plan_is_empty(&p, EVERY_CHANGE, &["--allow-destroy"]);
+    assert_no_duplicates(&p);
+}
+
+// --- Random live and desired states -------------------------------------------------------
+
+const USERS: [&str; 6] = [
+    "a@lab.org",
+    "b@lab.org",
+    "c@lab.org",
+    "d@lab.org",
+    "e@uni.edu",
+    "f@uni.edu",
+];
+const ROLES: [&str; 6] = ["owner", "admin", "maintain", "launch", "connect", "view"];
+
+/// A participant: a user (`Ok`) or a team (`Err`) index, and a role index.
+type RandomParticipant = (Result<usize, usize>, usize);
+
+/// One side (live or desired) of a random case.
+#[derive(Debug, Clone)]
+struct Side {
+    /// (user index, is owner)
+    members: Vec<(usize, bool)>,
+    /// team index → member user indexes (must be members)
+    teams: Vec<(usize, Vec<usize>)>,
+    /// workspace index → participants
+    workspaces: Vec<(usize, Vec<RandomParticipant>)>,
+}
+
+fn arb_side() -> impl Strategy<Value = Side> {
+    (
+        prop::sample::subsequence((1..USERS.len()).collect::<Vec<_>>(), 0..5),
+        prop::collection::vec(any::<bool>(), USERS.len()),
+        prop::sample::subsequence(vec![0usize, 1, 2], 0..=3),
+        prop::collection::vec(
+            prop::sample::subsequence((0..USERS.len()).collect::<Vec<_>>(), 0..3),
+            3,
+        ),
+        prop::sample::subsequence(vec![0usize, 1, 2], 0..=3),
+        prop::collection::vec(
+            prop::collection::vec((0usize..USERS.len() + 3, 0usize..ROLES.len()), 0..5),
+            3,
+        ),
+    )
+        .prop_map(|(members, owners, teams, team_members, wss, parts)| {
+            // User 0 (the acting user) is always an owner.
+            let mut ms = vec![(0usize, true)];
+            ms.extend(members.iter().map(|&u| (u, owners[u])));
+            let is_member = |u: usize| ms.iter().any(|(m, _)| *m == u);
+            let teams: Vec<(usize, Vec<usize>)> = teams
+                .iter()
+                .map(|&t| {
+                    (
+                        t,
+                        team_members[t]
+                            .iter()
+                            .copied()
+                            .filter(|u| is_member(*u))
+                            .collect(),
+                    )
+                })
+                .collect();
+            let workspaces = wss
+                .iter()
+                .map(|&w| {
+                    let mut seen = BTreeSet::new();
+                    let ps = parts[w]
+                        .iter()
+                        .filter_map(|&(who, role)| {
+                            let who = if who < USERS.len() {
+                                Ok(who)
+                            } else {
+                                let t = who - USERS.len();
+                                if !teams.iter().any(|(x, _)| *x == t) {
+                                    return None;
+                                }
+                                Err(t)
+                            };
+                            seen.insert(who).then_some((who, role))
+                        })
+                        .collect();
+                    (w, ps)
+                })
+                .collect();
+            Side {
+                members: ms,
+                teams,
+                workspaces,
+            }
+        })
+}
+
+fn world_yaml(s: &Side) -> String {
+    let mut y = String::from("users:\n");
+    for (i, u) in USERS.iter().enumerate() {
+        let token = if i == 0 { ", token: prop-token" } else { "" };
+        y.push_str(&format!("  - {{email: {u}, userName: user{i}{token}}}\n"));
+    }
+    y.push_str("organizations:\n  - name: lab\n    members:\n");
+    for (u, owner) in &s.members {
+        let role = if *owner { "owner" } else { "member" };
+        y.push_str(&format!("      - {{email: {}, role: {role}}}\n", USERS[*u]));
+    }
+    if !s.teams.is_empty() {
+        y.push_str("    teams:\n");
+        for (t, ms) in &s.teams {
+            let ms: Vec<&str> = ms.iter().map(|u| USERS[*u]).collect();
+            y.push_str(&format!(
+                "      - name: team{t}\n        members: [{}]\n",
+                ms.join(", ")
+            ));
+        }
+    }
+    if !s.workspaces.is_empty() {
+        y.push_str("    workspaces:\n");
+        for (w, ps) in &s.workspaces {
+            if ps.is_empty() {
+                y.push_str(&format!("      - name: ws{w}\n"));
+                continue;
+            }
+            y.push_str(&format!("      - name: ws{w}\n        participants:\n"));
+            for (who, role) in ps {
+                let who = match who {
+                    Ok(u) => format!("email: {}", USERS[*u]),
+                    Err(t) => format!("team: team{t}"),
+                };
+                y.push_str(&format!("          - {{{who}, role: {}}}\n", ROLES[*role]));
+            }
+        }
+    }
+    y
+}
+
+fn config_yaml(s: &Side) -> String {
+    let mut y = String::from(
+        "kind: Settings\npolicy: {maxRemovalFraction: 1.0}\n---\nkind: Organization\nname: lab\nmembers:\n",
+    );
+    for (u, owner) in &s.members {
+        let role = if *owner { "owner" } else { "member" };
+        y.push_str(&format!("  - {{user: {}, role: {role}}}\n", USERS[*u]));
+    }
+    y.push_str("teams:\n");
+    if s.teams.is_empty() {
+        y.truncate(y.len() - "teams:\n".len());
+        y.push_str("teams: []\n");
+    }
+    for (t, ms) in &s.teams {
+        let ms: Vec<&str> = ms.iter().map(|u| USERS[*u]).collect();
+        y.push_str(&format!(
+            "  - name: team{t}\n    members: [{}]\n",
+            ms.join(", ")
+        ));
+    }
+    for (w, ps) in &s.workspaces {
+        y.push_str(&format!(
+            "---\nkind: Workspace\norg: lab\nname: ws{w}\nparticipants:\n"
+        ));
+        if ps.is_empty() {
+            y.truncate(y.len() - "participants:\n".len());
+            y.push_str("participants: []\n");
+        }
+        for (who, role) in ps {
+            let who = match who {
+                Ok(u) => format!("user: {}", USERS[*u]),
+                Err(t) => format!("team: team{t}"),
+            };
+            y.push_str(&format!("  - {{{who}, role: {}}}\n", ROLES[*role]));
+        }
+    }
+    y
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// For random (live, desired) pairs, apply then plan is empty, with no duplicates.
+    #[test]
+    fn apply_then_plan_is_empty_for_random_states(live in arb_side(), desired in arb_side()) {
+        let p = Platform::start(&world_yaml(&live));
+        let dir = config_dir(&[("c.yaml", &config_yaml(&desired))]);
+        let d = dir.path().to_str().unwrap();
+        let out = p.roster(&["apply", d, "--auto-approve"]).output().unwrap();
+        prop_assert_eq!(out.status.code(), Some(0), "apply failed\n{}\n{}\nworld:\n{}\nconfig:\n{}",
+            stdout(&out), stderr(&out), world_yaml(&live), config_yaml(&desired));
+        let again = p.roster(&["plan", d, "--detailed-exitcode"]).output().unwrap();
+        prop_assert_eq!(again.status.code(), Some(0), "not converged\n{}\n{}\nworld:\n{}\nconfig:\n{}",
+            stdout(&again), stderr(&again), world_yaml(&live), config_yaml(&desired));
+        assert_no_duplicates(&p);
+    }
+}
