@@ -341,6 +341,68 @@ fn a_run_killed_midway_then_run_again_converges() {
     assert_no_duplicates(&p);
 }
 
+#[test]
+fn ctrl_c_finishes_calls_in_flight_starts_nothing_new_and_reports() {
+    let opts = Options {
+        latency_ms: 150,
+        ..Options::default()
+    };
+    let p = Platform::start_with(&every_change_world(), opts);
+    let child = p
+        .roster(&[
+            "apply",
+            EVERY_CHANGE,
+            "--auto-approve",
+            "--allow-destroy",
+            "--parallelism",
+            "1",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while p.writes() < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "apply never wrote"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let report = stdout(&out);
+    assert!(report.contains("Apply interrupted"), "{report}");
+    assert!(report.contains("not started: "), "{report}");
+    assert!(
+        stderr(&out).contains("letting calls in flight finish"),
+        "{}",
+        stderr(&out)
+    );
+    // Nothing started after the interrupt: far fewer writes than the plan has changes.
+    let written = p.writes();
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(p.writes(), written, "no write after the process ended");
+    assert!(written < 20, "{written} writes: the run did not stop");
+    // Running again converges.
+    expect_exit(
+        &mut p.roster(&["apply", EVERY_CHANGE, "--auto-approve", "--allow-destroy"]),
+        0,
+    );
+    plan_is_empty(&p, EVERY_CHANGE, &["--allow-destroy"]);
+}
+
 // --- Random live and desired states -------------------------------------------------------
 
 const USERS: [&str; 6] = [
