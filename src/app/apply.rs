@@ -49,6 +49,7 @@ fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
                 &dir.display().to_string(),
                 &readings,
                 (&args.overrides).into(),
+                None,
             );
             print_plan(ui, &plan, args.format)?;
             if plan.is_refused() {

@@ -9,6 +9,7 @@ use clap::{CommandFactory, Parser};
 use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
 
 mod apply;
+mod changed;
 mod completions;
 mod plan;
 mod sandbox;

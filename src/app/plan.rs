@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::app::session::{self, Connection};
-use crate::app::{Outcome, Ui, sandbox};
+use crate::app::{Outcome, Ui, changed, sandbox};
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::plan::Plan;
 use crate::render;
@@ -17,6 +17,23 @@ pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
 
 pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
     let cfg = session::load_config(ui, &args.dir)?;
+    let units = match &args.changed_from {
+        Some(r) => {
+            let units = changed::units(&args.dir, r, &cfg)?;
+            match &units {
+                None => ui.status(format!("Settings differ from {r}: planning everything.")),
+                Some(u) if u.is_empty() => {
+                    ui.status(format!("No config file differs from {r}: nothing to plan."))
+                }
+                Some(u) => ui.status(format!(
+                    "Planning what differs from {r}: {}",
+                    u.iter().cloned().collect::<Vec<_>>().join(", ")
+                )),
+            }
+            units
+        }
+        None => None,
+    };
     let rt = session::runtime()?;
     let plan = rt.block_on(async {
         let sandbox = match args.connection.sandbox {
@@ -28,7 +45,7 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
             &args.connection,
             sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token)),
         )?;
-        let readings = session::read_all(ui, &cfg.desired, &conns, None).await;
+        let readings = session::read_all(ui, &cfg.desired, &conns, units.as_ref()).await;
         if let Some(s) = sandbox {
             s.stop().await;
         }
@@ -37,6 +54,7 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
             &args.dir.display().to_string(),
             &readings?,
             (&args.overrides).into(),
+            units.as_ref(),
         );
         anyhow::Ok(plan)
     })?;

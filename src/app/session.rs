@@ -2,7 +2,6 @@
 //! with its endpoint and token), building one client per platform, reading the live state of
 //! each concurrently, and building the plan.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -132,18 +131,16 @@ pub async fn read_all(
     ui: &Ui,
     desired: &Desired,
     conns: &[Connection],
-    scopes: Option<&BTreeMap<String, Scope>>,
+    units: Option<&plan::Units>,
 ) -> Result<Vec<Reading>> {
     let start = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for (i, c) in conns.iter().enumerate() {
-        let scope = match scopes {
-            Some(s) => s.get(&c.platform).cloned().unwrap_or_default(),
-            None => {
-                let p = (c.platform != plan::DEFAULT_PLATFORM).then_some(c.platform.as_str());
-                Scope::from_desired(desired, p)
-            }
-        };
+        let p = (c.platform != plan::DEFAULT_PLATFORM).then_some(c.platform.as_str());
+        let scope = Scope::from_desired(desired, p, units);
+        if units.is_some() && scope.orgs.is_empty() {
+            continue; // nothing of this platform is in scope: do not even connect
+        }
         let client = c.client.clone();
         let platform = c.platform.clone();
         ui.status(format!(
@@ -156,6 +153,10 @@ pub async fn read_all(
                 .with_context(|| format!("platform {platform} ({})", client.endpoint()));
             (i, r.map(|(acting, live)| (acting, live, scope)))
         });
+    }
+    if tasks.is_empty() {
+        ui.status("No part of the config is in scope: nothing to read.");
+        return Ok(Vec::new());
     }
     let mut out: Vec<Option<Reading>> = (0..conns.len()).map(|_| None).collect();
     while let Some(joined) = tasks.join_next().await {
@@ -192,6 +193,7 @@ pub fn make_plan(
     source: &str,
     readings: &[Reading],
     overrides: Overrides,
+    units: Option<&plan::Units>,
 ) -> Plan {
     let by_platform = plan::orgs_by_platform(desired);
     let inputs: Vec<PlatformInput<'_>> = readings
@@ -206,7 +208,7 @@ pub fn make_plan(
             scope: r.scope.clone(),
         })
         .collect();
-    plan::build(desired, source, &inputs, overrides)
+    plan::build(desired, source, &inputs, overrides, units)
 }
 
 impl From<&OverrideArgs> for Overrides {

@@ -43,24 +43,46 @@ pub struct WorkspaceScope {
 }
 
 impl Scope {
-    /// The scope of the orgs of `desired` that live on `platform` (`None`: every org).
-    pub fn from_desired(desired: &Desired, platform: Option<&str>) -> Scope {
+    /// The scope of the orgs of `desired` that live on `platform` (`None`: every org),
+    /// restricted to `units` when given (see [`crate::plan::Units`]): a whole org, or one
+    /// workspace of it (then the org's own listings are read, but not its team members).
+    pub fn from_desired(
+        desired: &Desired,
+        platform: Option<&str>,
+        units: Option<&crate::plan::Units>,
+    ) -> Scope {
+        use crate::plan::diff::{org_address, workspace_address};
         let orgs = desired
             .orgs
             .iter()
             .filter(|o| platform.is_none() || o.platform.as_deref() == platform)
-            .map(|o| OrgScope {
+            .filter(|o| {
+                units.is_none_or(|u| {
+                    let a = org_address(&o.name);
+                    u.iter().any(|x| *x == a || x.starts_with(&format!("{a}/")))
+                })
+            })
+            .map(|o| {
+                let whole = units.is_none_or(|u| u.contains(&org_address(&o.name)));
+                (o, whole)
+            })
+            .map(|(o, whole)| OrgScope {
                 name: o.name.clone(),
                 team_members: o
                     .teams
                     .iter()
                     .flatten()
-                    .filter(|t| t.members.is_some())
+                    .filter(|t| whole && t.members.is_some())
                     .map(|t| t.name.clone())
                     .collect(),
                 workspaces: o
                     .workspaces
                     .iter()
+                    .filter(|w| {
+                        whole
+                            || units
+                                .is_some_and(|u| u.contains(&workspace_address(&o.name, &w.name)))
+                    })
                     .map(|w| WorkspaceScope {
                         name: w.name.clone(),
                         // An absent workspace's participants are read so that removing it counts

@@ -103,7 +103,11 @@ pub fn access(orgs: &[&Org], live: &Live, acting: &ActingUser) -> Vec<AccessChan
         if let Some(ts) = &org.teams {
             teams_after.retain(|name, _| ts.iter().any(|t| t.name.to_lowercase() == *name));
             for t in ts {
-                if let Some(ms) = &t.members {
+                // A live team whose members were not read is unknown on both sides.
+                let unread = l
+                    .and_then(|l| l.team(&t.name))
+                    .is_some_and(|lt| lt.members.is_none());
+                if let (Some(ms), false) = (&t.members, unread) {
                     teams_after.insert(
                         t.name.to_lowercase(),
                         ms.iter().map(|u| canon(u.as_str())).collect(),

@@ -34,12 +34,74 @@ pub fn desired_digest(desired: &Desired) -> String {
     hex::encode(Sha256::digest(&json))
 }
 
-/// Build the plan for every platform.
+/// Parts of the config a plan covers: addresses of whole orgs (`org/NAME`) or single workspaces
+/// (`org/NAME/workspace/WS`).
+pub type Units = std::collections::BTreeSet<String>;
+
+/// Whether a change lies in the units.
+fn in_units(units: &Units, c: &Change) -> bool {
+    units.contains(&diff::org_address(&c.org))
+        || c.workspace
+            .as_ref()
+            .is_some_and(|w| units.contains(&diff::workspace_address(&c.org, w)))
+}
+
+/// Whether `dep` is only an ordering of `c` after it, not something `c` needs: a member's
+/// removal waits for the removals of their participations and team memberships (so each is
+/// removed by the call the plan names), but would do them itself by cascade.
+fn ordering_only(c: &Change, dep: &Change) -> bool {
+    c.kind == Kind::Member
+        && c.action == Action::Delete
+        && dep.action == Action::Delete
+        && matches!(dep.kind, Kind::Participant | Kind::TeamMember)
+}
+
+/// The changes in `units`, and every change they need (transitively).
+pub fn restrict(changes: Vec<Change>, units: &Units) -> Vec<Change> {
+    let by_address: HashMap<&str, &Change> =
+        changes.iter().map(|c| (c.address.as_str(), c)).collect();
+    let mut keep: std::collections::BTreeSet<String> = changes
+        .iter()
+        .filter(|c| in_units(units, c))
+        .map(|c| c.address.clone())
+        .collect();
+    let mut todo: Vec<String> = keep.iter().cloned().collect();
+    while let Some(a) = todo.pop() {
+        let c = by_address[a.as_str()];
+        for d in &c.depends_on {
+            let Some(dep) = by_address.get(d.as_str()) else {
+                continue;
+            };
+            if !ordering_only(c, dep) && keep.insert(d.clone()) {
+                todo.push(d.clone());
+            }
+        }
+    }
+    changes
+        .into_iter()
+        .filter(|c| keep.contains(&c.address))
+        .collect()
+}
+
+/// Whether an access entry (`ORG: …` or `ORG/WS: …`) lies in the units.
+fn access_in_units(units: &Units, entry: &str) -> bool {
+    let place = entry.split(": ").next().unwrap_or("");
+    match place.split_once('/') {
+        None => units.contains(&diff::org_address(place)),
+        Some((o, w)) => {
+            units.contains(&diff::org_address(o)) || units.contains(&diff::workspace_address(o, w))
+        }
+    }
+}
+
+/// Build the plan for every platform; with `units`, only what lies in them and what that depends
+/// on (a change-scoped plan, `--changed-from`).
 pub fn build(
     desired: &Desired,
     source: &str,
     inputs: &[PlatformInput<'_>],
     overrides: Overrides,
+    units: Option<&Units>,
 ) -> Plan {
     let mut changes = Vec::new();
     let mut unmanaged = Vec::new();
@@ -47,12 +109,28 @@ pub fn build(
     let mut violations = Vec::new();
     let mut targets = Vec::new();
     for input in inputs {
-        let out = diff::diff(&diff::Input {
+        let mut out = diff::diff(&diff::Input {
             platform: &input.platform,
             orgs: input.orgs.clone(),
             live: input.live,
             acting: input.acting,
         });
+        let mut access_view = access::access(&input.orgs, input.live, input.acting);
+        if let Some(units) = units {
+            out.changes = restrict(out.changes, units);
+            out.unmanaged.retain(|u| {
+                units
+                    .iter()
+                    .any(|x| u.address.starts_with(&format!("{x}/")) && !x.contains("/workspace/"))
+            });
+            for a in &mut access_view {
+                for list in [&mut a.gains, &mut a.changes, &mut a.loses] {
+                    list.retain(|e| access_in_units(units, e));
+                }
+            }
+            access_view
+                .retain(|a| !(a.gains.is_empty() && a.changes.is_empty() && a.loses.is_empty()));
+        }
         violations.extend(guard::check(&guard::GuardInput {
             changes: &out.changes,
             orgs: &input.orgs,
@@ -61,7 +139,7 @@ pub fn build(
             policy: &desired.policy,
             overrides,
         }));
-        access_changes.extend(access::access(&input.orgs, input.live, input.acting));
+        access_changes.extend(access_view);
         changes.extend(out.changes);
         unmanaged.extend(out.unmanaged);
         targets.push(Target {
@@ -90,7 +168,7 @@ pub fn build(
         violations,
         summary,
         source: source.to_string(),
-        scope: None,
+        scope: units.map(|u| u.iter().cloned().collect()),
     }
 }
 

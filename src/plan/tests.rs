@@ -238,6 +238,7 @@ fn plan_of(d: &Desired, live: &Live, overrides: Overrides) -> Plan {
             scope: Scope::default(),
         }],
         overrides,
+        None,
     )
 }
 

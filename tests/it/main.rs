@@ -3,6 +3,7 @@
 
 mod apply;
 mod emulator;
+mod gitops;
 mod plan;
 mod support;
 mod validate;
