@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod emulator;
+pub mod endpoint;
 pub mod live;
 pub mod plan;
 pub mod platform;

@@ -3,58 +3,12 @@
 //! generate the JSON Schema. Semantic rules live in `validate`; the validated, normalised model the
 //! planner reads is [`super::Desired`].
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use schemars::{JsonSchema, Schema, SchemaGenerator};
-use serde::{Deserialize, Deserializer};
+use schemars::JsonSchema;
+use serde::Deserialize;
 
-/// A value with the line and column (1-based, relative to its YAML document) it came from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sp<T> {
-    pub value: T,
-    pub line: u32,
-    pub col: u32,
-}
-
-impl<T> Sp<T> {
-    pub fn new(value: T, line: u32, col: u32) -> Self {
-        Sp { value, line, col }
-    }
-}
-
-impl<T> std::ops::Deref for Sp<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.value
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
-        Ok(Sp {
-            value: s.value,
-            line: s.referenced.line() as u32,
-            col: s.referenced.column() as u32,
-        })
-    }
-}
-
-impl<T: JsonSchema> JsonSchema for Sp<T> {
-    fn inline_schema() -> bool {
-        T::inline_schema()
-    }
-    fn schema_name() -> Cow<'static, str> {
-        T::schema_name()
-    }
-    fn schema_id() -> Cow<'static, str> {
-        T::schema_id()
-    }
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        T::json_schema(generator)
-    }
-}
+pub use crate::diag::Sp;
 
 // The `kind` values, for the schema only (the loader reads `kind` as text to report it well).
 /// A Settings document.

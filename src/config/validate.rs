@@ -259,36 +259,26 @@ impl<'a> Validator<'a> {
     }
 
     fn endpoint(&mut self, doc: &LoadedDoc, e: &Sp<String>) {
+        use crate::endpoint::EndpointError;
         let span = self.span(doc, e);
-        match reqwest::Url::parse(&e.value) {
-            Ok(url) if url.scheme() == "https" => {}
-            Ok(url) if url.scheme() == "http" => {
-                let host = url.host_str().unwrap_or("");
-                let loopback = host == "localhost"
-                    || host
-                        .trim_start_matches('[')
-                        .trim_end_matches(']')
-                        .parse::<std::net::IpAddr>()
-                        .is_ok_and(|ip| ip.is_loopback());
-                if !loopback {
-                    self.push(
-                        Diagnostic::error(
-                            Code::InvalidEndpoint,
-                            "plain http is refused except to loopback",
-                        )
-                        .at(span, "the token would travel unencrypted")
-                        .help("use https://, or http://127.0.0.1:PORT for a local emulator"),
-                    );
-                }
-            }
-            Ok(url) => self.push(
+        match crate::endpoint::check(&e.value) {
+            Ok(_) => {}
+            Err(EndpointError::PlainHttp(_)) => self.push(
                 Diagnostic::error(
                     Code::InvalidEndpoint,
-                    format!("unsupported URL scheme `{}`", url.scheme()),
+                    "plain http is refused except to loopback",
+                )
+                .at(span, "the token would travel unencrypted")
+                .help("use https://, or http://127.0.0.1:PORT for a local emulator"),
+            ),
+            Err(EndpointError::Scheme(_, scheme)) => self.push(
+                Diagnostic::error(
+                    Code::InvalidEndpoint,
+                    format!("unsupported URL scheme `{scheme}`"),
                 )
                 .at(span, "expected an https:// URL"),
             ),
-            Err(err) => self.push(
+            Err(EndpointError::NotAUrl(_, err)) => self.push(
                 Diagnostic::error(Code::InvalidEndpoint, format!("not a URL: {err}")).at(
                     span,
                     "expected e.g. https://api.cloud.seqera.io or https://HOST/api",

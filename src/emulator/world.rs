@@ -7,62 +7,14 @@
 //! builds its indexes, and reports problems here with the location of the offending value.
 
 use std::fmt;
-use std::ops::Deref;
 use std::path::Path;
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::diag::{self, Code, Diagnostic, Sources};
 
-/// A value with the 1-based line and column it was read from (0 and 0 when built in memory).
-/// Serializes as the bare value; equality ignores the location.
-#[derive(Debug, Clone, Default)]
-pub struct Loc<T> {
-    pub value: T,
-    pub line: u32,
-    pub col: u32,
-}
-
-impl<T> Loc<T> {
-    /// A value with no location.
-    pub fn new(value: T) -> Self {
-        Loc {
-            value,
-            line: 0,
-            col: 0,
-        }
-    }
-}
-
-impl<T> Deref for Loc<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.value
-    }
-}
-
-impl<T: PartialEq> PartialEq for Loc<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.value == other.value
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Loc<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
-        Ok(Loc {
-            value: s.value,
-            line: s.referenced.line() as u32,
-            col: s.referenced.column() as u32,
-        })
-    }
-}
-
-impl<T: Serialize> Serialize for Loc<T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.value.serialize(s)
-    }
-}
+/// A value with the line and column it was read from: the project's located value.
+pub use crate::diag::Sp as Loc;
 
 /// What adding an email that belongs to no user does (CONTRACT.md section 11).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

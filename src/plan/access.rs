@@ -30,12 +30,28 @@ fn rank(role: &str) -> u8 {
     workspace_role_rank(role).unwrap_or(0)
 }
 
-/// The higher of two grants (own grants win ties).
-fn best(a: Option<Grant>, b: Grant) -> Option<Grant> {
-    match a {
-        Some(a) if rank(&a.role) > rank(&b.role) => Some(a),
-        Some(a) if rank(&a.role) == rank(&b.role) && a.via.is_none() => Some(a),
-        _ => Some(b),
+/// Give `user` the grant `g` in `place`, keeping the higher of it and what they already have
+/// there (their own grant wins a tie with a team's).
+fn grant(place: &mut BTreeMap<String, Grant>, user: &str, g: Grant) {
+    let keep_current = place.get(user).is_some_and(|cur| {
+        rank(&cur.role) > rank(&g.role) || (rank(&cur.role) == rank(&g.role) && cur.via.is_none())
+    });
+    if !keep_current {
+        place.insert(user.to_string(), g);
+    }
+}
+
+fn own(role: &str) -> Grant {
+    Grant {
+        role: role.to_string(),
+        via: None,
+    }
+}
+
+fn via(role: &str, team: &str) -> Grant {
+    Grant {
+        role: role.to_string(),
+        via: Some(team.to_string()),
     }
 }
 
@@ -55,35 +71,15 @@ pub fn access(orgs: &[&Org], live: &Live, acting: &ActingUser) -> Vec<AccessChan
         let mut ob = BTreeMap::new();
         if let Some(l) = l {
             for m in &l.members {
-                ob.insert(
-                    m.key(),
-                    Grant {
-                        role: m.role.clone(),
-                        via: None,
-                    },
-                );
+                ob.insert(m.key(), own(&m.role));
             }
         }
         let oa = match &org.members {
             Some(ms) => ms
                 .iter()
-                .map(|m| {
-                    (
-                        canon(m.user.as_str()),
-                        Grant {
-                            role: m.role.as_str().to_string(),
-                            via: None,
-                        },
-                    )
-                })
+                .map(|m| (canon(m.user.as_str()), own(m.role.as_str())))
                 .collect(),
-            None if l.is_none() => BTreeMap::from([(
-                acting.email.to_lowercase(),
-                Grant {
-                    role: "owner".to_string(),
-                    via: None,
-                },
-            )]),
+            None if l.is_none() => BTreeMap::from([(acting.email.to_lowercase(), own("owner"))]),
             None => ob.clone(),
         };
         before.insert(oplace.clone(), ob);
@@ -126,27 +122,10 @@ pub fn access(orgs: &[&Org], live: &Live, acting: &ActingUser) -> Vec<AccessChan
                     if p.kind == ParticipantKind::Team {
                         let team = p.team_name.clone().unwrap_or_default();
                         for u in teams_before.get(&team.to_lowercase()).into_iter().flatten() {
-                            let g = Grant {
-                                role: p.role.clone(),
-                                via: Some(team.clone()),
-                            };
-                            let cur = wb.remove(u);
-                            wb.insert(u.clone(), best(cur, g).expect("some"));
+                            grant(&mut wb, u, via(&p.role, &team));
                         }
                     } else {
-                        let u = canon(&p.key()["user:".len()..]);
-                        let cur = wb.remove(&u);
-                        wb.insert(
-                            u,
-                            best(
-                                cur,
-                                Grant {
-                                    role: p.role.clone(),
-                                    via: None,
-                                },
-                            )
-                            .expect("some"),
-                        );
+                        grant(&mut wb, &canon(&p.key()["user:".len()..]), own(&p.role));
                     }
                 }
             }
@@ -158,29 +137,10 @@ pub fn access(orgs: &[&Org], live: &Live, acting: &ActingUser) -> Vec<AccessChan
                     match &p.principal {
                         Principal::Team(t) => {
                             for u in teams_after.get(&t.to_lowercase()).into_iter().flatten() {
-                                let g = Grant {
-                                    role: p.role.clone(),
-                                    via: Some(t.clone()),
-                                };
-                                let cur = wa.remove(u);
-                                wa.insert(u.clone(), best(cur, g).expect("some"));
+                                grant(&mut wa, u, via(&p.role, t));
                             }
                         }
-                        Principal::User(u) => {
-                            let u = canon(u.as_str());
-                            let cur = wa.remove(&u);
-                            wa.insert(
-                                u,
-                                best(
-                                    cur,
-                                    Grant {
-                                        role: p.role.clone(),
-                                        via: None,
-                                    },
-                                )
-                                .expect("some"),
-                            );
-                        }
+                        Principal::User(u) => grant(&mut wa, &canon(u.as_str()), own(&p.role)),
                     }
                 }
                 wa

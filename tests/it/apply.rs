@@ -301,6 +301,25 @@ fn a_failed_change_skips_its_dependents_and_the_rest_carries_on() {
     plan_is_empty(&p, dir.path().to_str().unwrap(), &[]);
 }
 
+/// Start `roster ARGS` in the background and return once the platform has taken `writes` writes.
+fn spawn_until_writes(p: &Platform, args: &[&str], writes: u64) -> std::process::Child {
+    let child = p
+        .roster(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while p.writes() < writes {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "apply never wrote"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child
+}
+
 #[test]
 fn a_run_killed_midway_then_run_again_converges() {
     let opts = Options {
@@ -308,27 +327,15 @@ fn a_run_killed_midway_then_run_again_converges() {
         ..Options::default()
     };
     let p = Platform::start_with(&every_change_world(), opts);
-    let mut child = p
-        .roster(&[
-            "apply",
-            EVERY_CHANGE,
-            "--auto-approve",
-            "--allow-destroy",
-            "--parallelism",
-            "1",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while p.writes() < 3 {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "apply never wrote"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let apply = [
+        "apply",
+        EVERY_CHANGE,
+        "--auto-approve",
+        "--allow-destroy",
+        "--parallelism",
+        "1",
+    ];
+    let mut child = spawn_until_writes(&p, &apply, 3);
     child.kill().unwrap(); // SIGKILL: no chance to clean up
     child.wait().unwrap();
     let partial = p.writes();
@@ -348,27 +355,15 @@ fn ctrl_c_finishes_calls_in_flight_starts_nothing_new_and_reports() {
         ..Options::default()
     };
     let p = Platform::start_with(&every_change_world(), opts);
-    let child = p
-        .roster(&[
-            "apply",
-            EVERY_CHANGE,
-            "--auto-approve",
-            "--allow-destroy",
-            "--parallelism",
-            "1",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    while p.writes() < 2 {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "apply never wrote"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let apply = [
+        "apply",
+        EVERY_CHANGE,
+        "--auto-approve",
+        "--allow-destroy",
+        "--parallelism",
+        "1",
+    ];
+    let child = spawn_until_writes(&p, &apply, 2);
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

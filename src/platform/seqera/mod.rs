@@ -186,35 +186,9 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// Whether a URL may carry a token: https anywhere, plain http only to loopback.
-pub fn check_endpoint(endpoint: &str) -> Result<reqwest::Url, String> {
-    let url =
-        reqwest::Url::parse(endpoint).map_err(|e| format!("`{endpoint}` is not a URL: {e}"))?;
-    match url.scheme() {
-        "https" => Ok(url),
-        "http" => {
-            let host = url.host_str().unwrap_or("");
-            let loopback = host == "localhost"
-                || host
-                    .trim_start_matches('[')
-                    .trim_end_matches(']')
-                    .parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback());
-            if loopback {
-                Ok(url)
-            } else {
-                Err(format!(
-                    "refusing plain http to {endpoint}: the token would travel unencrypted (http is allowed only to loopback)"
-                ))
-            }
-        }
-        other => Err(format!("`{endpoint}`: unsupported URL scheme `{other}`")),
-    }
-}
-
 impl Client {
     pub fn new(config: ClientConfig) -> Result<Client, String> {
-        check_endpoint(&config.endpoint)?;
+        crate::endpoint::check(&config.endpoint).map_err(|e| e.to_string())?;
         // reqwest is built without a bundled crypto provider; install ring's once per process.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
