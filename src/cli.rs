@@ -83,6 +83,7 @@ Examples:
   roster plan --sandbox examples/biocommons      against a local sandbox (no account or token)
   roster plan --detailed-exitcode                exit 2 when there are changes (drift checks)
   roster plan --format markdown > comment.md     for a pull-request comment
+  roster plan --changed-from origin/main         only what a branch changes (pull requests)
   roster plan --out plan.json && roster apply plan.json
 
 Exit codes: 0 no changes (or changes without --detailed-exitcode), 1 error or refused by a
@@ -156,6 +157,7 @@ pub enum PlanFormat {
 
 /// Where the live platform is and how to talk to it.
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Platform")]
 pub struct ConnectionArgs {
     /// Run against an embedded sandbox emulator seeded from DIR/.roster/sandbox.world.yaml (no account or token).
     #[arg(long)]
@@ -177,6 +179,7 @@ pub struct ConnectionArgs {
 /// Explicit overrides of the guard rails. A saved plan records the overrides it was made with, and
 /// applying it needs the same ones.
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Guard-rail overrides (see docs/apply.md)")]
 pub struct OverrideArgs {
     /// Allow deleting workspaces declared with `ensure: absent`.
     #[arg(long)]
@@ -194,7 +197,7 @@ pub struct OverrideArgs {
     #[arg(long)]
     pub allow_self_lockout: bool,
 
-    /// Allow collaborators roles above policy.collaboratorMaxRole.
+    /// Allow collaborators a role above policy.collaboratorMaxRole.
     #[arg(long)]
     pub allow_collaborator_role: bool,
 

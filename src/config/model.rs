@@ -78,7 +78,7 @@ pub struct SettingsDoc {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PlatformDoc {
-    /// API base URL, e.g. https://api.cloud.seqera.io or https://seqera.example.org/api.
+    /// API base URL, e.g. `https://api.cloud.seqera.io` or `https://seqera.example.org/api`.
     pub endpoint: Sp<String>,
     /// Environment variable holding this platform's access token (default TOWER_ACCESS_TOKEN).
     #[serde(default)]

@@ -3,7 +3,7 @@
 //!
 //! This module owns the document types ([`World`] and its parts), parsing them with locations,
 //! and turning the problems the store finds into located diagnostics ([`WorldError`]). It must
-//! not decide the platform's rules: [`super::store`] checks references and uniqueness while it
+//! not decide the platform's rules: `emulator::store` checks references and uniqueness while it
 //! builds its indexes, and reports problems here with the location of the offending value.
 
 use std::fmt;
