@@ -137,8 +137,7 @@ impl SourceFile {
         let rest = &self.text[start..];
         let line_rest = rest.split('\n').next().unwrap_or("");
         let line_start = self.offset(line, 1);
-        let before = self.text[line_start..start].trim_end();
-        let in_flow = before.ends_with(['[', '{', ',']);
+        let in_flow = flow_depth(&self.text[line_start..start]) > 0;
         let len = token_len(line_rest, in_flow);
         Span {
             file,
@@ -162,6 +161,24 @@ impl SourceFile {
             end: (start + len) as u32,
         }
     }
+}
+
+/// How many flow collections (`[`, `{`) are open at the end of `prefix`, skipping quoted text.
+fn flow_depth(prefix: &str) -> i32 {
+    let mut depth = 0;
+    let mut quote: Option<char> = None;
+    for c in prefix.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth -= 1,
+            (None, '#') => break,
+            _ => {}
+        }
+    }
+    depth
 }
 
 fn token_len(s: &str, in_flow: bool) -> usize {
@@ -684,7 +701,7 @@ mod tests {
     fn token_span_covers_plain_quoted_and_flow_tokens() {
         let src = SourceFile::new(
             "a.yaml",
-            "x: hello world # c\ny: \"a b\" z\nz: [1, [2]] q\nw: [ab cd, ef]\n",
+            "x: hello world # c\ny: \"a b\" z\nz: [1, [2]] q\nw: [ab cd, ef]\n- {email: a@b.org, token: t}\n",
         );
         let t = |l, c| {
             let s = src.token_span(FileId(0), l, c);
@@ -693,6 +710,8 @@ mod tests {
         assert_eq!(t(1, 4), "hello world");
         assert_eq!(t(4, 5), "ab cd");
         assert_eq!(t(4, 12), "ef");
+        assert_eq!(t(5, 11), "a@b.org");
+        assert_eq!(t(5, 27), "t");
         assert_eq!(t(2, 4), "\"a b\"");
         assert_eq!(t(3, 4), "[1, [2]]");
         assert_eq!(t(1, 1), "x");
