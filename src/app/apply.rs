@@ -42,6 +42,7 @@ fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
                 &cfg.desired,
                 &args.connection,
                 sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token)),
+                None,
             )?;
             let readings = session::read_all(ui, &cfg.desired, &conns, None).await?;
             let plan = session::make_plan(

@@ -44,6 +44,7 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
             &cfg.desired,
             &args.connection,
             sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token)),
+            units.as_ref(),
         )?;
         let readings = session::read_all(ui, &cfg.desired, &conns, units.as_ref()).await;
         if let Some(s) = sandbox {

@@ -63,12 +63,20 @@ fn token_env(desired: &Desired, platform: &str) -> String {
 
 /// One client per platform that has declared orgs. `sandbox` gives an endpoint and token that
 /// replace every platform's.
+/// With `units`, only platforms with an org in scope are connected (and need a token).
 pub fn connect(
     desired: &Desired,
     conn: &ConnectionArgs,
     sandbox: Option<(&str, &SecretString)>,
+    units: Option<&plan::Units>,
 ) -> Result<Vec<Connection>> {
-    let by_platform = plan::orgs_by_platform(desired);
+    let mut by_platform = plan::orgs_by_platform(desired);
+    if let Some(units) = units {
+        by_platform.retain(|p, _| {
+            let p = (p != plan::DEFAULT_PLATFORM).then_some(p.as_str());
+            !Scope::from_desired(desired, p, Some(units)).orgs.is_empty()
+        });
+    }
     if conn.endpoint.is_some() && by_platform.len() > 1 {
         bail!(
             "--endpoint names one endpoint, but the config declares orgs on {} platforms ({}); set each platform's endpoint in Settings instead",
@@ -138,8 +146,8 @@ pub async fn read_all(
     for (i, c) in conns.iter().enumerate() {
         let p = (c.platform != plan::DEFAULT_PLATFORM).then_some(c.platform.as_str());
         let scope = Scope::from_desired(desired, p, units);
-        if units.is_some() && scope.orgs.is_empty() {
-            continue; // nothing of this platform is in scope: do not even connect
+        if scope.orgs.is_empty() {
+            continue; // nothing of this platform is in scope
         }
         let client = c.client.clone();
         let platform = c.platform.clone();
@@ -155,7 +163,7 @@ pub async fn read_all(
         });
     }
     if tasks.is_empty() {
-        ui.status("No part of the config is in scope: nothing to read.");
+        ui.status("No declared organization is in scope: nothing to read.");
         return Ok(Vec::new());
     }
     let mut out: Vec<Option<Reading>> = (0..conns.len()).map(|_| None).collect();

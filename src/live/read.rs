@@ -96,33 +96,6 @@ impl Scope {
             .collect();
         Scope { orgs }
     }
-
-    /// The keys of every listing this scope may read (objects that do not exist are not read).
-    pub fn listing_keys(&self) -> Vec<String> {
-        let mut keys = vec!["user".to_string(), "orgs".to_string()];
-        for o in &self.orgs {
-            let n = o.name.to_lowercase();
-            for l in ["members", "collaborators", "teams", "workspaces"] {
-                keys.push(format!("org/{n}/{l}"));
-            }
-            for t in &o.team_members {
-                keys.push(format!("org/{n}/team/{}/members", t.to_lowercase()));
-            }
-            for w in &o.workspaces {
-                let wn = w.name.to_lowercase();
-                if w.participants {
-                    keys.push(format!("org/{n}/workspace/{wn}/participants"));
-                }
-                if w.studios {
-                    keys.push(format!("org/{n}/workspace/{wn}/studios"));
-                }
-                if w.labels {
-                    keys.push(format!("org/{n}/workspace/{wn}/labels"));
-                }
-            }
-        }
-        keys
-    }
 }
 
 /// Read the acting user and the live state of `scope`.

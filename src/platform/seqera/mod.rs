@@ -197,11 +197,13 @@ impl Client {
             .timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        let rate = if config.rate.is_finite() && config.rate > 0.0 {
-            config.rate
-        } else {
-            20.0
-        };
+        if !(config.rate.is_finite() && config.rate > 0.0) {
+            return Err(format!(
+                "the request rate must be positive, not {}",
+                config.rate
+            ));
+        }
+        let rate = config.rate;
         let burst = NonZeroU32::new(rate.ceil().clamp(1.0, 1000.0) as u32).expect("burst >= 1");
         let quota = Quota::with_period(Duration::from_secs_f64(1.0 / rate))
             .expect("positive period")
