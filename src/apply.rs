@@ -21,7 +21,7 @@ use tokio::sync::Mutex;
 use tokio::task::JoinSet;
 
 use crate::live::ActingUser;
-use crate::plan::{Change, Exec, Plan, Ref, Who};
+use crate::plan::{Address, Change, Exec, Plan, Ref, Who};
 use crate::platform::seqera::dto::{
     AddParticipantRequest, CreateLabelRequest, OrganizationBody, StudiosSettingsRequest,
     UpdateOrganizationRequest, UpdateTeamRequest, WorkspaceBody,
@@ -137,17 +137,17 @@ enum State {
 }
 
 /// Ids of objects created during this apply, by the address of the change that created them.
-type Created = Arc<Mutex<HashMap<String, i64>>>;
+type Created = Arc<Mutex<HashMap<Address, i64>>>;
 
 impl Executor {
     /// Run every change of `plan`.
     pub async fn run(&self, plan: &Plan) -> Report {
         let n = plan.changes.len();
-        let index: HashMap<&str, usize> = plan
+        let index: HashMap<&Address, usize> = plan
             .changes
             .iter()
             .enumerate()
-            .map(|(i, c)| (c.address.as_str(), i))
+            .map(|(i, c)| (&c.address, i))
             .collect();
         let deps: Vec<Vec<usize>> = plan
             .changes
@@ -155,7 +155,7 @@ impl Executor {
             .map(|c| {
                 c.depends_on
                     .iter()
-                    .filter_map(|d| index.get(d.as_str()).copied())
+                    .filter_map(|d| index.get(d).copied())
                     .collect()
             })
             .collect();
@@ -187,7 +187,7 @@ impl Executor {
                     });
                     if let Some(&d) = blocked {
                         let outcome = Outcome::Skipped {
-                            because: changes[d].address.clone(),
+                            because: changes[d].address.to_string(),
                         };
                         self.finish(&changes[i], &[], &outcome);
                         state[i] = State::Finished(outcome);
@@ -268,7 +268,9 @@ impl Executor {
                     Outcome::NotStarted
                 }
             };
-            report.outcomes.push((changes[i].address.clone(), outcome));
+            report
+                .outcomes
+                .push((changes[i].address.to_string(), outcome));
         }
         report
     }
@@ -284,14 +286,14 @@ impl Executor {
                 time: now(),
                 platform: &change.platform,
                 acting_user: &acting,
-                address: &change.address,
+                address: &change.address.to_string(),
                 action: change.action.as_str(),
                 operations: ops,
                 outcome,
             });
         }
         if let Some(cb) = &self.on_done {
-            cb(&change.address, outcome);
+            cb(&change.address.to_string(), outcome);
         }
     }
 }
@@ -324,7 +326,7 @@ async fn execute(
     created: &Created,
     ops: &mut Vec<&'static str>,
 ) -> Result<Outcome> {
-    let addr = change.address.as_str();
+    let addr = &change.address;
     match &change.exec {
         Exec::CreateOrg { fields } => {
             let body = OrganizationBody {
@@ -338,7 +340,7 @@ async fn execute(
                 ops.push("CreateOrganization");
                 match client.create_org(&body).await {
                     Ok(o) => {
-                        created.lock().await.insert(addr.to_string(), o.org_id);
+                        created.lock().await.insert(addr.clone(), o.org_id);
                         return Ok(Outcome::Applied);
                     }
                     Err(e) if settle_by_reading(&e) => {
@@ -348,7 +350,7 @@ async fn execute(
                             .iter()
                             .find(|o| o.name.eq_ignore_ascii_case(&fields.name))
                         {
-                            created.lock().await.insert(addr.to_string(), o.org_id);
+                            created.lock().await.insert(addr.clone(), o.org_id);
                             return Ok(Outcome::AlreadyDone);
                         }
                         if !e.is_unsure() || attempt == CREATE_ATTEMPTS {
@@ -438,14 +440,14 @@ async fn execute(
                     .await
                 {
                     Ok(t) => {
-                        created.lock().await.insert(addr.to_string(), t.team_id);
+                        created.lock().await.insert(addr.clone(), t.team_id);
                         return Ok(Outcome::Applied);
                     }
                     Err(e) if settle_by_reading(&e) => {
                         ops.push("ListOrganizationTeams");
                         let ts = client.list_teams(org_id).await?;
                         if let Some(t) = ts.iter().find(|t| t.name.eq_ignore_ascii_case(name)) {
-                            created.lock().await.insert(addr.to_string(), t.team_id);
+                            created.lock().await.insert(addr.clone(), t.team_id);
                             return Ok(Outcome::AlreadyDone);
                         }
                         if !e.is_unsure() || attempt == CREATE_ATTEMPTS {
@@ -526,7 +528,7 @@ async fn execute(
                 ops.push("CreateWorkspace");
                 match client.create_workspace(org_id, &body).await {
                     Ok(w) => {
-                        created.lock().await.insert(addr.to_string(), w.id);
+                        created.lock().await.insert(addr.clone(), w.id);
                         return Ok(Outcome::Applied);
                     }
                     Err(e) if settle_by_reading(&e) => {
@@ -536,7 +538,7 @@ async fn execute(
                             .iter()
                             .find(|w| w.name.eq_ignore_ascii_case(&fields.name))
                         {
-                            created.lock().await.insert(addr.to_string(), w.id);
+                            created.lock().await.insert(addr.clone(), w.id);
                             return Ok(Outcome::AlreadyDone);
                         }
                         if !e.is_unsure() || attempt == CREATE_ATTEMPTS {

@@ -19,3 +19,4 @@ pub mod live;
 pub mod plan;
 pub mod platform;
 pub mod render;
+pub mod scope;

@@ -11,8 +11,7 @@ use anyhow::{Context, Result, bail};
 
 use crate::config::Config;
 use crate::config::load::Doc;
-use crate::plan::Units;
-use crate::plan::diff::{org_address, workspace_address};
+use crate::scope::{Address, Units};
 
 /// Files under `dir` that differ from `git_ref` (committed, staged or not, and untracked).
 fn changed_files(dir: &Path, git_ref: &str) -> Result<BTreeSet<PathBuf>> {
@@ -80,19 +79,15 @@ pub fn units(dir: &Path, git_ref: &str, cfg: &Config) -> Result<Option<Units>> {
         match &d.doc {
             Doc::Settings(_) => return Ok(None),
             Doc::Organization(o) => {
-                units.insert(org_address(&o.name.value));
+                units.insert(Address::org(&o.name.value));
             }
             Doc::Workspace(w) => {
-                units.insert(workspace_address(&w.org.value, &w.name.value));
+                units.insert(Address::workspace(&w.org.value, &w.name.value));
             }
         }
     }
     // A workspace of an org that is wholly in scope needs no unit of its own.
-    let orgs: Vec<String> = units
-        .iter()
-        .filter(|u| !u.contains("/workspace/"))
-        .cloned()
-        .collect();
-    units.retain(|u| !orgs.iter().any(|o| u.starts_with(&format!("{o}/"))));
+    let orgs: Vec<Address> = units.iter().filter(|u| u.is_org()).cloned().collect();
+    units.retain(|u| u.is_org() || !orgs.iter().any(|o| u.is_within(o)));
     Ok(Some(units))
 }

@@ -27,7 +27,10 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
                 }
                 Some(u) => ui.status(format!(
                     "Planning what differs from {r}: {}",
-                    u.iter().cloned().collect::<Vec<_>>().join(", ")
+                    u.iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             }
             units

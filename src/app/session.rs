@@ -13,10 +13,11 @@ use crate::cli::{ConnectionArgs, OverrideArgs};
 use crate::config::desired::{DEFAULT_TOKEN_ENV, Desired};
 use crate::config::{self, Config};
 use crate::diag::{self, Code};
-use crate::live::read::{self, Scope};
+use crate::live::read;
 use crate::live::{ActingUser, Live};
 use crate::plan::{self, Overrides, Plan, PlatformInput};
 use crate::platform::seqera::{CLOUD_ENDPOINT, Client, ClientConfig, RetryPolicy};
+use crate::scope::Scope;
 
 /// Policy problems the validator reports, which plan and apply turn into guard rails (each with
 /// its override flag) evaluated on the plan.
@@ -72,10 +73,7 @@ pub fn connect(
 ) -> Result<Vec<Connection>> {
     let mut by_platform = plan::orgs_by_platform(desired);
     if let Some(units) = units {
-        by_platform.retain(|p, _| {
-            let p = (p != plan::DEFAULT_PLATFORM).then_some(p.as_str());
-            !Scope::from_desired(desired, p, Some(units)).orgs.is_empty()
-        });
+        by_platform.retain(|p, _| !Scope::from_desired(desired, p, Some(units)).orgs.is_empty());
     }
     if conn.endpoint.is_some() && by_platform.len() > 1 {
         bail!(
@@ -144,8 +142,7 @@ pub async fn read_all(
     let start = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for (i, c) in conns.iter().enumerate() {
-        let p = (c.platform != plan::DEFAULT_PLATFORM).then_some(c.platform.as_str());
-        let scope = Scope::from_desired(desired, p, units);
+        let scope = Scope::from_desired(desired, &c.platform, units);
         if scope.orgs.is_empty() {
             continue; // nothing of this platform is in scope
         }

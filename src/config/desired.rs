@@ -137,6 +137,9 @@ pub struct Platform {
 /// The environment variable that holds the token when a platform names none.
 pub const DEFAULT_TOKEN_ENV: &str = "TOWER_ACCESS_TOKEN";
 
+/// The platform name used for orgs when Settings declares no platform.
+pub const DEFAULT_PLATFORM: &str = "default";
+
 /// Policy with defaults applied.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Policy {
@@ -211,6 +214,10 @@ impl Org {
     /// The lower-cased name used to match live.
     pub fn key(&self) -> String {
         self.name.to_lowercase()
+    }
+    /// The Settings platform this org lives on ([`DEFAULT_PLATFORM`] when Settings declares none).
+    pub fn platform_name(&self) -> &str {
+        self.platform.as_deref().unwrap_or(DEFAULT_PLATFORM)
     }
     pub fn member(&self, user: &UserRef) -> Option<&Member> {
         self.members.as_ref()?.iter().find(|m| &m.user == user)

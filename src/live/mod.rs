@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::scope::Principal;
+
 pub mod read;
 
 /// The user a token belongs to.
@@ -168,6 +170,20 @@ impl LiveParticipant {
                 .team_name
                 .as_deref()
                 .is_some_and(|t| t.eq_ignore_ascii_case(name))
+    }
+    /// How plans name this participant: a team by name, a user by email (or user name when
+    /// the platform has no email).
+    pub fn principal(&self) -> Principal {
+        match self.kind {
+            ParticipantKind::Team => Principal::team(self.team_name.as_deref().unwrap_or("")),
+            _ => Principal::user(
+                self.email
+                    .as_deref()
+                    .filter(|e| !e.is_empty())
+                    .or(self.user_name.as_deref())
+                    .unwrap_or(""),
+            ),
+        }
     }
     /// How plans name this participant: `team:NAME` or `user:EMAIL`, lower-cased.
     pub fn key(&self) -> String {

@@ -7,96 +7,16 @@
 use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
-use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
+
+pub use crate::scope::{OrgScope, Scope, WorkspaceScope};
 
 use super::{
     ActingUser, Live, LiveLabel, LiveMember, LiveOrg, LiveParticipant, LiveStudios, LiveTeam,
     LiveWorkspace, ParticipantKind, fingerprint,
 };
-use crate::config::desired::{Desired, Ensure};
 use crate::platform::seqera::Client;
 use crate::platform::seqera::dto::{MemberDbDto, ParticipantResponseDto};
-
-/// What to read of one platform: derived from the desired state, and saved in plans so that
-/// `apply PLAN` can re-read exactly the same listings.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Scope {
-    pub orgs: Vec<OrgScope>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgScope {
-    /// The organization's name as declared.
-    pub name: String,
-    /// Teams whose members the config manages.
-    pub team_members: Vec<String>,
-    pub workspaces: Vec<WorkspaceScope>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WorkspaceScope {
-    pub name: String,
-    pub participants: bool,
-    pub studios: bool,
-    pub labels: bool,
-}
-
-impl Scope {
-    /// The scope of the orgs of `desired` that live on `platform` (`None`: every org),
-    /// restricted to `units` when given (see [`crate::plan::Units`]): a whole org, or one
-    /// workspace of it (then the org's own listings are read, but not its team members).
-    pub fn from_desired(
-        desired: &Desired,
-        platform: Option<&str>,
-        units: Option<&crate::plan::Units>,
-    ) -> Scope {
-        use crate::plan::diff::{org_address, workspace_address};
-        let orgs = desired
-            .orgs
-            .iter()
-            .filter(|o| platform.is_none() || o.platform.as_deref() == platform)
-            .filter(|o| {
-                units.is_none_or(|u| {
-                    let a = org_address(&o.name);
-                    u.iter().any(|x| *x == a || x.starts_with(&format!("{a}/")))
-                })
-            })
-            .map(|o| {
-                let whole = units.is_none_or(|u| u.contains(&org_address(&o.name)));
-                (o, whole)
-            })
-            .map(|(o, whole)| OrgScope {
-                name: o.name.clone(),
-                team_members: o
-                    .teams
-                    .iter()
-                    .flatten()
-                    .filter(|t| whole && t.members.is_some())
-                    .map(|t| t.name.clone())
-                    .collect(),
-                workspaces: o
-                    .workspaces
-                    .iter()
-                    .filter(|w| {
-                        whole
-                            || units
-                                .is_some_and(|u| u.contains(&workspace_address(&o.name, &w.name)))
-                    })
-                    .map(|w| WorkspaceScope {
-                        name: w.name.clone(),
-                        // An absent workspace's participants are read so that removing it counts
-                        // as the removal of their access.
-                        participants: w.participants.is_some() || w.ensure == Ensure::Absent,
-                        studios: w.studios.is_some() && w.ensure == Ensure::Present,
-                        labels: w.labels.is_some() && w.ensure == Ensure::Present,
-                    })
-                    .collect(),
-            })
-            .collect();
-        Scope { orgs }
-    }
-}
 
 /// Read the acting user and the live state of `scope`.
 pub async fn read(client: &Client, scope: &Scope) -> Result<(ActingUser, Live)> {

@@ -5,9 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::model::AccessChange;
+use super::model::{AccessChange, Address};
 use crate::config::desired::{Ensure, Org, Principal, workspace_role_rank};
 use crate::live::{ActingUser, Live, LiveOrg, ParticipantKind};
+use crate::scope::{Units, in_units};
 
 /// A user's effective role somewhere, and where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,17 +56,30 @@ fn via(role: &str, team: &str) -> Grant {
     }
 }
 
-/// Place → user → grant.
-type State = BTreeMap<String, BTreeMap<String, Grant>>;
+/// Place (an org or a workspace) → user → grant.
+type State = BTreeMap<Address, BTreeMap<String, Grant>>;
 
-/// How every affected user's access changes.
-pub fn access(orgs: &[&Org], live: &Live, acting: &ActingUser) -> Vec<AccessChange> {
+/// How a place is named in access entries: `ORG` or `ORG/WS`, as declared.
+fn place_name(place: &Address) -> String {
+    match place.workspace_name() {
+        Some(ws) => format!("{}/{ws}", place.org_name()),
+        None => place.org_name().to_string(),
+    }
+}
+
+/// How every affected user's access changes; with `units`, only in the places they cover.
+pub fn access(
+    orgs: &[&Org],
+    live: &Live,
+    acting: &ActingUser,
+    units: Option<&Units>,
+) -> Vec<AccessChange> {
     let mut before: State = BTreeMap::new();
     let mut after: State = BTreeMap::new();
     for org in orgs {
         let l = live.orgs.get(&org.key());
         let canon = |u: &str| canonical_user(l, u);
-        let oplace = org.name.clone();
+        let oplace = Address::org(&org.name);
 
         // Organization roles.
         let mut ob = BTreeMap::new();
@@ -115,7 +129,7 @@ pub fn access(orgs: &[&Org], live: &Live, acting: &ActingUser) -> Vec<AccessChan
         // Workspaces whose participants the config manages (or that it deletes).
         for ws in &org.workspaces {
             let lw = l.and_then(|l| l.workspace(&ws.name));
-            let place = format!("{}/{}", org.name, ws.name);
+            let place = Address::workspace(&org.name, &ws.name);
             let mut wb: BTreeMap<String, Grant> = BTreeMap::new();
             if let Some(ps) = lw.and_then(|w| w.participants.as_ref()) {
                 for p in ps {
@@ -125,7 +139,8 @@ pub fn access(orgs: &[&Org], live: &Live, acting: &ActingUser) -> Vec<AccessChan
                             grant(&mut wb, u, via(&p.role, &team));
                         }
                     } else {
-                        grant(&mut wb, &canon(&p.key()["user:".len()..]), own(&p.role));
+                        let who = p.principal();
+                        grant(&mut wb, &canon(who.as_user().unwrap_or("")), own(&p.role));
                     }
                 }
             }
@@ -154,9 +169,14 @@ pub fn access(orgs: &[&Org], live: &Live, acting: &ActingUser) -> Vec<AccessChan
 
     // Per user: compare every place.
     let mut per_user: BTreeMap<String, AccessChange> = BTreeMap::new();
-    let places: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    let places: BTreeSet<&Address> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|p| units.is_none_or(|u| in_units(u, p)))
+        .collect();
     let empty = BTreeMap::new();
     for place in places {
+        let name = place_name(place);
         let b = before.get(place).unwrap_or(&empty);
         let a = after.get(place).unwrap_or(&empty);
         let users: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
@@ -172,11 +192,11 @@ pub fn access(orgs: &[&Org], live: &Live, acting: &ActingUser) -> Vec<AccessChan
                 loses: Vec::new(),
             });
             match (gb, ga) {
-                (None, Some(g)) => e.gains.push(format!("{place}: {}", g.show())),
-                (Some(g), None) => e.loses.push(format!("{place}: {}", g.show())),
+                (None, Some(g)) => e.gains.push(format!("{name}: {}", g.show())),
+                (Some(g), None) => e.loses.push(format!("{name}: {}", g.show())),
                 (Some(x), Some(y)) => {
                     e.changes
-                        .push(format!("{place}: {} → {}", x.show(), y.show()))
+                        .push(format!("{name}: {} → {}", x.show(), y.show()))
                 }
                 (None, None) => {}
             }

@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use super::model::{Action, Change, Exec, Kind, Overrides, Violation};
+use super::model::{
+    Action, Address, Change, Exec, Kind, Overrides, ParticipantType, Rail, Violation,
+};
 use crate::config::desired::Org;
 use crate::config::desired::{OrgRole, Policy, UserRef};
 use crate::live::{ActingUser, Live};
@@ -34,30 +36,29 @@ pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
     let o = g.overrides;
 
     // Destroy: workspaces deleted by `ensure: absent`.
-    let destroyed: Vec<String> = g
+    let destroyed: Vec<Address> = g
         .changes
         .iter()
         .filter(|c| c.kind == Kind::Workspace && c.action == Action::Delete)
         .map(|c| c.address.clone())
         .collect();
     if !destroyed.is_empty() {
-        out.push(Violation {
-            rail: "destroy".to_string(),
-            message: format!(
+        out.push(Violation::new(
+            Rail::Destroy,
+            format!(
                 "the plan permanently deletes {} workspace{} and everything in {}",
                 destroyed.len(),
                 if destroyed.len() == 1 { "" } else { "s" },
                 if destroyed.len() == 1 { "it" } else { "them" }
             ),
-            override_flag: "--allow-destroy".to_string(),
-            addresses: destroyed,
-            overridden: o.allow_destroy,
-        });
+            destroyed,
+            &o,
+        ));
     }
 
     for org in g.orgs {
         let live = g.live.orgs.get(&org.key());
-        let in_org = |c: &&Change| c.org.eq_ignore_ascii_case(&org.name);
+        let in_org = |c: &&Change| c.address.org_name().is(&org.name);
 
         // Removal fraction: access removed / access existing, in this org.
         if let Some(l) = live {
@@ -108,18 +109,17 @@ pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
             if existing > 0 {
                 let fraction = removed as f64 / existing as f64;
                 if fraction > g.policy.max_removal_fraction {
-                    out.push(Violation {
-                        rail: "max-removal-fraction".to_string(),
-                        message: format!(
+                    out.push(Violation::new(
+                        Rail::MaxRemovalFraction,
+                        format!(
                             "organization {}: the plan removes {removed} of {existing} existing grants of access ({}), more than policy.maxRemovalFraction allows ({})",
                             org.name,
                             percent(fraction),
                             percent(g.policy.max_removal_fraction)
                         ),
-                        override_flag: "--allow-mass-removal".to_string(),
-                        addresses: removed_addrs,
-                        overridden: o.allow_mass_removal,
-                    });
+                        removed_addrs,
+                        &o,
+                    ));
                 }
             }
         }
@@ -128,18 +128,17 @@ pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
         if let Some(members) = &org.members {
             let owners = members.iter().filter(|m| m.role == OrgRole::Owner).count() as u32;
             if owners < g.policy.min_org_owners {
-                out.push(Violation {
-                    rail: "min-org-owners".to_string(),
-                    message: format!(
+                out.push(Violation::new(
+                    Rail::MinOrgOwners,
+                    format!(
                         "organization {} would have {owners} owner{}; policy.minOrgOwners requires {}",
                         org.name,
                         if owners == 1 { "" } else { "s" },
                         g.policy.min_org_owners
                     ),
-                    override_flag: "--allow-few-owners".to_string(),
-                    addresses: Vec::new(),
-                    overridden: o.allow_few_owners,
-                });
+                    Vec::new(),
+                    &o,
+                ));
             }
             let owner_now = match live {
                 Some(l) => l.members.iter().any(|m| {
@@ -151,38 +150,35 @@ pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
                 .iter()
                 .any(|m| m.role == OrgRole::Owner && g.acting.is(m.user.as_str()));
             if owner_now && !stays_owner {
-                out.push(Violation {
-                    rail: "self-lockout".to_string(),
-                    message: format!(
+                out.push(Violation::new(
+                    Rail::SelfLockout,
+                    format!(
                         "the acting user ({}) would no longer be an owner of organization {}, and could not manage it afterwards",
                         g.acting.email, org.name
                     ),
-                    override_flag: "--allow-self-lockout".to_string(),
-                    addresses: Vec::new(),
-                    overridden: o.allow_self_lockout,
-                });
+                    Vec::new(),
+                    &o,
+                ));
             }
         }
 
         // Collaborator cap and email domains, on what the plan grants.
         let mut capped = Vec::new();
-        let mut foreign: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut foreign: BTreeMap<String, Vec<Address>> = BTreeMap::new();
         for c in g.changes.iter().filter(in_org) {
-            let Some(after) = &c.after else { continue };
+            if c.action == Action::Delete {
+                continue;
+            }
             if c.kind == Kind::Participant
-                && after.get("type").and_then(|v| v.as_str()) == Some("collaborator")
-                && let Some(role) = after.get("role").and_then(|v| v.as_str())
+                && c.participant_type == Some(ParticipantType::Collaborator)
+                && let Some(role) = c.role.as_ref().and_then(|r| r.after.as_deref())
                 && !g.policy.collaborator_role_allowed(role)
             {
                 capped.push(c.address.clone());
             }
             if c.action == Action::Create {
                 let user = match c.kind {
-                    Kind::Member | Kind::TeamMember => after.get("user").and_then(|v| v.as_str()),
-                    Kind::Participant => after
-                        .get("principal")
-                        .and_then(|v| v.as_str())
-                        .and_then(|p| p.strip_prefix("user:")),
+                    Kind::Member | Kind::TeamMember | Kind::Participant => c.address.user(),
                     _ => None,
                 };
                 if let Some(u) = user
@@ -196,34 +192,32 @@ pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
             }
         }
         if !capped.is_empty() {
-            out.push(Violation {
-                rail: "collaborator-max-role".to_string(),
-                message: format!(
+            out.push(Violation::new(
+                Rail::CollaboratorMaxRole,
+                format!(
                     "organization {}: {} collaborator grant{} above policy.collaboratorMaxRole ({})",
                     org.name,
                     capped.len(),
                     if capped.len() == 1 { " is" } else { "s are" },
                     g.policy.collaborator_max_role.as_deref().unwrap_or("")
                 ),
-                override_flag: "--allow-collaborator-role".to_string(),
-                addresses: capped,
-                overridden: o.allow_collaborator_role,
-            });
+                capped,
+                &o,
+            ));
         }
         if !foreign.is_empty() {
             let users: Vec<&str> = foreign.keys().map(String::as_str).collect();
-            out.push(Violation {
-                rail: "allowed-email-domains".to_string(),
-                message: format!(
+            out.push(Violation::new(
+                Rail::AllowedEmailDomains,
+                format!(
                     "organization {}: access for users outside policy.allowedEmailDomains ({}): {}",
                     org.name,
                     g.policy.allowed_email_domains.join(", "),
                     users.join(", ")
                 ),
-                override_flag: "--allow-any-domain".to_string(),
-                addresses: foreign.into_values().flatten().collect(),
-                overridden: o.allow_any_domain,
-            });
+                foreign.into_values().flatten().collect(),
+                &o,
+            ));
         }
     }
     out

@@ -7,15 +7,17 @@ pub mod diff;
 pub mod guard;
 pub mod model;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 
 pub use model::*;
 
+pub use crate::config::desired::DEFAULT_PLATFORM;
 use crate::config::desired::{Desired, Org};
-use crate::live::read::Scope;
 use crate::live::{ActingUser, Live};
+use crate::scope::in_units;
+pub use crate::scope::{Scope, Units};
 
 /// One platform's part of a plan: what was declared for it and what was read from it.
 pub struct PlatformInput<'a> {
@@ -34,18 +36,6 @@ pub fn desired_digest(desired: &Desired) -> String {
     hex::encode(Sha256::digest(&json))
 }
 
-/// Parts of the config a plan covers: addresses of whole orgs (`org/NAME`) or single workspaces
-/// (`org/NAME/workspace/WS`).
-pub type Units = std::collections::BTreeSet<String>;
-
-/// Whether a change lies in the units.
-fn in_units(units: &Units, c: &Change) -> bool {
-    units.contains(&diff::org_address(&c.org))
-        || c.workspace
-            .as_ref()
-            .is_some_and(|w| units.contains(&diff::workspace_address(&c.org, w)))
-}
-
 /// Whether `dep` is only an ordering of `c` after it, not something `c` needs: a member's
 /// removal waits for the removals of their participations and team memberships (so each is
 /// removed by the call the plan names), but would do them itself by cascade.
@@ -58,18 +48,17 @@ fn ordering_only(c: &Change, dep: &Change) -> bool {
 
 /// The changes in `units`, and every change they need (transitively).
 pub fn restrict(changes: Vec<Change>, units: &Units) -> Vec<Change> {
-    let by_address: HashMap<&str, &Change> =
-        changes.iter().map(|c| (c.address.as_str(), c)).collect();
-    let mut keep: std::collections::BTreeSet<String> = changes
+    let by_address: HashMap<&Address, &Change> = changes.iter().map(|c| (&c.address, c)).collect();
+    let mut keep: BTreeSet<Address> = changes
         .iter()
-        .filter(|c| in_units(units, c))
+        .filter(|c| in_units(units, &c.address))
         .map(|c| c.address.clone())
         .collect();
-    let mut todo: Vec<String> = keep.iter().cloned().collect();
+    let mut todo: Vec<Address> = keep.iter().cloned().collect();
     while let Some(a) = todo.pop() {
-        let c = by_address[a.as_str()];
+        let c = by_address[&a];
         for d in &c.depends_on {
-            let Some(dep) = by_address.get(d.as_str()) else {
+            let Some(dep) = by_address.get(d) else {
                 continue;
             };
             if !ordering_only(c, dep) && keep.insert(d.clone()) {
@@ -81,17 +70,6 @@ pub fn restrict(changes: Vec<Change>, units: &Units) -> Vec<Change> {
         .into_iter()
         .filter(|c| keep.contains(&c.address))
         .collect()
-}
-
-/// Whether an access entry (`ORG: …` or `ORG/WS: …`) lies in the units.
-fn access_in_units(units: &Units, entry: &str) -> bool {
-    let place = entry.split(": ").next().unwrap_or("");
-    match place.split_once('/') {
-        None => units.contains(&diff::org_address(place)),
-        Some((o, w)) => {
-            units.contains(&diff::org_address(o)) || units.contains(&diff::workspace_address(o, w))
-        }
-    }
 }
 
 /// Build the plan for every platform; with `units`, only what lies in them and what that depends
@@ -115,21 +93,12 @@ pub fn build(
             live: input.live,
             acting: input.acting,
         });
-        let mut access_view = access::access(&input.orgs, input.live, input.acting);
+        let access_view = access::access(&input.orgs, input.live, input.acting, units);
         if let Some(units) = units {
             out.changes = restrict(out.changes, units);
-            out.unmanaged.retain(|u| {
-                units
-                    .iter()
-                    .any(|x| u.address.starts_with(&format!("{x}/")) && !x.contains("/workspace/"))
-            });
-            for a in &mut access_view {
-                for list in [&mut a.gains, &mut a.changes, &mut a.loses] {
-                    list.retain(|e| access_in_units(units, e));
-                }
-            }
-            access_view
-                .retain(|a| !(a.gains.is_empty() && a.changes.is_empty() && a.loses.is_empty()));
+            // Unmanaged things are reported for whole orgs only.
+            out.unmanaged
+                .retain(|u| units.iter().any(|x| x.is_org() && u.address.is_within(x)));
         }
         violations.extend(guard::check(&guard::GuardInput {
             changes: &out.changes,
@@ -176,7 +145,7 @@ pub fn build(
 /// any). Dependencies on addresses outside the plan are dropped; a cycle (which the diff never
 /// builds) is broken rather than looped on.
 pub fn assign_waves(changes: &mut [Change]) {
-    let index: HashMap<String, usize> = changes
+    let index: HashMap<Address, usize> = changes
         .iter()
         .enumerate()
         .map(|(i, c)| (c.address.clone(), i))
@@ -218,19 +187,10 @@ pub fn assign_waves(changes: &mut [Change]) {
 pub fn orgs_by_platform(desired: &Desired) -> BTreeMap<String, Vec<&Org>> {
     let mut m: BTreeMap<String, Vec<&Org>> = BTreeMap::new();
     for o in &desired.orgs {
-        m.entry(
-            o.platform
-                .clone()
-                .unwrap_or_else(|| DEFAULT_PLATFORM.to_string()),
-        )
-        .or_default()
-        .push(o);
+        m.entry(o.platform_name().to_string()).or_default().push(o);
     }
     m
 }
-
-/// The platform name used when Settings declares none.
-pub const DEFAULT_PLATFORM: &str = "default";
 
 #[cfg(test)]
 mod tests;

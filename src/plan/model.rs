@@ -10,6 +10,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::scope::Address;
+
 /// Version of the plan's JSON format. Bump on any incompatible change.
 pub const FORMAT_VERSION: &str = "1";
 
@@ -112,7 +114,7 @@ pub type Attrs = BTreeMap<String, serde_json::Value>;
 #[serde(rename_all = "snake_case")]
 pub enum Ref {
     Id(i64),
-    CreatedBy(String),
+    CreatedBy(Address),
 }
 
 /// How a participant is added.
@@ -255,11 +257,41 @@ pub enum Exec {
     },
 }
 
+/// How a participant holds access: as an org member, as a collaborator (not a member), or
+/// through a team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParticipantType {
+    Member,
+    Collaborator,
+    Team,
+}
+
+impl ParticipantType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParticipantType::Member => "member",
+            ParticipantType::Collaborator => "collaborator",
+            ParticipantType::Team => "team",
+        }
+    }
+}
+
+/// A role before and after a change (an org role for members, a workspace role for
+/// participants); `None` on the side where the grant does not exist.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RoleChange {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub before: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub after: Option<String>,
+}
+
 /// One difference between desired and live, and how to resolve it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     /// Stable, human-readable key, e.g. `org/lab/workspace/rnaseq/participant/user:jane@lab.org`.
-    pub address: String,
+    pub address: Address,
     pub action: Action,
     pub kind: Kind,
     /// The Settings platform this change applies to (`default` when none is declared).
@@ -269,6 +301,13 @@ pub struct Change {
     /// The workspace's name as declared, for workspace-level changes.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub workspace: Option<String>,
+    /// The role before and after, for members and participants (the guard rails and the
+    /// access view read it; `before`/`after` are for display).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub role: Option<RoleChange>,
+    /// How a participant holds access after the change (before it, for a removal).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub participant_type: Option<ParticipantType>,
     /// Managed attributes before (absent for creates).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub before: Option<Attrs>,
@@ -279,7 +318,7 @@ pub struct Change {
     pub risks: Vec<Risk>,
     /// Addresses of changes that must succeed first.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub depends_on: Vec<String>,
+    pub depends_on: Vec<Address>,
     /// Execution wave (0-based): every dependency is in an earlier wave.
     pub wave: u32,
     /// Why this change looks the way it does, when that is not obvious.
@@ -291,7 +330,7 @@ pub struct Change {
 /// Something in scope that roster saw and leaves alone.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Unmanaged {
-    pub address: String,
+    pub address: Address,
     pub reason: String,
 }
 
@@ -322,7 +361,7 @@ pub struct Target {
     /// Listing key → digest of what it returned, re-read by `apply PLAN` to detect staleness.
     pub fingerprints: BTreeMap<String, String>,
     /// What was read, so that `apply PLAN` can read exactly the same listings again.
-    pub scope: crate::live::read::Scope,
+    pub scope: crate::scope::Scope,
 }
 
 /// The guard-rail overrides a plan was made with; applying it needs the same.
@@ -336,18 +375,136 @@ pub struct Overrides {
     pub allow_any_domain: bool,
 }
 
+impl Overrides {
+    /// Whether the override of `rail` was given.
+    pub fn allows(&self, rail: Rail) -> bool {
+        match rail {
+            Rail::Destroy => self.allow_destroy,
+            Rail::MaxRemovalFraction => self.allow_mass_removal,
+            Rail::MinOrgOwners => self.allow_few_owners,
+            Rail::SelfLockout => self.allow_self_lockout,
+            Rail::CollaboratorMaxRole => self.allow_collaborator_role,
+            Rail::AllowedEmailDomains => self.allow_any_domain,
+        }
+    }
+}
+
+/// A guard rail (DESIGN.md section 4), by the name plans and messages use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rail {
+    /// Workspaces deleted by `ensure: absent`.
+    Destroy,
+    /// More than `policy.maxRemovalFraction` of an org's access removed.
+    MaxRemovalFraction,
+    /// Fewer org owners than `policy.minOrgOwners`.
+    MinOrgOwners,
+    /// The acting user would stop being an org owner.
+    SelfLockout,
+    /// A collaborator granted more than `policy.collaboratorMaxRole`.
+    CollaboratorMaxRole,
+    /// Access for users outside `policy.allowedEmailDomains`.
+    AllowedEmailDomains,
+}
+
+impl Rail {
+    pub const ALL: [Rail; 6] = [
+        Rail::Destroy,
+        Rail::MaxRemovalFraction,
+        Rail::MinOrgOwners,
+        Rail::SelfLockout,
+        Rail::CollaboratorMaxRole,
+        Rail::AllowedEmailDomains,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rail::Destroy => "destroy",
+            Rail::MaxRemovalFraction => "max-removal-fraction",
+            Rail::MinOrgOwners => "min-org-owners",
+            Rail::SelfLockout => "self-lockout",
+            Rail::CollaboratorMaxRole => "collaborator-max-role",
+            Rail::AllowedEmailDomains => "allowed-email-domains",
+        }
+    }
+    /// The command-line flag that overrides this rail.
+    pub fn override_flag(self) -> OverrideFlag {
+        match self {
+            Rail::Destroy => OverrideFlag::AllowDestroy,
+            Rail::MaxRemovalFraction => OverrideFlag::AllowMassRemoval,
+            Rail::MinOrgOwners => OverrideFlag::AllowFewOwners,
+            Rail::SelfLockout => OverrideFlag::AllowSelfLockout,
+            Rail::CollaboratorMaxRole => OverrideFlag::AllowCollaboratorRole,
+            Rail::AllowedEmailDomains => OverrideFlag::AllowAnyDomain,
+        }
+    }
+}
+
+impl fmt::Display for Rail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Rail {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// The flag that overrides a guard rail, written as on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum OverrideFlag {
+    #[serde(rename = "--allow-destroy")]
+    AllowDestroy,
+    #[serde(rename = "--allow-mass-removal")]
+    AllowMassRemoval,
+    #[serde(rename = "--allow-few-owners")]
+    AllowFewOwners,
+    #[serde(rename = "--allow-self-lockout")]
+    AllowSelfLockout,
+    #[serde(rename = "--allow-collaborator-role")]
+    AllowCollaboratorRole,
+    #[serde(rename = "--allow-any-domain")]
+    AllowAnyDomain,
+}
+
+impl OverrideFlag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OverrideFlag::AllowDestroy => "--allow-destroy",
+            OverrideFlag::AllowMassRemoval => "--allow-mass-removal",
+            OverrideFlag::AllowFewOwners => "--allow-few-owners",
+            OverrideFlag::AllowSelfLockout => "--allow-self-lockout",
+            OverrideFlag::AllowCollaboratorRole => "--allow-collaborator-role",
+            OverrideFlag::AllowAnyDomain => "--allow-any-domain",
+        }
+    }
+}
+
+impl fmt::Display for OverrideFlag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for OverrideFlag {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// A guard rail the plan breaks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
     /// The rail, e.g. `max-removal-fraction`.
-    pub rail: String,
+    pub rail: Rail,
     /// What is wrong, in a sentence.
     pub message: String,
-    /// The flag that overrides it.
-    pub override_flag: String,
+    /// The flag that overrides it (always `rail.override_flag()`; kept in the JSON for readers).
+    pub override_flag: OverrideFlag,
     /// Addresses of the changes involved.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub addresses: Vec<String>,
+    pub addresses: Vec<Address>,
     /// Whether the override was given (then the plan may proceed).
     pub overridden: bool,
 }
@@ -386,7 +543,25 @@ pub struct Plan {
     /// When the plan covers only part of the config (`--changed-from`): the org and workspace
     /// addresses it covers.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub scope: Option<Vec<String>>,
+    pub scope: Option<Vec<Address>>,
+}
+
+impl Violation {
+    /// A violation of `rail`, overridden when `overrides` allows it.
+    pub fn new(
+        rail: Rail,
+        message: String,
+        addresses: Vec<Address>,
+        overrides: &Overrides,
+    ) -> Violation {
+        Violation {
+            rail,
+            message,
+            override_flag: rail.override_flag(),
+            addresses,
+            overridden: overrides.allows(rail),
+        }
+    }
 }
 
 impl Plan {

@@ -249,7 +249,8 @@ fn addrs(p: &Plan) -> Vec<String> {
         .collect()
 }
 
-fn find<'a>(p: &'a Plan, address: &str) -> &'a Change {
+fn find(p: &Plan, address: impl AsRef<str>) -> &Change {
+    let address = address.as_ref();
     p.changes
         .iter()
         .find(|c| c.address == address)
@@ -294,17 +295,19 @@ fn a_new_org_is_created_with_everything_in_dependency_waves() {
     let jane = find(&p, "org/lab/member/user:jane@lab.org");
     assert_eq!(jane.depends_on, ["org/lab"]);
     let tm = find(&p, "org/lab/team/admins/member/user:jane@lab.org");
-    assert!(tm.depends_on.contains(&"org/lab/team/admins".to_string()));
+    assert!(tm.depends_on.iter().any(|d| d == "org/lab/team/admins"));
     assert!(
         tm.depends_on
-            .contains(&"org/lab/member/user:jane@lab.org".to_string())
+            .iter()
+            .any(|d| d == "org/lab/member/user:jane@lab.org")
     );
     assert_eq!(tm.wave, 2);
     let team_p = find(&p, "org/lab/workspace/rnaseq/participant/team:admins");
     assert!(
         team_p
             .depends_on
-            .contains(&"org/lab/workspace/rnaseq".to_string())
+            .iter()
+            .any(|d| d == "org/lab/workspace/rnaseq")
     );
     assert_eq!(team_p.risks, [Risk::GrantsAdmin]);
     let visitor = find(
@@ -319,7 +322,11 @@ fn a_new_org_is_created_with_everything_in_dependency_waves() {
     // Waves respect every dependency.
     for c in &p.changes {
         for dep in &c.depends_on {
-            assert!(find(&p, dep).wave < c.wave, "{} before {dep}", c.address);
+            assert!(
+                find(&p, dep.to_string()).wave < c.wave,
+                "{} before {dep}",
+                c.address
+            );
         }
     }
     // Everything is added; the creator's own participation is the one removal.
@@ -529,11 +536,9 @@ fn the_removal_fraction_counts_team_memberships_and_refuses_mass_removal() {
     let v = p.refusals().next().expect("3 of 7 is over 25%");
     assert_eq!(v.rail, "max-removal-fraction");
     assert!(v.message.contains("removes 3 of 7"), "{}", v.message);
-    assert!(
-        v.addresses
-            .iter()
-            .any(|a| a.contains("/team/admins/member/"))
-    );
+    assert!(v.addresses.iter().any(
+        |a| matches!(a.path(), crate::scope::Path::TeamMember { team, .. } if team.is("admins"))
+    ));
     let p = plan_of(
         &d,
         &live,
@@ -687,7 +692,7 @@ proptest! {
         for c in &p.changes {
             prop_assert!(seen.insert(c.address.clone()), "duplicate {}", c.address);
             for dep in &c.depends_on {
-                prop_assert!(find(&p, dep).wave < c.wave);
+                prop_assert!(find(&p, dep.to_string()).wave < c.wave);
             }
         }
         prop_assert_eq!(p, plan_of(&d, &Live::default(), Overrides::default()));

@@ -15,20 +15,24 @@ fn attrs(v: Value) -> Option<Attrs> {
 }
 
 /// A change with the fields every test plan needs; the rest default to empty.
+/// A fixture's address, written as plans write it.
+pub(crate) fn addr(s: &str) -> Address {
+    s.parse().expect("a fixture address")
+}
+
 fn change(address: &str, action: Action, kind: Kind, exec: Exec) -> Change {
-    let mut segments = address.split('/');
-    let org = segments.nth(1).unwrap_or_default().to_string();
-    let workspace = match (segments.next(), segments.next()) {
-        (Some("workspace"), Some(ws)) => Some(ws.to_string()),
-        _ => None,
-    };
+    let address = addr(address);
+    let org = address.org_name().to_string();
+    let workspace = address.workspace_name().map(ToString::to_string);
     Change {
-        address: address.to_string(),
+        address,
         action,
         kind,
         platform: "biocommons".to_string(),
         org,
         workspace,
+        role: None,
+        participant_type: None,
         before: None,
         after: None,
         risks: Vec::new(),
@@ -196,12 +200,12 @@ pub fn plan() -> Plan {
         Kind::TeamMember,
         Exec::AddTeamMember {
             org: Ref::Id(101),
-            team: Ref::CreatedBy("org/biocommons/team/genomics-admins".into()),
+            team: Ref::CreatedBy(addr("org/biocommons/team/genomics-admins")),
             user: "jane.doe@uq.edu.au".into(),
         },
     );
     c.after = attrs(json!({"team": "genomics-admins", "user": "jane.doe@uq.edu.au"}));
-    c.depends_on = vec!["org/biocommons/team/genomics-admins".into()];
+    c.depends_on = vec![addr("org/biocommons/team/genomics-admins")];
     c.wave = 1;
     changes.push(c);
 
@@ -233,14 +237,14 @@ pub fn plan() -> Plan {
         Kind::Participant,
         Exec::AddParticipant {
             org: Ref::Id(101),
-            workspace: Ref::CreatedBy(ws.into()),
-            who: Who::Team(Ref::CreatedBy("org/biocommons/team/genomics-admins".into())),
+            workspace: Ref::CreatedBy(addr(ws)),
+            who: Who::Team(Ref::CreatedBy(addr("org/biocommons/team/genomics-admins"))),
             role: "admin".into(),
         },
     );
     c.after = attrs(json!({"principal": "team:genomics-admins", "role": "admin", "type": "team"}));
     c.risks = vec![Risk::GrantsAdmin];
-    c.depends_on = vec!["org/biocommons/team/genomics-admins".into(), ws.into()];
+    c.depends_on = vec![addr("org/biocommons/team/genomics-admins"), addr(ws)];
     c.wave = 1;
     changes.push(c);
 
@@ -250,7 +254,7 @@ pub fn plan() -> Plan {
         Kind::Participant,
         Exec::AddParticipant {
             org: Ref::Id(101),
-            workspace: Ref::CreatedBy(ws.into()),
+            workspace: Ref::CreatedBy(addr(ws)),
             who: Who::User("visitor@partner.edu.au".into()),
             role: "view".into(),
         },
@@ -258,7 +262,7 @@ pub fn plan() -> Plan {
     c.after = attrs(
         json!({"principal": "user:visitor@partner.edu.au", "role": "view", "type": "collaborator"}),
     );
-    c.depends_on = vec![ws.into()];
+    c.depends_on = vec![addr(ws)];
     c.wave = 1;
     c.note = Some("not an organization member: joins as a collaborator".into());
     changes.push(c);
@@ -405,31 +409,31 @@ pub fn plan() -> Plan {
         ],
         unmanaged: vec![
             Unmanaged {
-                address: "org/biocommons/workspace/sandbox".into(),
+                address: addr("org/biocommons/workspace/sandbox"),
                 reason: "not declared in the config".into(),
             },
             Unmanaged {
-                address: "org/lab/workspace/playground".into(),
+                address: addr("org/lab/workspace/playground"),
                 reason: "not declared in the config".into(),
             },
         ],
         violations: vec![
             Violation {
-                rail: "max-removal-fraction".into(),
+                rail: Rail::MaxRemovalFraction,
                 message: "the plan removes 3 of 9 existing access grants (33%); policy.maxRemovalFraction is 25%".into(),
-                override_flag: "--allow-mass-removal".into(),
+                override_flag: OverrideFlag::AllowMassRemoval,
                 addresses: vec![
-                    "org/biocommons/member/user:left@uq.edu.au".into(),
-                    "org/biocommons/workspace/imaging/participant/user:bob@x.edu.au".into(),
-                    "org/biocommons/workspace/scratch-2023".into(),
+                    addr("org/biocommons/member/user:left@uq.edu.au"),
+                    addr("org/biocommons/workspace/imaging/participant/user:bob@x.edu.au"),
+                    addr("org/biocommons/workspace/scratch-2023"),
                 ],
                 overridden: false,
             },
             Violation {
-                rail: "destroy".into(),
+                rail: Rail::Destroy,
                 message: "the plan deletes workspace biocommons/scratch-2023".into(),
-                override_flag: "--allow-destroy".into(),
-                addresses: vec!["org/biocommons/workspace/scratch-2023".into()],
+                override_flag: OverrideFlag::AllowDestroy,
+                addresses: vec![addr("org/biocommons/workspace/scratch-2023")],
                 overridden: true,
             },
         ],
@@ -444,13 +448,14 @@ pub fn small() -> Plan {
     plan.targets.truncate(1);
     plan.changes.retain(|c| {
         c.platform == "biocommons"
-            && matches!(
-                c.address.as_str(),
-                "org/biocommons/member/user:jane.doe@uq.edu.au"
-                    | "org/biocommons/workspace/genomics"
-                    | "org/biocommons/workspace/genomics/participant/user:visitor@partner.edu.au"
-                    | "org/biocommons/workspace/imaging/participant/user:bob@x.edu.au"
-            )
+            && [
+                "org/biocommons/member/user:jane.doe@uq.edu.au",
+                "org/biocommons/workspace/genomics",
+                "org/biocommons/workspace/genomics/participant/user:visitor@partner.edu.au",
+                "org/biocommons/workspace/imaging/participant/user:bob@x.edu.au",
+            ]
+            .iter()
+            .any(|a| c.address == *a)
     });
     plan.access.retain(|a| {
         [
@@ -469,13 +474,14 @@ pub fn small() -> Plan {
         jane.changes.truncate(1);
     }
     plan.unmanaged.truncate(1);
-    plan.violations = vec![Violation {
-        rail: "max-removal-fraction".into(),
+    plan.violations =
+        vec![Violation {
+        rail: Rail::MaxRemovalFraction,
         message:
             "the plan removes 1 of 3 existing access grants (33%); policy.maxRemovalFraction is 25%"
                 .into(),
-        override_flag: "--allow-mass-removal".into(),
-        addresses: vec!["org/biocommons/workspace/imaging/participant/user:bob@x.edu.au".into()],
+        override_flag: OverrideFlag::AllowMassRemoval,
+        addresses: vec![addr("org/biocommons/workspace/imaging/participant/user:bob@x.edu.au")],
         overridden: true,
     }];
     plan.overrides = Overrides {

@@ -252,8 +252,11 @@ impl Doc {
             let covered = if scope.is_empty() {
                 "nothing".to_string()
             } else {
-                let mut names: Vec<String> =
-                    scope.iter().take(MAX_LISTED).map(|a| code(a)).collect();
+                let mut names: Vec<String> = scope
+                    .iter()
+                    .take(MAX_LISTED)
+                    .map(|a| code(&a.to_string()))
+                    .collect();
                 if scope.len() > MAX_LISTED {
                     names.push(format!("and {} more", count(scope.len() - MAX_LISTED)));
                 }
@@ -320,13 +323,13 @@ impl Doc {
             for v in plan.violations.iter().filter(|v| v.overridden != refused) {
                 let mut t = format!(
                     "> - {mark}**{}**: {} ({flag} {})\n",
-                    escape(&v.rail),
+                    escape(v.rail.as_str()),
                     escape(&v.message),
-                    code(&v.override_flag)
+                    code(v.override_flag.as_str())
                 );
                 let listed = v.addresses.iter().take(MAX_LISTED);
                 for a in listed {
-                    t.push_str(&format!(">   - {}\n", code(a)));
+                    t.push_str(&format!(">   - {}\n", code(&a.to_string())));
                 }
                 if v.addresses.len() > MAX_LISTED {
                     t.push_str(&format!(
@@ -480,7 +483,13 @@ impl Doc {
             unmanaged.items = plan
                 .unmanaged
                 .iter()
-                .map(|u| Item::plain(format!("- {}: {}\n", code(&u.address), escape(&u.reason))))
+                .map(|u| {
+                    Item::plain(format!(
+                        "- {}: {}\n",
+                        code(&u.address.to_string()),
+                        escape(&u.reason)
+                    ))
+                })
                 .collect();
             sections.push(unmanaged);
         }
@@ -996,8 +1005,13 @@ mod tests {
             *listed.entry(name).or_default() += 1;
         }
         for c in &plan.changes {
-            let name = c.address.rsplit('/').next().unwrap();
-            assert_eq!(listed.get(name), Some(&1), "{} is listed once", c.address);
+            let name = c.address.subject();
+            assert_eq!(
+                listed.get(name.as_str()),
+                Some(&1),
+                "{} is listed once",
+                c.address
+            );
         }
         assert_eq!(listed.len(), plan.changes.len());
     }
@@ -1059,12 +1073,12 @@ mod tests {
         plan.changes[0].note = Some(evil.into());
         plan.access[0].user = "```".into();
         plan.unmanaged[0].reason = evil.into();
-        plan.unmanaged[0].address = "a`b``c".into();
+        plan.unmanaged[0].address = crate::plan::Address::org("a`b``c");
         plan.violations.push(crate::plan::Violation {
-            rail: "<details>".into(),
+            rail: crate::plan::Rail::Destroy,
             message: evil.into(),
-            override_flag: "`--x`".into(),
-            addresses: vec![],
+            override_flag: crate::plan::OverrideFlag::AllowDestroy,
+            addresses: vec![crate::plan::Address::workspace("<details>", "`--x`")],
             overridden: false,
         });
         let md = markdown(&plan);
@@ -1075,7 +1089,7 @@ mod tests {
         assert!(md.contains("\\<script\\>"));
         assert!(md.contains("\\@everyone"));
         assert!(!md.lines().any(|l| l.starts_with("# heading")));
-        assert!(md.contains("``a`b``c``") || md.contains("```a`b``c```"));
+        assert!(md.contains("``org/a`b``c``") || md.contains("```org/a`b``c```"));
     }
 
     #[test]
@@ -1114,6 +1128,24 @@ mod tests {
             ]
         }
 
+        /// A name as an address may hold one: hostile, but without the `/` and `#` that
+        /// separate an address's parts, and not blank.
+        fn name() -> impl Strategy<Value = String> {
+            text()
+                .prop_map(|s| s.replace(['/', '#'], "|").trim().to_string())
+                .prop_filter("not blank", |s| !s.is_empty())
+        }
+
+        /// Addresses of every shape, with hostile names.
+        fn address() -> impl Strategy<Value = Address> {
+            (name(), name(), name(), 0..4u8).prop_map(|(o, w, x, shape)| match shape {
+                0 => Address::org(&o),
+                1 => Address::workspace(&o, &w),
+                2 => Address::label(&o, &w, &x, None),
+                _ => Address::participant(&o, &w, crate::scope::Principal::user(&x)),
+            })
+        }
+
         fn attrs() -> impl Strategy<Value = Option<Attrs>> {
             proptest::option::of(proptest::collection::btree_map(
                 "[a-zA-Z]{1,8}",
@@ -1128,7 +1160,7 @@ mod tests {
 
         fn change() -> impl Strategy<Value = Change> {
             (
-                (text(), 0..3u8, 0..8u8, text(), text()),
+                (address(), 0..3u8, 0..8u8, text(), text()),
                 (proptest::option::of(text()), attrs(), attrs()),
                 (
                     proptest::collection::vec(0..4u8, 0..3),
@@ -1144,6 +1176,8 @@ mod tests {
                     )| {
                         Change {
                             address,
+                            role: None,
+                            participant_type: None,
                             action: [Action::Create, Action::Update, Action::Delete]
                                 [action as usize],
                             kind: [
@@ -1200,19 +1234,25 @@ mod tests {
                     0..6,
                 ),
                 proptest::collection::vec(
-                    (text(), text()).prop_map(|(address, reason)| Unmanaged { address, reason }),
+                    (address(), text()).prop_map(|(address, reason)| Unmanaged { address, reason }),
                     0..3,
                 ),
                 proptest::collection::vec(
-                    (text(), text(), text(), texts(), any::<bool>()).prop_map(
-                        |(rail, message, override_flag, addresses, overridden)| Violation {
-                            rail,
-                            message,
-                            override_flag,
-                            addresses,
-                            overridden,
-                        },
-                    ),
+                    (
+                        0..6usize,
+                        text(),
+                        proptest::collection::vec(address(), 0..4),
+                        any::<bool>(),
+                    )
+                        .prop_map(|(rail, message, addresses, overridden)| {
+                            Violation {
+                                rail: Rail::ALL[rail],
+                                message,
+                                override_flag: Rail::ALL[rail].override_flag(),
+                                addresses,
+                                overridden,
+                            }
+                        }),
                     0..3,
                 ),
                 proptest::collection::vec(
@@ -1226,7 +1266,7 @@ mod tests {
                     }),
                     0..3,
                 ),
-                proptest::option::of(texts()),
+                proptest::option::of(proptest::collection::vec(address(), 0..4)),
                 (text(), text()),
             )
                 .prop_map(

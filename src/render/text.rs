@@ -73,7 +73,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
         } else {
             scope
                 .iter()
-                .map(|s| view::clean(s))
+                .map(|s| view::clean(&s.to_string()))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -124,7 +124,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
                 &mut out,
                 &format!(
                     "  {}: {}",
-                    view::clean(&u.address),
+                    view::clean(&u.address.to_string()),
                     p.paint(DIM, &view::clean(&u.reason))
                 ),
             );
@@ -180,9 +180,9 @@ pub fn text(plan: &Plan, color: bool) -> String {
                 &format!(
                     "  {} {}: {} ({flag} {})",
                     p.paint(style, mark),
-                    view::clean(&v.rail),
+                    view::clean(v.rail.as_str()),
                     view::clean(&v.message),
-                    view::clean(&v.override_flag)
+                    view::clean(v.override_flag.as_str())
                 ),
             );
             for a in view::at_most(&v.addresses, MAX_ADDRESSES) {
@@ -393,7 +393,10 @@ mod tests {
             if let Some(after) = &mut c.after {
                 after.insert("description".into(), long.clone().into());
             }
-            c.address = format!("{}/{}", c.address, "é".repeat(300));
+            c.address = crate::render::fixtures::addr(&format!(
+                "org/biocommons/workspace/{}/label/x",
+                "é".repeat(300)
+            ));
         }
         let out = text(&plan, true);
         assert!(out.contains(long.trim_end()));

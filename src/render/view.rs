@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
-use crate::plan::{Action, Attrs, Change, Kind, Plan, Risk, Target};
+use crate::plan::{Action, Attrs, Change, Plan, Risk, Target};
 
 /// A string value longer than this (in characters) gets a line of its own.
 const SHORT_VALUE: usize = 60;
@@ -249,45 +249,9 @@ pub(crate) fn risk_rank(r: Risk) -> u8 {
 /// What a change is about, shown after its kind: the change's address relative to its
 /// organization or workspace, without the segment that repeats the kind
 /// (`org/lab/member/user:a@b.org` → `user:a@b.org`); for an organization or a workspace, its
-/// name. Empty for a workspace's single settings object (studios).
+/// name as declared. Empty for a workspace's single settings object (studios).
 pub(crate) fn subject(c: &Change) -> String {
-    match (c.kind, &c.workspace) {
-        (Kind::Organization, _) => return clean(&c.org),
-        (Kind::Workspace, Some(ws)) => return clean(ws),
-        _ => {}
-    }
-    let mut rel = c.address.as_str();
-    if let Some(r) = strip_segments(rel, &["org", &c.org]) {
-        rel = r;
-        if let Some(ws) = &c.workspace
-            && let Some(r) = strip_segments(rel, &["workspace", ws])
-        {
-            rel = r;
-        }
-    }
-    let segment = match c.kind {
-        Kind::TeamMember => "team",
-        Kind::Workspace => "workspace",
-        k => k.as_str(),
-    };
-    if rel == segment {
-        rel = "";
-    } else if let Some(r) = strip_segments(rel, &[segment]) {
-        rel = r;
-    }
-    clean(rel)
-}
-
-/// `s` without the leading `/`-separated `segments`, or `None` when it does not start with them.
-fn strip_segments<'s>(s: &'s str, segments: &[&str]) -> Option<&'s str> {
-    let mut rest = s;
-    for (i, seg) in segments.iter().enumerate() {
-        rest = rest.strip_prefix(seg)?;
-        if i + 1 < segments.len() || !rest.is_empty() {
-            rest = rest.strip_prefix('/')?;
-        }
-    }
-    Some(rest)
+    clean(&c.address.subject())
 }
 
 /// Whether an attribute only repeats what the subject already says (a member's user, a
@@ -434,8 +398,12 @@ fn needs_escape(c: char) -> bool {
 }
 
 /// Up to `max` items of a list as lines, then `… and N more`.
-pub(crate) fn at_most(items: &[String], max: usize) -> Vec<String> {
-    let mut out: Vec<String> = items.iter().take(max).map(|s| clean(s)).collect();
+pub(crate) fn at_most<T: std::fmt::Display>(items: &[T], max: usize) -> Vec<String> {
+    let mut out: Vec<String> = items
+        .iter()
+        .take(max)
+        .map(|s| clean(&s.to_string()))
+        .collect();
     if items.len() > max {
         out.push(format!("… and {} more", items.len() - max));
     }
@@ -459,10 +427,16 @@ mod tests {
     }
 
     #[test]
-    fn a_subject_with_an_unexpected_address_is_the_whole_address() {
+    fn mixed_case_names_give_the_same_subjects_as_lower_case_ones() {
+        use crate::plan::{Address, Kind};
+        use crate::scope::Principal;
         let mut c = fixtures::plan().changes[1].clone();
-        c.address = "somewhere/else".into();
-        assert_eq!(subject(&c), "somewhere/else");
+        c.kind = Kind::Participant;
+        c.address = Address::participant("BioCommons", "Genomics", Principal::user("J@X.org"));
+        assert_eq!(subject(&c), "user:j@x.org");
+        c.kind = Kind::TeamMember;
+        c.address = Address::team_member("BioCommons", "Admins", "j@x.org");
+        assert_eq!(subject(&c), "Admins/member/user:j@x.org");
     }
 
     #[test]

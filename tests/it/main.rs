@@ -6,4 +6,5 @@ mod emulator;
 mod gitops;
 mod plan;
 mod support;
+mod typed_core;
 mod validate;

@@ -1,0 +1,101 @@
+//! What roster owns, and how its parts are named: the [`Scope`] read from one platform (the
+//! declared orgs, their members and teams, the declared workspaces and their participants),
+//! the [`Units`] a change-scoped plan covers, and the typed [`Address`] of everything planned.
+//!
+//! It sits below both `live` (which reads a scope) and `plan` (which diffs within it), so that
+//! neither imports the other for these. It must not do I/O or know about the platform's API.
+
+pub mod address;
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+pub use address::{Address, AddressError, Name, Path, Principal};
+
+use crate::config::desired::{Desired, Ensure};
+
+/// Parts of the config a plan covers: addresses of whole orgs (`org/NAME`) or single workspaces
+/// (`org/NAME/workspace/WS`).
+pub type Units = BTreeSet<Address>;
+
+/// Whether `a` lies in one of the units.
+pub fn in_units(units: &Units, a: &Address) -> bool {
+    units.contains(&a.org_address()) || a.workspace_address().is_some_and(|w| units.contains(&w))
+}
+
+/// What to read of one platform: derived from the desired state, and saved in plans so that
+/// `apply PLAN` can re-read exactly the same listings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    pub orgs: Vec<OrgScope>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgScope {
+    /// The organization's name as declared.
+    pub name: String,
+    /// Teams whose members the config manages.
+    pub team_members: Vec<String>,
+    pub workspaces: Vec<WorkspaceScope>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceScope {
+    pub name: String,
+    pub participants: bool,
+    pub studios: bool,
+    pub labels: bool,
+}
+
+impl Scope {
+    /// The scope of the orgs of `desired` that live on `platform` (the name
+    /// [`crate::config::desired::Org::platform_name`] gives), restricted to `units` when given: a
+    /// whole org, or one workspace of it (then the org's own listings are read, but not its team
+    /// members).
+    pub fn from_desired(desired: &Desired, platform: &str, units: Option<&Units>) -> Scope {
+        let orgs = desired
+            .orgs
+            .iter()
+            .filter(|o| o.platform_name() == platform)
+            .filter(|o| {
+                units.is_none_or(|u| {
+                    let a = Address::org(&o.name);
+                    u.iter().any(|x| x.is_within(&a))
+                })
+            })
+            .map(|o| {
+                let whole = units.is_none_or(|u| u.contains(&Address::org(&o.name)));
+                (o, whole)
+            })
+            .map(|(o, whole)| OrgScope {
+                name: o.name.clone(),
+                team_members: o
+                    .teams
+                    .iter()
+                    .flatten()
+                    .filter(|t| whole && t.members.is_some())
+                    .map(|t| t.name.clone())
+                    .collect(),
+                workspaces: o
+                    .workspaces
+                    .iter()
+                    .filter(|w| {
+                        whole
+                            || units
+                                .is_some_and(|u| u.contains(&Address::workspace(&o.name, &w.name)))
+                    })
+                    .map(|w| WorkspaceScope {
+                        name: w.name.clone(),
+                        // An absent workspace's participants are read so that removing it counts
+                        // as the removal of their access.
+                        participants: w.participants.is_some() || w.ensure == Ensure::Absent,
+                        studios: w.studios.is_some() && w.ensure == Ensure::Present,
+                        labels: w.labels.is_some() && w.ensure == Ensure::Present,
+                    })
+                    .collect(),
+            })
+            .collect();
+        Scope { orgs }
+    }
+}
