@@ -13,6 +13,7 @@ use secrecy::SecretString;
 
 use crate::app::plan::{print_plan, refusal_hint};
 use crate::app::session;
+use crate::app::trust::Trust;
 use crate::app::{Outcome as ExitOutcome, Ui, sandbox};
 use crate::apply::{self, AuditLog, Executor, Outcome, Report};
 use crate::cli::ApplyArgs;
@@ -38,8 +39,11 @@ fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
             false => None,
         };
         let result = async {
+            let trust = Trust::of_config(&cfg.desired);
             let conns = session::connect(
+                ui,
                 &cfg.desired,
+                &trust,
                 &args.connection,
                 sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token)),
                 None,
@@ -47,6 +51,7 @@ fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
             let readings = session::read_all(ui, &cfg.desired, &conns, None).await?;
             let plan = session::make_plan(
                 &cfg.desired,
+                &trust,
                 &dir.display().to_string(),
                 &readings,
                 (&args.overrides).into(),

@@ -15,6 +15,7 @@ mod plan;
 mod sandbox;
 mod schema;
 mod session;
+mod trust;
 mod validate;
 
 /// How a command ended, as a process exit code.

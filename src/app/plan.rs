@@ -7,6 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::app::session::{self, Connection};
+use crate::app::trust::Trust;
 use crate::app::{Outcome, Ui, changed, sandbox};
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::plan::Plan;
@@ -37,6 +38,10 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
         }
         None => None,
     };
+    let trust = match &args.changed_from {
+        Some(r) => Trust::at_ref(&args.dir, r)?,
+        None => Trust::of_config(&cfg.desired),
+    };
     let rt = session::runtime()?;
     let plan = rt.block_on(async {
         let sandbox = match args.connection.sandbox {
@@ -44,7 +49,9 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
             false => None,
         };
         let conns: Vec<Connection> = session::connect(
+            ui,
             &cfg.desired,
+            &trust,
             &args.connection,
             sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token)),
             units.as_ref(),
@@ -55,6 +62,7 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
         }
         let plan = session::make_plan(
             &cfg.desired,
+            &trust,
             &args.dir.display().to_string(),
             &readings?,
             (&args.overrides).into(),

@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use secrecy::SecretString;
 
 use crate::app::Ui;
+use crate::app::trust::Trust;
 use crate::cli::{ConnectionArgs, OverrideArgs};
 use crate::config::desired::{DEFAULT_TOKEN_ENV, Desired};
 use crate::config::{self, Config};
@@ -53,20 +54,13 @@ pub struct Connection {
     pub client: Client,
 }
 
-/// Where the token for a platform comes from, for messages.
-fn token_env(desired: &Desired, platform: &str) -> String {
-    desired
-        .platforms
-        .get(platform)
-        .map(|p| p.token_env.clone())
-        .unwrap_or_else(|| DEFAULT_TOKEN_ENV.to_string())
-}
-
 /// One client per platform that has declared orgs. `sandbox` gives an endpoint and token that
 /// replace every platform's.
 /// With `units`, only platforms with an org in scope are connected (and need a token).
 pub fn connect(
+    ui: &Ui,
     desired: &Desired,
+    trust: &Trust,
     conn: &ConnectionArgs,
     sandbox: Option<(&str, &SecretString)>,
     units: Option<&plan::Units>,
@@ -87,17 +81,28 @@ pub fn connect(
         let (endpoint, token) = match sandbox {
             Some((endpoint, token)) => (endpoint.to_string(), token.clone()),
             None => {
+                // Endpoint and token variable come from the trusted Settings only.
+                let Some(trusted) = trust.platform(platform) else {
+                    ui.status(format!(
+                        "Platform {platform} is not declared in the Settings at {}: its orgs are planned after merge.",
+                        trust.from_ref().unwrap_or("the trusted ref")
+                    ));
+                    continue;
+                };
                 let endpoint = conn
                     .endpoint
                     .clone()
-                    .or_else(|| desired.platforms.get(platform).map(|p| p.endpoint.clone()))
+                    .or_else(|| trusted.map(|p| p.endpoint.clone()))
                     .or_else(|| {
                         std::env::var("TOWER_API_ENDPOINT")
                             .ok()
                             .filter(|s| !s.is_empty())
                     })
                     .unwrap_or_else(|| CLOUD_ENDPOINT.to_string());
-                let var = token_env(desired, platform);
+                trust.check_endpoint(platform, &endpoint)?;
+                let var = trusted
+                    .map(|p| p.token_env.clone())
+                    .unwrap_or_else(|| DEFAULT_TOKEN_ENV.to_string());
                 let token = match std::env::var(&var) {
                     Ok(t) if !t.trim().is_empty() => SecretString::from(t.trim().to_string()),
                     _ => bail!(
@@ -195,6 +200,7 @@ pub async fn read_all(
 /// Build the plan from readings.
 pub fn make_plan(
     desired: &Desired,
+    trust: &Trust,
     source: &str,
     readings: &[Reading],
     overrides: Overrides,
@@ -206,14 +212,19 @@ pub fn make_plan(
         .map(|r| PlatformInput {
             platform: r.platform.clone(),
             endpoint: r.endpoint.clone(),
-            token_env: token_env(desired, &r.platform),
+            token_env: trust
+                .platform(&r.platform)
+                .flatten()
+                .map_or_else(|| DEFAULT_TOKEN_ENV.to_string(), |p| p.token_env.clone()),
             orgs: by_platform.get(&r.platform).cloned().unwrap_or_default(),
             live: &r.live,
             acting: &r.acting,
             scope: r.scope.clone(),
         })
         .collect();
-    plan::build(desired, source, &inputs, overrides, units)
+    let mut plan = plan::build(desired, source, &inputs, overrides, units);
+    plan.pending_settings = trust.pending(desired);
+    plan
 }
 
 impl From<&OverrideArgs> for Overrides {

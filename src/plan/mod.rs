@@ -138,6 +138,7 @@ pub fn build(
         summary,
         source: source.to_string(),
         scope: units.map(|u| u.iter().cloned().collect()),
+        pending_settings: Vec::new(),
     }
 }
 

@@ -364,6 +364,22 @@ pub struct Target {
     pub scope: crate::scope::Scope,
 }
 
+/// A platform setting (endpoint or token variable) that the config changes but that takes effect
+/// only after merge: until then the trusted Settings (of `trusted_ref`) are used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingSetting {
+    pub platform: String,
+    /// `endpoint` or `tokenEnv`.
+    pub field: String,
+    /// The value at the trusted ref (absent: the platform is not declared there).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub trusted: Option<String>,
+    /// The value the config proposes (absent: the config no longer declares the platform).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub proposed: Option<String>,
+    pub trusted_ref: String,
+}
+
 /// The guard-rail overrides a plan was made with; applying it needs the same.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Overrides {
@@ -544,6 +560,9 @@ pub struct Plan {
     /// addresses it covers.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub scope: Option<Vec<Address>>,
+    /// Platform settings the config changes that take effect only after merge.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub pending_settings: Vec<PendingSetting>,
 }
 
 impl Violation {

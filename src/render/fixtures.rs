@@ -80,6 +80,7 @@ pub fn empty() -> Plan {
         summary: Summary::default(),
         source: "examples/biocommons".to_string(),
         scope: None,
+        pending_settings: Vec::new(),
     }
 }
 

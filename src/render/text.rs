@@ -82,6 +82,12 @@ pub fn text(plan: &Plan, color: bool) -> String {
             &format!("Partial plan (--changed-from): it covers only {covered}."),
         );
     }
+    for pending in &plan.pending_settings {
+        line(
+            &mut out,
+            &p.paint(YELLOW, &format!("! {}", view::pending_setting(pending))),
+        );
+    }
 
     for g in &groups {
         let depth = usize::from(several);

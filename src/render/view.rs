@@ -246,6 +246,22 @@ pub(crate) fn risk_rank(r: Risk) -> u8 {
     }
 }
 
+/// A platform setting that takes effect only after merge, in a sentence (already cleaned).
+pub(crate) fn pending_setting(p: &crate::plan::PendingSetting) -> String {
+    let show = |v: &Option<String>| match v {
+        Some(v) => clean(v),
+        None => "(not declared)".to_string(),
+    };
+    format!(
+        "platform {} {}: {} → {} takes effect after merge; until then the value at {} is used",
+        clean(&p.platform),
+        clean(&p.field),
+        show(&p.trusted),
+        show(&p.proposed),
+        clean(&p.trusted_ref)
+    )
+}
+
 /// What a change is about, shown after its kind: the change's address relative to its
 /// organization or workspace, without the segment that repeats the kind
 /// (`org/lab/member/user:a@b.org` → `user:a@b.org`); for an organization or a workspace, its

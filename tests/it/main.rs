@@ -6,5 +6,6 @@ mod emulator;
 mod gitops;
 mod plan;
 mod support;
+mod trust;
 mod typed_core;
 mod validate;

@@ -1,0 +1,250 @@
+//! Where the token may go. A pull request can change any file of the config, so the platforms'
+//! endpoints and token variables must not come from it: under `--changed-from REF` they are
+//! taken from the Settings at REF (what was reviewed and merged), and a difference is reported as
+//! a setting that takes effect only after merge. `ROSTER_ALLOWED_ENDPOINTS` (a comma-separated
+//! list set by the CI job, not the repository) further restricts where any token is sent.
+//!
+//! This module decides which endpoint and token variable each platform uses; it must not read a
+//! token or talk to a platform.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::config::desired::{DEFAULT_PLATFORM, Desired, Platform};
+use crate::plan::PendingSetting;
+
+/// The environment variable listing the only endpoints a token may be sent to.
+pub const ALLOWED_ENDPOINTS_ENV: &str = "ROSTER_ALLOWED_ENDPOINTS";
+
+/// What the token may be sent to.
+#[derive(Debug, Clone)]
+pub struct Trust {
+    /// Platforms as the trusted Settings declare them.
+    platforms: BTreeMap<String, Platform>,
+    /// The git ref the platforms come from; `None` when they come from the config itself.
+    from_ref: Option<String>,
+    /// `ROSTER_ALLOWED_ENDPOINTS`, normalised.
+    allowed: Option<Vec<String>>,
+}
+
+/// An endpoint as compared against the allow-list: no trailing slash, scheme and host
+/// lower-cased.
+fn normalise(endpoint: &str) -> String {
+    let e = endpoint.trim().trim_end_matches('/');
+    match e.split_once("://") {
+        Some((scheme, rest)) => {
+            let (host, path) = match rest.find('/') {
+                Some(i) => rest.split_at(i),
+                None => (rest, ""),
+            };
+            format!("{}://{}{path}", scheme.to_lowercase(), host.to_lowercase())
+        }
+        None => e.to_string(),
+    }
+}
+
+fn allowed_from_env() -> Option<Vec<String>> {
+    let v = std::env::var(ALLOWED_ENDPOINTS_ENV).ok()?;
+    Some(
+        v.split([',', '\n', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(normalise)
+            .collect(),
+    )
+}
+
+impl Trust {
+    /// Trust the config's own Settings (a run on the default branch, or on a local checkout).
+    pub fn of_config(desired: &Desired) -> Trust {
+        Trust {
+            platforms: desired.platforms.clone(),
+            from_ref: None,
+            allowed: allowed_from_env(),
+        }
+    }
+
+    /// Trust the Settings of the config at `git_ref` (the pull request's base).
+    pub fn at_ref(dir: &Path, git_ref: &str) -> Result<Trust> {
+        Ok(Trust {
+            platforms: platforms_at_ref(dir, git_ref)?,
+            from_ref: Some(git_ref.to_string()),
+            allowed: allowed_from_env(),
+        })
+    }
+
+    /// The trusted declaration of `platform`: `Ok(None)` for the default platform when the
+    /// trusted Settings declare none; an error naming the difference for a platform the trusted
+    /// Settings do not declare.
+    pub fn platform(&self, platform: &str) -> Option<Option<&Platform>> {
+        match self.platforms.get(platform) {
+            Some(p) => Some(Some(p)),
+            None if platform == DEFAULT_PLATFORM && self.platforms.is_empty() => Some(None),
+            None => None,
+        }
+    }
+
+    /// Refuse an endpoint the allow-list does not name, before any token is sent to it.
+    pub fn check_endpoint(&self, platform: &str, endpoint: &str) -> Result<()> {
+        if let Some(allowed) = &self.allowed
+            && !allowed.contains(&normalise(endpoint))
+        {
+            bail!(
+                "platform {platform}: endpoint {endpoint} is not in {ALLOWED_ENDPOINTS_ENV}; the token is not sent to it"
+            );
+        }
+        Ok(())
+    }
+
+    /// The ref the platforms come from, when not the config itself.
+    pub fn from_ref(&self) -> Option<&str> {
+        self.from_ref.as_deref()
+    }
+
+    /// How the config's platforms differ from the trusted ones: settings that take effect only
+    /// after merge.
+    pub fn pending(&self, desired: &Desired) -> Vec<PendingSetting> {
+        let Some(r) = &self.from_ref else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let names: std::collections::BTreeSet<&String> = self
+            .platforms
+            .keys()
+            .chain(desired.platforms.keys())
+            .collect();
+        for name in names {
+            let (t, d) = (self.platforms.get(name), desired.platforms.get(name));
+            for (field, a, b) in [
+                (
+                    "endpoint",
+                    t.map(|p| p.endpoint.clone()),
+                    d.map(|p| p.endpoint.clone()),
+                ),
+                (
+                    "tokenEnv",
+                    t.map(|p| p.token_env.clone()),
+                    d.map(|p| p.token_env.clone()),
+                ),
+            ] {
+                if a != b {
+                    out.push(PendingSetting {
+                        platform: name.clone(),
+                        field: field.to_string(),
+                        trusted: a,
+                        proposed: b,
+                        trusted_ref: r.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Run git in `dir`, returning stdout as bytes.
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .context("running git (is it installed?)")?;
+    if !out.status.success() {
+        bail!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(out.stdout)
+}
+
+/// The platforms declared by the Settings of the config under `dir` at `git_ref`. Only regular
+/// YAML files committed at that ref are read (never a symlink), from git's object store.
+pub fn platforms_at_ref(dir: &Path, git_ref: &str) -> Result<BTreeMap<String, Platform>> {
+    let listing = git(dir, &["ls-tree", "-r", "-z", git_ref, "--", "."]).with_context(|| {
+        format!(
+            "--changed-from {git_ref}: reading the trusted Settings at {git_ref} in {}",
+            dir.display()
+        )
+    })?;
+    let tmp = tempfile::tempdir().context("a temporary directory for the trusted Settings")?;
+    for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+        let entry = String::from_utf8_lossy(entry);
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let mut meta = meta.split(' ');
+        let (mode, kind, object) = (meta.next(), meta.next(), meta.next());
+        let yaml = path.ends_with(".yaml") || path.ends_with(".yml");
+        let hidden = path.split('/').any(|s| s.starts_with('.'));
+        if kind != Some("blob") || !matches!(mode, Some("100644" | "100755")) || !yaml || hidden {
+            continue;
+        }
+        let Some(object) = object else { continue };
+        let text = git(dir, &["cat-file", "blob", object])?;
+        if !String::from_utf8_lossy(&text).contains("Settings") {
+            continue; // only Settings documents matter here
+        }
+        let target = tmp.path().join(path);
+        if !target.starts_with(tmp.path()) || path.contains("..") {
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&target, text)?;
+    }
+    let cfg = crate::config::read(tmp.path());
+    Ok(cfg.desired.platforms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_compare_without_trailing_slash_or_host_case() {
+        assert_eq!(
+            normalise("HTTPS://Seqera.Example.org/api/"),
+            "https://seqera.example.org/api"
+        );
+        assert_ne!(
+            normalise("https://seqera.example.org/API"),
+            normalise("https://seqera.example.org/api"),
+            "paths keep their case"
+        );
+    }
+
+    #[test]
+    fn a_platform_missing_from_the_trusted_settings_is_untrusted() {
+        let mut platforms = BTreeMap::new();
+        platforms.insert(
+            "cloud".to_string(),
+            Platform {
+                endpoint: "https://api.cloud.seqera.io".into(),
+                token_env: "T".into(),
+            },
+        );
+        let t = Trust {
+            platforms,
+            from_ref: Some("main".into()),
+            allowed: None,
+        };
+        assert!(t.platform("cloud").is_some_and(|p| p.is_some()));
+        assert!(t.platform("evil").is_none());
+        assert!(t.platform(DEFAULT_PLATFORM).is_none());
+        let none = Trust {
+            platforms: BTreeMap::new(),
+            from_ref: None,
+            allowed: Some(vec![normalise("https://a.org/api")]),
+        };
+        assert_eq!(none.platform(DEFAULT_PLATFORM), Some(None));
+        assert!(none.check_endpoint("p", "https://A.org/api/").is_ok());
+        assert!(none.check_endpoint("p", "http://127.0.0.1:9/api").is_err());
+    }
+}
