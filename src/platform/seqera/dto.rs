@@ -4,18 +4,22 @@
 //!
 //! These are the client's own types: the emulator has separate ones, and both are checked against
 //! the spec, so neither can drift with the other.
+//!
+//! Response types also serialize, under the same names, so a test can check that every field the
+//! client keeps reads the recorded real value (`tests/it/client_recorded.rs`); roster never sends
+//! them. This file must hold only data shapes: no calls, no logic beyond serde attributes.
 
 use serde::{Deserialize, Serialize};
 
 /// `DescribeUserResponse`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DescribeUserResponse {
     pub user: UserDto,
 }
 
 /// `UserResponseDto` (the fields roster uses).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserDto {
     pub id: i64,
@@ -26,7 +30,7 @@ pub struct UserDto {
 }
 
 /// `ListOrganizationsResponse`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListOrganizationsResponse {
     #[serde(default)]
@@ -36,7 +40,7 @@ pub struct ListOrganizationsResponse {
 }
 
 /// `OrganizationDbDto`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationDbDto {
     pub org_id: i64,
@@ -56,7 +60,7 @@ pub struct OrganizationDbDto {
 }
 
 /// `CreateOrganizationResponse` / `DescribeOrganizationResponse`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct OrganizationResponse {
     pub organization: OrganizationDbDto,
 }
@@ -90,7 +94,7 @@ pub struct UpdateOrganizationRequest {
 }
 
 /// `ListMembersResponse` (members, collaborators and team members).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListMembersResponse {
     #[serde(default)]
@@ -100,7 +104,7 @@ pub struct ListMembersResponse {
 }
 
 /// `MemberDbDto`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberDbDto {
     pub member_id: i64,
@@ -125,7 +129,7 @@ pub struct AddMemberRequest {
 }
 
 /// `AddMemberResponse` / `AddTeamMemberResponse`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct MemberResponse {
     pub member: MemberDbDto,
 }
@@ -137,7 +141,7 @@ pub struct RoleRequest {
 }
 
 /// `ListTeamResponse`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListTeamResponse {
     #[serde(default)]
@@ -147,7 +151,7 @@ pub struct ListTeamResponse {
 }
 
 /// `TeamDbDto`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamDbDto {
     pub team_id: i64,
@@ -174,7 +178,7 @@ pub struct CreateTeamRequest {
 }
 
 /// `CreateTeamResponse`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct TeamResponse {
     pub team: TeamDbDto,
 }
@@ -194,14 +198,14 @@ pub struct CreateTeamMemberRequest {
 }
 
 /// `ListWorkspacesResponse` (no pagination).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ListWorkspacesResponse {
     #[serde(default)]
     pub workspaces: Vec<WorkspaceDbDto>,
 }
 
 /// `WorkspaceDbDto` / `Workspace`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceDbDto {
     pub id: i64,
@@ -215,7 +219,7 @@ pub struct WorkspaceDbDto {
 }
 
 /// `CreateWorkspaceResponse` / `DescribeWorkspaceResponse`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct WorkspaceResponse {
     pub workspace: WorkspaceDbDto,
 }
@@ -237,7 +241,7 @@ pub struct CreateWorkspaceRequest {
 }
 
 /// `ListParticipantsResponse`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListParticipantsResponse {
     #[serde(default)]
@@ -247,7 +251,7 @@ pub struct ListParticipantsResponse {
 }
 
 /// `ParticipantResponseDto`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ParticipantResponseDto {
     pub participant_id: i64,
@@ -283,13 +287,13 @@ pub struct AddParticipantRequest {
 }
 
 /// `AddParticipantResponse`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ParticipantResponse {
     pub participant: ParticipantResponseDto,
 }
 
 /// `DataStudioWorkspaceSettingsResponse`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StudiosSettingsResponse {
     #[serde(default)]
@@ -313,7 +317,7 @@ pub struct StudiosSettingsRequest {
 }
 
 /// `ListLabelsResponse`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListLabelsResponse {
     #[serde(default)]
@@ -323,7 +327,7 @@ pub struct ListLabelsResponse {
 }
 
 /// `LabelDbDto` / `CreateLabelResponse`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LabelDbDto {
     pub id: i64,
@@ -345,7 +349,7 @@ pub struct CreateLabelRequest {
 }
 
 /// `ErrorResponse`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ErrorResponse {
     #[serde(default)]
     pub message: Option<String>,

@@ -1,0 +1,291 @@
+//! The errors of the Seqera client: [`ApiError`] (a call that failed, naming the operation and the
+//! request path), its serializable [`ApiErrorKind`], and [`ClientError`] (a client that cannot be
+//! built). It also turns an HTTP status and body into the matching [`ApiError`].
+//!
+//! It must not decide whether to retry (that is `retry.rs`), and no error may carry the token.
+
+use reqwest::StatusCode;
+use serde::Serialize;
+
+use super::dto::ErrorResponse;
+use crate::endpoint::EndpointError;
+
+/// Why [`Client::new`](super::Client::new) refused its configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+    /// The HTTP stack could not be built (TLS setup); the text is reqwest's.
+    #[error("cannot build the HTTP client: {0}")]
+    Http(String),
+    #[error("the request rate must be positive, not {0}")]
+    Rate(f64),
+}
+
+/// An API call that failed, naming the operation and the request path.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("token rejected by {endpoint} ({operation} answered 401 Unauthorized)")]
+    Unauthorized {
+        endpoint: String,
+        operation: &'static str,
+    },
+    #[error("{operation} {path}: forbidden by {endpoint} (403): {message}")]
+    Forbidden {
+        endpoint: String,
+        operation: &'static str,
+        path: String,
+        message: String,
+    },
+    #[error("{operation} {path}: not found (404): {message}")]
+    NotFound {
+        operation: &'static str,
+        path: String,
+        message: String,
+    },
+    #[error("{operation} {path}: conflict (409): {message}")]
+    Conflict {
+        operation: &'static str,
+        path: String,
+        message: String,
+    },
+    #[error("{operation} {path}: rejected (400): {message}")]
+    BadRequest {
+        operation: &'static str,
+        path: String,
+        message: String,
+    },
+    #[error("{operation} {path}: HTTP {status}: {message}")]
+    Status {
+        operation: &'static str,
+        path: String,
+        status: u16,
+        message: String,
+    },
+    /// A create whose outcome is unknown (a 5xx or a lost connection): re-read before repeating.
+    #[error("{operation} {path}: outcome unknown ({cause})")]
+    Unsure {
+        operation: &'static str,
+        path: String,
+        cause: String,
+    },
+    #[error("{operation} {path}: cannot reach {endpoint}: {cause}")]
+    Transport {
+        endpoint: String,
+        operation: &'static str,
+        path: String,
+        cause: String,
+    },
+    #[error("{operation} {path}: unexpected response body: {cause}")]
+    Decode {
+        operation: &'static str,
+        path: String,
+        cause: String,
+    },
+    /// The client was cancelled before this call (or its next retry) was sent.
+    #[error("{operation} {path}: cancelled before it was sent")]
+    Cancelled {
+        operation: &'static str,
+        path: String,
+    },
+}
+
+/// Which kind of [`ApiError`] a call ended with, without its text: small enough to keep in an
+/// outcome and to serialize (kebab-case: `not-found`, `bad-request`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ApiErrorKind {
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    Conflict,
+    BadRequest,
+    Status,
+    Unsure,
+    Transport,
+    Decode,
+    Cancelled,
+}
+
+impl ApiError {
+    /// The kind of this error.
+    pub fn kind(&self) -> ApiErrorKind {
+        match self {
+            ApiError::Unauthorized { .. } => ApiErrorKind::Unauthorized,
+            ApiError::Forbidden { .. } => ApiErrorKind::Forbidden,
+            ApiError::NotFound { .. } => ApiErrorKind::NotFound,
+            ApiError::Conflict { .. } => ApiErrorKind::Conflict,
+            ApiError::BadRequest { .. } => ApiErrorKind::BadRequest,
+            ApiError::Status { .. } => ApiErrorKind::Status,
+            ApiError::Unsure { .. } => ApiErrorKind::Unsure,
+            ApiError::Transport { .. } => ApiErrorKind::Transport,
+            ApiError::Decode { .. } => ApiErrorKind::Decode,
+            ApiError::Cancelled { .. } => ApiErrorKind::Cancelled,
+        }
+    }
+    /// Whether the platform answered 404 (a delete of something already gone counts as done).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ApiError::NotFound { .. })
+    }
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, ApiError::Conflict { .. })
+    }
+    pub fn is_unsure(&self) -> bool {
+        matches!(self, ApiError::Unsure { .. })
+    }
+    /// Whether the call was not sent because the client was cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, ApiError::Cancelled { .. })
+    }
+    /// The platform's own message, when it sent one.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Forbidden { message, .. }
+            | ApiError::NotFound { message, .. }
+            | ApiError::Conflict { message, .. }
+            | ApiError::BadRequest { message, .. }
+            | ApiError::Status { message, .. } => message.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// The platform's `message`, or the status's reason phrase when the body has none.
+pub(super) fn error_message(bytes: &[u8], status: StatusCode) -> String {
+    serde_json::from_slice::<ErrorResponse>(bytes)
+        .ok()
+        .and_then(|e| e.message)
+        .filter(|m| !m.trim().is_empty())
+        .unwrap_or_else(|| {
+            status
+                .canonical_reason()
+                .unwrap_or("no message")
+                .to_string()
+        })
+}
+
+/// The error for a final, non-success status.
+pub(super) fn status_error(
+    endpoint: &str,
+    operation: &'static str,
+    path: &str,
+    status: StatusCode,
+    message: String,
+) -> ApiError {
+    let path = path.to_string();
+    match status.as_u16() {
+        401 => ApiError::Unauthorized {
+            endpoint: endpoint.to_string(),
+            operation,
+        },
+        403 => ApiError::Forbidden {
+            endpoint: endpoint.to_string(),
+            operation,
+            path,
+            message,
+        },
+        404 => ApiError::NotFound {
+            operation,
+            path,
+            message,
+        },
+        409 => ApiError::Conflict {
+            operation,
+            path,
+            message,
+        },
+        400 => ApiError::BadRequest {
+            operation,
+            path,
+            message,
+        },
+        s => ApiError::Status {
+            operation,
+            path,
+            status: s,
+            message,
+        },
+    }
+}
+
+/// An error and its sources, joined by `: `.
+pub(super) fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(code: u16) -> ApiError {
+        status_error(
+            "https://x",
+            "Op",
+            "/p",
+            StatusCode::from_u16(code).unwrap(),
+            "m".into(),
+        )
+    }
+
+    #[test]
+    fn statuses_map_to_their_kinds() {
+        assert_eq!(status(400).kind(), ApiErrorKind::BadRequest);
+        assert_eq!(status(401).kind(), ApiErrorKind::Unauthorized);
+        assert_eq!(status(403).kind(), ApiErrorKind::Forbidden);
+        assert_eq!(status(404).kind(), ApiErrorKind::NotFound);
+        assert_eq!(status(409).kind(), ApiErrorKind::Conflict);
+        assert_eq!(status(500).kind(), ApiErrorKind::Status);
+        let cancelled = ApiError::Cancelled {
+            operation: "Op",
+            path: "/p".into(),
+        };
+        assert_eq!(cancelled.kind(), ApiErrorKind::Cancelled);
+        assert!(cancelled.is_cancelled());
+    }
+
+    #[test]
+    fn kinds_serialize_in_kebab_case() {
+        let all = [
+            (ApiErrorKind::Unauthorized, "unauthorized"),
+            (ApiErrorKind::Forbidden, "forbidden"),
+            (ApiErrorKind::NotFound, "not-found"),
+            (ApiErrorKind::Conflict, "conflict"),
+            (ApiErrorKind::BadRequest, "bad-request"),
+            (ApiErrorKind::Status, "status"),
+            (ApiErrorKind::Unsure, "unsure"),
+            (ApiErrorKind::Transport, "transport"),
+            (ApiErrorKind::Decode, "decode"),
+            (ApiErrorKind::Cancelled, "cancelled"),
+        ];
+        for (kind, text) in all {
+            assert_eq!(serde_json::to_value(kind).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn the_platform_message_is_kept_and_a_missing_one_falls_back_to_the_reason() {
+        let e = status_error(
+            "https://x",
+            "Op",
+            "/p",
+            StatusCode::CONFLICT,
+            error_message(br#"{"message":"name taken"}"#, StatusCode::CONFLICT),
+        );
+        assert_eq!(e.message(), "name taken");
+        assert_eq!(
+            error_message(b"<html>", StatusCode::BAD_GATEWAY),
+            "Bad Gateway"
+        );
+        assert_eq!(
+            error_message(br#"{"message":"  "}"#, StatusCode::NOT_FOUND),
+            "Not Found"
+        );
+    }
+}

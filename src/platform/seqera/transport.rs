@@ -1,0 +1,347 @@
+//! The transport of the Seqera client: one [`Client`] per endpoint and token, which sends a
+//! request with the bearer token, paces requests (a rate limiter), bounds the calls in flight (a
+//! semaphore), carries out the retry [`decide`]d after each failure, stops starting requests and
+//! retries once its [`CancellationToken`] is cancelled, and reads paginated listings in full.
+//!
+//! It must not know any endpoint's path or body (the area files do), nor decide by itself whether
+//! a failure is retried (`retry.rs` does). The token is sent only as the `Authorization` header:
+//! never in `Debug` output, logs or errors.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use reqwest::Method;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+
+use super::PAGE_SIZE;
+use super::error::{ApiError, ClientError, error_chain, error_message, status_error};
+use super::retry::{Attempt, CallKind, Decision, Failure, RetryPolicy, decide};
+
+/// Settings of a client.
+#[derive(Debug)]
+pub struct ClientConfig {
+    /// API base URL, e.g. `https://api.cloud.seqera.io` or `https://HOST/api`.
+    pub endpoint: String,
+    pub token: SecretString,
+    /// Calls in flight at once.
+    pub parallelism: usize,
+    /// Requests per second.
+    pub rate: f64,
+    pub retry: RetryPolicy,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// The endpoint without a trailing slash.
+    base: String,
+    token: SecretString,
+    limiter: DefaultDirectRateLimiter,
+    permits: Semaphore,
+    retry: RetryPolicy,
+    calls: AtomicU64,
+}
+
+/// A client of one Seqera Platform endpoint with one token. Cheap to clone; clones share the
+/// pacing, the permits, the call count and the cancellation token.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+    cancel: CancellationToken,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.inner.base)
+            .field("token", &"[redacted]")
+            .field("cancelled", &self.cancel.is_cancelled())
+            .finish()
+    }
+}
+
+/// A response body, decoded on demand.
+pub(super) struct Body(bytes::Bytes);
+
+impl Body {
+    pub(super) fn decode<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        path: &str,
+    ) -> Result<T, ApiError> {
+        serde_json::from_slice(&self.0).map_err(|e| ApiError::Decode {
+            operation,
+            path: path.to_string(),
+            cause: e.to_string(),
+        })
+    }
+}
+
+/// A delete of something already gone counts as done.
+pub(super) fn gone_is_ok(r: Result<Body, ApiError>) -> Result<(), ApiError> {
+    match r {
+        Ok(_) => Ok(()),
+        Err(e) if e.is_not_found() => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+impl Client {
+    pub fn new(config: ClientConfig) -> Result<Client, ClientError> {
+        crate::endpoint::check(&config.endpoint)?;
+        // reqwest is built without a bundled crypto provider; install ring's once per process.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("roster/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| ClientError::Http(e.to_string()))?;
+        if !(config.rate.is_finite() && config.rate > 0.0) {
+            return Err(ClientError::Rate(config.rate));
+        }
+        let rate = config.rate;
+        let burst = NonZeroU32::new(rate.ceil().clamp(1.0, 1000.0) as u32).expect("burst >= 1");
+        let quota = Quota::with_period(Duration::from_secs_f64(1.0 / rate))
+            .expect("positive period")
+            .allow_burst(burst);
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base: config.endpoint.trim_end_matches('/').to_string(),
+                token: config.token,
+                limiter: RateLimiter::direct(quota),
+                permits: Semaphore::new(config.parallelism.max(1)),
+                retry: config.retry,
+                calls: AtomicU64::new(0),
+            }),
+            cancel: CancellationToken::new(),
+        })
+    }
+
+    /// This client, stopped by `token`: once it is cancelled no new request and no new retry
+    /// starts (the call returns [`ApiError::Cancelled`], and a backoff in progress is cut short);
+    /// a request already sent is left to finish or time out. Without it, a client is never
+    /// cancelled.
+    pub fn with_cancellation(self, token: CancellationToken) -> Client {
+        Client {
+            inner: self.inner,
+            cancel: token,
+        }
+    }
+
+    /// The token that cancels this client.
+    pub fn cancellation(&self) -> &CancellationToken {
+        &self.cancel
+    }
+
+    /// The endpoint this client talks to.
+    pub fn endpoint(&self) -> &str {
+        &self.inner.base
+    }
+
+    /// How many HTTP requests this client has sent (retries included).
+    pub fn calls(&self) -> u64 {
+        self.inner.calls.load(Ordering::Relaxed)
+    }
+
+    /// One API call, retried as [`decide`] says.
+    pub(super) async fn call<B: Serialize + ?Sized>(
+        &self,
+        operation: &'static str,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&B>,
+        kind: CallKind,
+    ) -> Result<Body, ApiError> {
+        let inner = &self.inner;
+        let url = format!("{}{}", inner.base, path);
+        let cancelled = || ApiError::Cancelled {
+            operation,
+            path: path.to_string(),
+        };
+        let start = Instant::now();
+        let mut number: u32 = 0;
+        loop {
+            number += 1;
+            let outcome = {
+                // Waiting for a permit or for the pacer starts nothing: cancellation ends it.
+                let _permit = tokio::select! {
+                    biased;
+                    _ = self.cancel.cancelled() => return Err(cancelled()),
+                    p = inner.permits.acquire() => p.expect("semaphore never closed"),
+                };
+                tokio::select! {
+                    biased;
+                    _ = self.cancel.cancelled() => return Err(cancelled()),
+                    _ = inner.limiter.until_ready() => {}
+                }
+                inner.calls.fetch_add(1, Ordering::Relaxed);
+                let mut req = inner
+                    .http
+                    .request(method.clone(), &url)
+                    .bearer_auth(inner.token.expose_secret());
+                if !query.is_empty() {
+                    req = req.query(query);
+                }
+                if let Some(b) = body {
+                    req = req.json(b);
+                }
+                // Once sent, a request is not interrupted: it finishes or times out.
+                match req.send().await {
+                    Ok(resp) => {
+                        let status = resp.status();
+                        let retry_after = resp
+                            .headers()
+                            .get(reqwest::header::RETRY_AFTER)
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(|v| v.trim().parse::<u64>().ok())
+                            .map(Duration::from_secs);
+                        match resp.bytes().await {
+                            Ok(bytes) => Ok((status, retry_after, bytes)),
+                            Err(e) => Err(e),
+                        }
+                    }
+                    Err(e) => Err(e),
+                }
+            };
+            let attempt = Attempt {
+                number,
+                elapsed: start.elapsed(),
+                jitter: rand::random::<f64>(),
+            };
+            let (decision, failed) = match outcome {
+                Ok((status, retry_after, bytes)) => {
+                    tracing::debug!(operation, %method, path, status = status.as_u16(), attempt = number, "api call");
+                    if status.is_success() {
+                        return Ok(Body(bytes));
+                    }
+                    let failure = Failure::Status {
+                        status: status.as_u16(),
+                        retry_after,
+                    };
+                    let decision = decide(&inner.retry, failure, attempt, kind);
+                    if let Decision::Retry { after } = decision {
+                        tracing::info!(
+                            operation,
+                            path,
+                            status = status.as_u16(),
+                            wait = ?after,
+                            "retrying"
+                        );
+                    }
+                    let message = error_message(&bytes, status);
+                    let error = match decision {
+                        Decision::Unsure => ApiError::Unsure {
+                            operation,
+                            path: path.to_string(),
+                            cause: format!("HTTP {}: {message}", status.as_u16()),
+                        },
+                        _ => status_error(&inner.base, operation, path, status, message),
+                    };
+                    (decision, error)
+                }
+                Err(e) => {
+                    tracing::debug!(operation, path, error = %e, attempt = number, "transport error");
+                    let failure = if e.is_connect() {
+                        Failure::Refused
+                    } else {
+                        Failure::Lost
+                    };
+                    let decision = decide(&inner.retry, failure, attempt, kind);
+                    let cause = error_chain(&e);
+                    let error = match decision {
+                        Decision::Unsure => ApiError::Unsure {
+                            operation,
+                            path: path.to_string(),
+                            cause,
+                        },
+                        _ => ApiError::Transport {
+                            endpoint: inner.base.clone(),
+                            operation,
+                            path: path.to_string(),
+                            cause,
+                        },
+                    };
+                    (decision, error)
+                }
+            };
+            match decision {
+                Decision::Retry { after } => {
+                    tokio::select! {
+                        biased;
+                        _ = self.cancel.cancelled() => return Err(cancelled()),
+                        _ = tokio::time::sleep(after) => {}
+                    }
+                }
+                Decision::GiveUp | Decision::Unsure => return Err(failed),
+            }
+        }
+    }
+
+    /// A `GET`, decoded.
+    pub(super) async fn get<T: DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, ApiError> {
+        let body = self
+            .call::<()>(
+                operation,
+                Method::GET,
+                path,
+                query,
+                None,
+                CallKind::Idempotent,
+            )
+            .await?;
+        body.decode(operation, path)
+    }
+
+    /// A call without query parameters.
+    pub(super) async fn send<B: Serialize + ?Sized>(
+        &self,
+        operation: &'static str,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        kind: CallKind,
+    ) -> Result<Body, ApiError> {
+        self.call(operation, method, path, &[], body, kind).await
+    }
+
+    /// Every item of a paginated listing: pages of 100 until a short or empty page, or until the
+    /// offset reaches `totalSize`. `query` comes before `max` and `offset`.
+    pub(super) async fn list_all<R: DeserializeOwned, T>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        query: &[(&str, String)],
+        split: impl Fn(R) -> (Vec<T>, Option<i64>),
+    ) -> Result<Vec<T>, ApiError> {
+        let mut out = Vec::new();
+        let mut offset = 0usize;
+        loop {
+            let mut page_query = query.to_vec();
+            page_query.push(("max", PAGE_SIZE.to_string()));
+            page_query.push(("offset", offset.to_string()));
+            let page: R = self.get(operation, path, &page_query).await?;
+            let (items, total) = split(page);
+            let n = items.len();
+            out.extend(items);
+            offset += n;
+            let reached_total = total.is_some_and(|t| t > 0 && offset as i64 >= t);
+            if n < PAGE_SIZE || reached_total {
+                return Ok(out);
+            }
+        }
+    }
+}
