@@ -85,7 +85,7 @@ pub fn connect(
                 let Some(trusted) = trust.platform(platform) else {
                     ui.status(format!(
                         "Platform {platform} is not declared in the Settings at {}: its orgs are planned after merge.",
-                        trust.from_ref().unwrap_or("the trusted ref")
+                        trust.trusted_ref().unwrap_or("the trusted ref")
                     ));
                     continue;
                 };

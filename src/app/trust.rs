@@ -100,7 +100,7 @@ impl Trust {
     }
 
     /// The ref the platforms come from, when not the config itself.
-    pub fn from_ref(&self) -> Option<&str> {
+    pub fn trusted_ref(&self) -> Option<&str> {
         self.from_ref.as_deref()
     }
 
