@@ -1,0 +1,138 @@
+//! The errors of an apply and their kinds.
+//!
+//! This file owns [`ApplyError`] (what can go wrong while executing one change or opening the
+//! audit log) and [`ErrorKind`] (the machine-readable sort of a failure, kept in
+//! [`Outcome::Failed`](super::Outcome::Failed) and the audit log). It must not decide what to do
+//! about an error (retrying, skipping): the scheduler and the reconciler do.
+//!
+//! The mapping from the client's [`ApiError`] to a kind is the one small function
+//! [`api_error_kind`], so that it can be replaced by the client's own kind when it has one.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::platform::seqera::ApiError;
+
+/// What sort of failure a change met: the client's error kinds, then the apply's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorKind {
+    /// 401: the token was rejected.
+    Unauthorized,
+    /// 403.
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// 409, not settled by a re-read.
+    Conflict,
+    /// 400: the platform rejected the request.
+    BadRequest,
+    /// Another HTTP status.
+    Status,
+    /// The outcome of a create stayed unknown after every attempt.
+    Unsure,
+    /// The platform could not be reached.
+    Transport,
+    /// The platform answered something the client cannot read.
+    Decode,
+    /// An id this apply should have created is unknown (the change creating it did not run).
+    Unresolved,
+    /// The acting user is not where the plan expects it (e.g. not a participant of a workspace
+    /// it created).
+    ActingUserMissing,
+    /// No connection to the change's platform.
+    NoConnection,
+    /// A bug: the change's task panicked.
+    Internal,
+}
+
+/// The kind of a client error. The one place that maps the client's variants.
+pub fn api_error_kind(e: &ApiError) -> ErrorKind {
+    match e {
+        ApiError::Unauthorized { .. } => ErrorKind::Unauthorized,
+        ApiError::Forbidden { .. } => ErrorKind::Forbidden,
+        ApiError::NotFound { .. } => ErrorKind::NotFound,
+        ApiError::Conflict { .. } => ErrorKind::Conflict,
+        ApiError::BadRequest { .. } => ErrorKind::BadRequest,
+        ApiError::Status { .. } => ErrorKind::Status,
+        ApiError::Unsure { .. } => ErrorKind::Unsure,
+        ApiError::Transport { .. } => ErrorKind::Transport,
+        ApiError::Decode { .. } => ErrorKind::Decode,
+    }
+}
+
+/// What can go wrong in an apply, below the command line.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// A platform call failed.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// A change refers to an object that an earlier change of this apply should have created.
+    #[error("the id of {0}, which this apply should have created, is unknown")]
+    Unresolved(String),
+    #[error("the acting user is not a participant of the new workspace")]
+    NotAParticipant,
+    #[error("no connection to platform {0}")]
+    NoConnection(String),
+    #[error("internal error while applying: {0}")]
+    Internal(String),
+    #[error("opening audit log {}", path.display())]
+    AuditLog {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl ApplyError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ApplyError::Api(e) => api_error_kind(e),
+            ApplyError::Unresolved(_) => ErrorKind::Unresolved,
+            ApplyError::NotAParticipant => ErrorKind::ActingUserMissing,
+            ApplyError::NoConnection(_) => ErrorKind::NoConnection,
+            ApplyError::Internal(_) | ApplyError::AuditLog { .. } => ErrorKind::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_errors_keep_their_kind_and_message() {
+        let e = ApiError::BadRequest {
+            operation: "CreateWorkspaceParticipant",
+            path: "/orgs/1/workspaces/2/participants/add".into(),
+            message: "Unknown role".into(),
+        };
+        let text = e.to_string();
+        let a = ApplyError::from(e);
+        assert_eq!(a.kind(), ErrorKind::BadRequest);
+        assert_eq!(
+            a.to_string(),
+            text,
+            "the message is the client's, unchanged"
+        );
+        let unsure = ApiError::Unsure {
+            operation: "CreateOrganization",
+            path: "/orgs".into(),
+            cause: "HTTP 503".into(),
+        };
+        assert_eq!(api_error_kind(&unsure), ErrorKind::Unsure);
+    }
+
+    #[test]
+    fn kinds_serialize_in_kebab_case() {
+        assert_eq!(
+            serde_json::to_value(ErrorKind::NotFound).unwrap(),
+            "not-found"
+        );
+        assert_eq!(
+            serde_json::to_value(ErrorKind::ActingUserMissing).unwrap(),
+            "acting-user-missing"
+        );
+    }
+}
