@@ -43,6 +43,8 @@ pub enum ErrorKind {
     ActingUserMissing,
     /// No connection to the change's platform.
     NoConnection,
+    /// A saved plan is applied without an override it was made with.
+    OverridesMissing,
     /// A bug: the change's task panicked.
     Internal,
 }
@@ -77,6 +79,13 @@ pub enum ApplyError {
     NoConnection(String),
     #[error("internal error while applying: {0}")]
     Internal(String),
+    /// A saved plan relied on overrides not given again (the flags, in order).
+    #[error(
+        "the plan was made with {} to override guard rails; apply it with the same flag{}",
+        .0.join(" "),
+        if .0.len() == 1 { "" } else { "s" }
+    )]
+    OverridesMissing(Vec<String>),
     #[error("opening audit log {}", path.display())]
     AuditLog {
         path: PathBuf,
@@ -92,6 +101,7 @@ impl ApplyError {
             ApplyError::Unresolved(_) => ErrorKind::Unresolved,
             ApplyError::NotAParticipant => ErrorKind::ActingUserMissing,
             ApplyError::NoConnection(_) => ErrorKind::NoConnection,
+            ApplyError::OverridesMissing(_) => ErrorKind::OverridesMissing,
             ApplyError::Internal(_) | ApplyError::AuditLog { .. } => ErrorKind::Internal,
         }
     }
@@ -122,6 +132,20 @@ mod tests {
             cause: "HTTP 503".into(),
         };
         assert_eq!(api_error_kind(&unsure), ErrorKind::Unsure);
+    }
+
+    #[test]
+    fn missing_overrides_are_named_with_the_right_plural() {
+        let one = ApplyError::OverridesMissing(vec!["--allow-destroy".into()]);
+        assert_eq!(
+            one.to_string(),
+            "the plan was made with --allow-destroy to override guard rails; apply it with the same flag"
+        );
+        let two = ApplyError::OverridesMissing(vec!["--a".into(), "--b".into()]);
+        assert!(
+            two.to_string()
+                .ends_with("with --a --b to override guard rails; apply it with the same flags")
+        );
     }
 
     #[test]

@@ -25,7 +25,6 @@ pub mod schedule;
 
 use std::collections::BTreeMap;
 
-use anyhow::{Result, bail};
 use serde::Serialize;
 
 use crate::plan::Plan;
@@ -94,7 +93,7 @@ impl Report {
 
 /// Check that a saved plan may be applied with the overrides given now: every override the plan
 /// relied on must be given again.
-pub fn check_overrides(plan: &Plan, now: crate::plan::Overrides) -> Result<()> {
+pub fn check_overrides(plan: &Plan, now: crate::plan::Overrides) -> Result<(), ApplyError> {
     let needed: BTreeMap<&str, bool> = plan
         .violations
         .iter()
@@ -118,11 +117,9 @@ pub fn check_overrides(plan: &Plan, now: crate::plan::Overrides) -> Result<()> {
         .map(|(f, _)| *f)
         .collect();
     if !missing.is_empty() {
-        bail!(
-            "the plan was made with {} to override guard rails; apply it with the same flag{}",
-            missing.join(" "),
-            if missing.len() == 1 { "" } else { "s" }
-        );
+        return Err(ApplyError::OverridesMissing(
+            missing.into_iter().map(str::to_string).collect(),
+        ));
     }
     Ok(())
 }
