@@ -5,8 +5,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result, bail};
 use secrecy::SecretString;
@@ -15,11 +13,12 @@ use crate::app::plan::{print_plan, refusal_hint};
 use crate::app::session;
 use crate::app::trust::Trust;
 use crate::app::{Outcome as ExitOutcome, Ui, sandbox};
-use crate::apply::{self, AuditLog, Executor, Outcome, Report};
+use crate::apply::{self, AuditLog, CancellationToken, Executor, Outcome};
 use crate::cli::ApplyArgs;
 use crate::live::read;
 use crate::plan::{FORMAT_VERSION, Overrides, Plan};
 use crate::platform::seqera::{Client, ClientConfig, RetryPolicy};
+use crate::render;
 
 pub fn run(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
     if args.target.is_file() {
@@ -222,21 +221,9 @@ async fn execute(
         Some(p) => Some(AuditLog::open(p)?),
         None => None,
     };
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let cancel = cancel.clone();
-        let quiet = ui.quiet;
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                cancel.store(true, Ordering::SeqCst);
-                if !quiet {
-                    eprintln!(
-                        "\nInterrupted: letting calls in flight finish; starting nothing new."
-                    );
-                }
-            }
-        });
-    }
+    let cancel = CancellationToken::new();
+    let abort = CancellationToken::new();
+    let signals = tokio::spawn(on_interrupts(cancel.clone(), abort.clone(), ui.quiet));
     let total = plan.changes.len();
     let bar = (ui.stderr_is_terminal && !ui.quiet && total > 3).then(|| {
         let bar = indicatif::ProgressBar::new(total as u64);
@@ -250,8 +237,8 @@ async fn execute(
     let on_done: apply::OnDone = {
         let bar = bar.clone();
         let quiet = ui.quiet;
-        Box::new(move |address: &str, outcome: &Outcome| {
-            let line = format!("{:>11}  {address}", status_word(outcome));
+        Box::new(move |address: &crate::plan::Address, outcome: &Outcome| {
+            let line = format!("{:>11}  {address}", render::status_word(outcome));
             match &bar {
                 Some(b) => {
                     if !matches!(outcome, Outcome::Applied | Outcome::AlreadyDone) {
@@ -270,13 +257,23 @@ async fn execute(
         parallelism: args.connection.parallelism as usize,
         audit,
         cancel,
+        abort,
         on_done: Some(on_done),
     };
     let report = executor.run(plan).await;
+    signals.abort();
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    print_report(&report)?;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(render::report_text(&report).as_bytes())?;
+    if report.aborted {
+        // A second Ctrl-C: the audit log is written (unbuffered); leave now, as an interrupted
+        // process does, without waiting for anything else.
+        stdout.flush()?;
+        let _ = std::io::stderr().flush();
+        std::process::exit(EXIT_INTERRUPTED);
+    }
     Ok(if report.succeeded() {
         ExitOutcome::Success
     } else {
@@ -284,54 +281,60 @@ async fn execute(
     })
 }
 
-fn status_word(o: &Outcome) -> &'static str {
-    match o {
-        Outcome::Applied => "applied",
-        Outcome::AlreadyDone => "already done",
-        Outcome::Failed { .. } => "FAILED",
-        Outcome::Skipped { .. } => "skipped",
-        Outcome::NotStarted => "not started",
+/// The exit code of a run stopped by a second Ctrl-C: 128 + SIGINT, as a shell reports it.
+const EXIT_INTERRUPTED: i32 = 130;
+
+/// A first Ctrl-C cancels `cancel` (nothing new starts; calls in flight finish), a second
+/// cancels `abort` (stop at once).
+async fn on_interrupts(cancel: CancellationToken, abort: CancellationToken, quiet: bool) {
+    let mut interrupts = Interrupts::new();
+    if !interrupts.next().await {
+        return;
+    }
+    cancel.cancel();
+    if !quiet {
+        eprintln!(
+            "\nInterrupted: letting calls in flight finish; starting nothing new. Press Ctrl-C again to stop at once."
+        );
+    }
+    if !interrupts.next().await {
+        return;
+    }
+    abort.cancel();
+    if !quiet {
+        eprintln!(
+            "\nInterrupted again: stopping now; changes in flight are recorded as interrupted."
+        );
     }
 }
 
-/// The summary of an apply, on stdout.
-fn print_report(report: &Report) -> Result<()> {
-    let mut out = String::new();
-    let applied = report.count(|o| matches!(o, Outcome::Applied | Outcome::AlreadyDone));
-    let failed = report.count(|o| matches!(o, Outcome::Failed { .. }));
-    let skipped = report.count(|o| matches!(o, Outcome::Skipped { .. }));
-    let not_started = report.count(|o| matches!(o, Outcome::NotStarted));
-    let head = if report.interrupted {
-        "Apply interrupted"
-    } else if failed + skipped > 0 {
-        "Apply finished with errors"
-    } else {
-        "Apply complete"
-    };
-    out.push_str(&format!(
-        "\n{head}: {applied} applied, {failed} failed, {skipped} skipped{}.\n",
-        if not_started > 0 {
-            format!(", {not_started} not started")
-        } else {
-            String::new()
+/// Ctrl-C as a stream: one listener for the whole run, so that a second signal arriving right
+/// after the first is not lost.
+struct Interrupts {
+    #[cfg(unix)]
+    sigint: Option<tokio::signal::unix::Signal>,
+}
+
+impl Interrupts {
+    fn new() -> Self {
+        Interrupts {
+            #[cfg(unix)]
+            sigint: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok(),
         }
-    ));
-    for (addr, o) in &report.outcomes {
-        match o {
-            Outcome::Failed { error } => {
-                out.push_str(&format!("  failed:  {addr}\n           {error}\n"))
+    }
+
+    /// Waits for the next Ctrl-C; false when none can be received.
+    async fn next(&mut self) -> bool {
+        #[cfg(unix)]
+        {
+            match &mut self.sigint {
+                Some(s) => s.recv().await.is_some(),
+                None => false,
             }
-            Outcome::Skipped { because } => out.push_str(&format!(
-                "  skipped: {addr} (depends on {because}, which did not succeed)\n"
-            )),
-            Outcome::NotStarted => out.push_str(&format!("  not started: {addr}\n")),
-            _ => {}
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await.is_ok()
         }
     }
-    if failed + skipped + not_started > 0 {
-        out.push_str("Run `roster apply` again once the cause is fixed: it plans from the current state and converges.\n");
-    }
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(out.as_bytes())?;
-    Ok(())
 }

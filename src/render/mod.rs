@@ -7,8 +7,11 @@
 //! plan alone (and the `color` flag for text): no clock, environment or terminal is consulted,
 //! so the same plan renders to the same bytes.
 
+mod escape;
 mod json;
 mod markdown;
+mod paging;
+mod report;
 mod text;
 mod view;
 
@@ -17,4 +20,5 @@ pub(crate) mod fixtures;
 
 pub use json::json;
 pub use markdown::{MARKDOWN_LIMIT, MIN_PART_LIMIT, markdown, markdown_parts};
+pub use report::{report_json, report_text, status_word};
 pub use text::text;

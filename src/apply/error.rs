@@ -1,0 +1,166 @@
+//! The errors of an apply and their kinds.
+//!
+//! This file owns [`ApplyError`] (what can go wrong while executing one change or opening the
+//! audit log) and [`ErrorKind`] (the machine-readable sort of a failure, kept in
+//! [`Outcome::Failed`](super::Outcome::Failed) and the audit log). It must not decide what to do
+//! about an error (retrying, skipping): the scheduler and the reconciler do.
+//!
+//! The mapping from the client's [`ApiError`] to a kind is the one small function
+//! [`api_error_kind`], so that it can be replaced by the client's own kind when it has one.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::plan::Address;
+use crate::platform::seqera::{ApiError, ApiErrorKind};
+
+/// What sort of failure a change met: the client's error kinds, then the apply's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorKind {
+    /// 401: the token was rejected.
+    Unauthorized,
+    /// 403.
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// 409, not settled by a re-read.
+    Conflict,
+    /// 400: the platform rejected the request.
+    BadRequest,
+    /// Another HTTP status.
+    Status,
+    /// The outcome of a create stayed unknown after every attempt.
+    Unsure,
+    /// The platform could not be reached.
+    Transport,
+    /// The platform answered something the client cannot read.
+    Decode,
+    /// An id this apply should have created is unknown (the change creating it did not run).
+    Unresolved,
+    /// The acting user is not where the plan expects it (e.g. not a participant of a workspace
+    /// it created).
+    ActingUserMissing,
+    /// No connection to the change's platform.
+    NoConnection,
+    /// A saved plan is applied without an override it was made with.
+    OverridesMissing,
+    /// A bug: the change's task panicked.
+    Internal,
+    /// The run was interrupted before the call was sent.
+    Cancelled,
+}
+
+/// The kind of a client error, as the client classifies it.
+pub fn api_error_kind(e: &ApiError) -> ErrorKind {
+    match e.kind() {
+        ApiErrorKind::Unauthorized => ErrorKind::Unauthorized,
+        ApiErrorKind::Forbidden => ErrorKind::Forbidden,
+        ApiErrorKind::NotFound => ErrorKind::NotFound,
+        ApiErrorKind::Conflict => ErrorKind::Conflict,
+        ApiErrorKind::BadRequest => ErrorKind::BadRequest,
+        ApiErrorKind::Status => ErrorKind::Status,
+        ApiErrorKind::Unsure => ErrorKind::Unsure,
+        ApiErrorKind::Transport => ErrorKind::Transport,
+        ApiErrorKind::Decode => ErrorKind::Decode,
+        ApiErrorKind::Cancelled => ErrorKind::Cancelled,
+    }
+}
+
+/// What can go wrong in an apply, below the command line.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// A platform call failed.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// A change refers to an object that an earlier change of this apply should have created.
+    #[error("the id of {0}, which this apply should have created, is unknown")]
+    Unresolved(Address),
+    #[error("the acting user is not a participant of the new workspace")]
+    NotAParticipant,
+    #[error("no connection to platform {0}")]
+    NoConnection(String),
+    #[error("internal error while applying: {0}")]
+    Internal(String),
+    /// A saved plan relied on overrides not given again (the flags, in order).
+    #[error(
+        "the plan was made with {} to override guard rails; apply it with the same flag{}",
+        .0.join(" "),
+        if .0.len() == 1 { "" } else { "s" }
+    )]
+    OverridesMissing(Vec<String>),
+    #[error("opening audit log {}", path.display())]
+    AuditLog {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl ApplyError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ApplyError::Api(e) => api_error_kind(e),
+            ApplyError::Unresolved(_) => ErrorKind::Unresolved,
+            ApplyError::NotAParticipant => ErrorKind::ActingUserMissing,
+            ApplyError::NoConnection(_) => ErrorKind::NoConnection,
+            ApplyError::OverridesMissing(_) => ErrorKind::OverridesMissing,
+            ApplyError::Internal(_) | ApplyError::AuditLog { .. } => ErrorKind::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_errors_keep_their_kind_and_message() {
+        let e = ApiError::BadRequest {
+            operation: "CreateWorkspaceParticipant",
+            path: "/orgs/1/workspaces/2/participants/add".into(),
+            message: "Unknown role".into(),
+        };
+        let text = e.to_string();
+        let a = ApplyError::from(e);
+        assert_eq!(a.kind(), ErrorKind::BadRequest);
+        assert_eq!(
+            a.to_string(),
+            text,
+            "the message is the client's, unchanged"
+        );
+        let unsure = ApiError::Unsure {
+            operation: "CreateOrganization",
+            path: "/orgs".into(),
+            cause: "HTTP 503".into(),
+        };
+        assert_eq!(api_error_kind(&unsure), ErrorKind::Unsure);
+    }
+
+    #[test]
+    fn missing_overrides_are_named_with_the_right_plural() {
+        let one = ApplyError::OverridesMissing(vec!["--allow-destroy".into()]);
+        assert_eq!(
+            one.to_string(),
+            "the plan was made with --allow-destroy to override guard rails; apply it with the same flag"
+        );
+        let two = ApplyError::OverridesMissing(vec!["--a".into(), "--b".into()]);
+        assert!(
+            two.to_string()
+                .ends_with("with --a --b to override guard rails; apply it with the same flags")
+        );
+    }
+
+    #[test]
+    fn kinds_serialize_in_kebab_case() {
+        assert_eq!(
+            serde_json::to_value(ErrorKind::NotFound).unwrap(),
+            "not-found"
+        );
+        assert_eq!(
+            serde_json::to_value(ErrorKind::ActingUserMissing).unwrap(),
+            "acting-user-missing"
+        );
+    }
+}
