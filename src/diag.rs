@@ -575,6 +575,21 @@ pub fn from_yaml_error_in(
     d
 }
 
+/// An unknown field found by the config loader's lenient parse, worded as [`from_yaml_error`]
+/// words the parser's own unknown-field error.
+pub fn unknown_field(field: &str, expected: &[&str], span: Span) -> Diagnostic {
+    let raw = format!(
+        "unknown field `{field}`, expected one of {}",
+        expected.join(", ")
+    );
+    let (code, message, label) = classify_yaml_message(&raw);
+    let mut d = Diagnostic::error(code, message).at(span, label);
+    if let Some(s) = suggest_field(&raw) {
+        d = d.help(format!("did you mean `{s}`?"));
+    }
+    d
+}
+
 /// For an unknown field, the expected field closest to it (by edit distance, ignoring case).
 fn suggest_field(raw: &str) -> Option<String> {
     let rest = raw.trim().strip_prefix("unknown field `")?;

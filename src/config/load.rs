@@ -1,14 +1,22 @@
 //! Loading a config directory: find every `*.yaml` / `*.yml` below it (hidden files and
 //! directories skipped), split each file into its YAML documents, and deserialize each document
 //! into the type its `kind` names. Problems become located diagnostics; loading carries on with the
-//! next document so one run reports everything it can.
+//! next document so one run reports everything it can: a document with unknown fields is parsed
+//! again without them (see [`super::lenient`]) so its other problems are found too, and a document
+//! that fails to parse leaves its kind and name behind, so validation does not report references
+//! to it as undeclared.
+//!
+//! It owns files, documents and parse diagnostics; it must not check meaning (that is
+//! `validate`) or touch the network.
 
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use super::model::{KindProbe, OrganizationDoc, SettingsDoc, Sp, WorkspaceDoc};
-use crate::diag::{Code, Diagnostic, FileId, SourceFile, Sources, Span};
+use super::error::ConfigError;
+use super::lenient;
+use super::model::{KindProbe, NameProbe, OrganizationDoc, SettingsDoc, Sp, WorkspaceDoc};
+use crate::diag::{self, Code, Diagnostic, FileId, SourceFile, Sources, Span};
 
 /// The kinds of document roster reads.
 pub const KINDS: [&str; 3] = ["Settings", "Organization", "Workspace"];
@@ -20,6 +28,34 @@ pub struct LoadedDoc {
     /// Lines of the file before the document's text starts.
     pub line_offset: u32,
     pub doc: Doc,
+    /// Where the document had fields its type does not declare (already reported), as paths of
+    /// the mappings holding them: `""` for the document itself, `members[2]`, `policy`… Checks
+    /// whose outcome a misspelt field could change are skipped there.
+    pub unknown_fields: Vec<String>,
+}
+
+impl LoadedDoc {
+    /// Whether the mapping at `path` held an unknown field.
+    pub fn unknown_field_in(&self, path: &str) -> bool {
+        self.unknown_fields.iter().any(|p| p == path)
+    }
+
+    /// Whether any entry of the list at `path` (`members`, `participants`…) held one.
+    pub fn unknown_field_in_list(&self, path: &str) -> bool {
+        self.unknown_fields
+            .iter()
+            .any(|p| p.strip_prefix(path).is_some_and(|r| r.starts_with('[')))
+    }
+}
+
+/// A document that failed to parse: what it was, as far as the text tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedDoc {
+    pub file: FileId,
+    /// `Settings`, `Organization` or `Workspace`, when the document names a known kind.
+    pub kind: Option<&'static str>,
+    /// Its top-level `name`, when it can be recovered.
+    pub name: Option<String>,
 }
 
 #[derive(Debug)]
@@ -35,9 +71,25 @@ pub struct Loaded {
     pub sources: Sources,
     pub docs: Vec<LoadedDoc>,
     pub diags: Vec<Diagnostic>,
+    /// Documents that failed to parse (their problems are in `diags`).
+    pub failed: Vec<FailedDoc>,
 }
 
 impl Loaded {
+    /// Whether a document of `kind` failed to parse.
+    pub fn failed_kind(&self, kind: &str) -> bool {
+        self.failed.iter().any(|f| f.kind == Some(kind))
+    }
+
+    /// Whether an Organization document that failed to parse may be the one named `name`
+    /// (its name matches, or could not be recovered).
+    pub fn failed_org(&self, name: &str) -> bool {
+        self.failed.iter().any(|f| {
+            f.kind == Some("Organization")
+                && f.name.as_ref().is_none_or(|n| n.eq_ignore_ascii_case(name))
+        })
+    }
+
     /// The span of a located value of a document.
     pub fn span<T>(&self, doc: &LoadedDoc, sp: &Sp<T>) -> Span {
         self.span_at(doc, sp.line, sp.col)
@@ -59,23 +111,40 @@ impl Loaded {
 }
 
 /// The config files under `root`, sorted by path. `root` may also be a single file.
-pub fn find_files(root: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let meta = std::fs::metadata(root)?;
+pub fn find_files(root: &Path) -> Result<Vec<PathBuf>, ConfigError> {
+    let meta = std::fs::metadata(root).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => ConfigError::NotFound {
+            path: root.to_path_buf(),
+        },
+        _ => ConfigError::ReadDir {
+            path: root.to_path_buf(),
+            source,
+        },
+    })?;
     if meta.is_file() {
         return Ok(vec![root.to_path_buf()]);
+    }
+    if !meta.is_dir() {
+        return Err(ConfigError::NotADirectory {
+            path: root.to_path_buf(),
+        });
     }
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let entry = entry?;
+        let read_dir = |source| ConfigError::ReadDir {
+            path: dir.clone(),
+            source,
+        };
+        for entry in std::fs::read_dir(&dir).map_err(read_dir)? {
+            let entry = entry.map_err(read_dir)?;
             let name = entry.file_name();
             let name = name.to_string_lossy();
             if name.starts_with('.') {
                 continue;
             }
             let path = entry.path();
-            let ty = entry.file_type()?;
+            let ty = entry.file_type().map_err(read_dir)?;
             if ty.is_dir() || (ty.is_symlink() && path.is_dir()) {
                 stack.push(path);
             } else if name.ends_with(".yaml") || name.ends_with(".yml") {
@@ -94,10 +163,7 @@ pub fn load_dir(root: &Path) -> Loaded {
     let files = match find_files(root) {
         Ok(f) => f,
         Err(e) => {
-            loaded.diags.push(Diagnostic::error(
-                Code::Io,
-                format!("cannot read config directory {}: {e}", root.display()),
-            ));
+            loaded.diags.push(e.to_diagnostic());
             return loaded;
         }
     };
@@ -128,6 +194,7 @@ pub fn load_dir(root: &Path) -> Loaded {
         debug_assert_eq!(id.0 as usize + 1, loaded.sources.len());
         loaded.docs.extend(r.docs);
         loaded.diags.extend(r.diags);
+        loaded.failed.extend(r.failed);
     }
     if loaded.docs.is_empty() && loaded.diags.is_empty() {
         let mut d = Diagnostic::error(
@@ -148,21 +215,30 @@ struct FileLoad {
     source: SourceFile,
     docs: Vec<LoadedDoc>,
     diags: Vec<Diagnostic>,
+    failed: Vec<FailedDoc>,
+}
+
+impl FileLoad {
+    fn unreadable(shown: String, e: ConfigError) -> Self {
+        FileLoad {
+            source: SourceFile::new(shown, ""),
+            docs: Vec::new(),
+            diags: vec![e.to_diagnostic()],
+            failed: Vec::new(),
+        }
+    }
 }
 
 fn load_file(id: FileId, path: &Path) -> FileLoad {
     let shown = path.display().to_string();
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => {
-            return FileLoad {
-                source: SourceFile::new(shown.clone(), ""),
-                docs: Vec::new(),
-                diags: vec![Diagnostic::error(
-                    Code::Io,
-                    format!("cannot read {shown}: {e}"),
-                )],
+        Err(source) => {
+            let e = ConfigError::ReadFile {
+                path: shown.clone(),
+                source,
             };
+            return FileLoad::unreadable(shown, e);
         }
     };
     load_file_bytes(id, shown, bytes)
@@ -172,18 +248,17 @@ fn load_file_bytes(id: FileId, shown: String, bytes: Vec<u8>) -> FileLoad {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(_) => {
-            let msg = format!("{shown}: not UTF-8 text; YAML config files must be UTF-8");
-            return FileLoad {
-                source: SourceFile::new(shown, ""),
-                docs: Vec::new(),
-                diags: vec![Diagnostic::error(Code::Io, msg)],
+            let e = ConfigError::NotUtf8 {
+                path: shown.clone(),
             };
+            return FileLoad::unreadable(shown, e);
         }
     };
     let source = SourceFile::new(shown, text);
     let mut out = FileLoad {
         docs: Vec::new(),
         diags: Vec::new(),
+        failed: Vec::new(),
         source,
     };
     let text = out.source.text.clone();
@@ -191,13 +266,20 @@ fn load_file_bytes(id: FileId, shown: String, bytes: Vec<u8>) -> FileLoad {
         if is_blank_document(chunk) {
             continue;
         }
-        match load_document(&out.source, id, line_offset, chunk) {
-            Ok(doc) => out.docs.push(LoadedDoc {
+        let parsed = load_document(&out.source, id, line_offset, chunk);
+        out.diags.extend(parsed.diags);
+        match parsed.doc {
+            Ok((doc, unknown_fields)) => out.docs.push(LoadedDoc {
                 file: id,
                 line_offset,
                 doc,
+                unknown_fields,
             }),
-            Err(d) => out.diags.push(*d),
+            Err(kind) => out.failed.push(FailedDoc {
+                file: id,
+                kind,
+                name: kind.and_then(|_| recover_name(chunk)),
+            }),
         }
     }
     out
@@ -210,6 +292,7 @@ pub fn load_bytes(loaded: &mut Loaded, path: &str, bytes: Vec<u8>) {
     loaded.sources.add(r.source.path, r.source.text);
     loaded.docs.extend(r.docs);
     loaded.diags.extend(r.diags);
+    loaded.failed.extend(r.failed);
 }
 
 /// Load the documents of one file's text (shown to users as `path`).
@@ -217,24 +300,50 @@ pub fn load_text(loaded: &mut Loaded, path: &str, text: String) {
     load_bytes(loaded, path, text.into_bytes());
 }
 
-/// The value of a top-level `kind:` line, when the text shows one plainly.
-fn scan_kind(chunk: &str) -> Option<&str> {
+/// The value of a top-level `key:` line, when the text shows one plainly.
+fn scan_key<'a>(chunk: &'a str, key: &str) -> Option<&'a str> {
     chunk.lines().find_map(|l| {
-        let rest = l.strip_prefix("kind:")?;
+        let rest = l.strip_prefix(key)?.strip_prefix(':')?;
         let v = rest.split(" #").next()?.trim();
         Some(v.trim_matches('"').trim_matches('\''))
     })
 }
 
-fn load_document(
-    src: &SourceFile,
-    file: FileId,
-    line_offset: u32,
-    chunk: &str,
-) -> Result<Doc, Box<Diagnostic>> {
+/// The known kind `text` names, ignoring case (a miscased kind is still reported as unknown).
+fn known_kind(text: &str) -> Option<&'static str> {
+    KINDS.iter().copied().find(|k| k.eq_ignore_ascii_case(text))
+}
+
+/// The top-level `name` of a document that failed to parse: read leniently, or from the text.
+fn recover_name(chunk: &str) -> Option<String> {
+    let parsed = serde_saphyr::from_str::<NameProbe>(chunk)
+        .ok()
+        .and_then(|p| p.name.map(|n| n.value));
+    parsed
+        .or_else(|| scan_key(chunk, "name").map(str::to_string))
+        .filter(|n| !n.is_empty())
+}
+
+/// What parsing one document gave: the document and the paths of mappings with unknown fields,
+/// or the kind of a document that failed (when known); and the problems either way.
+struct Parsed {
+    doc: Result<(Doc, Vec<String>), Option<&'static str>>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    fn failed(kind: Option<&'static str>, d: Diagnostic) -> Self {
+        Parsed {
+            doc: Err(kind),
+            diags: vec![d],
+        }
+    }
+}
+
+fn load_document(src: &SourceFile, file: FileId, line_offset: u32, chunk: &str) -> Parsed {
     let doc_start = first_content_line(chunk);
-    let yaml_error = |e: &serde_saphyr::Error| -> Box<Diagnostic> {
-        let mut d = crate::diag::from_yaml_error_in(src, file, line_offset, e);
+    let yaml_error = |e: &serde_saphyr::Error| -> Diagnostic {
+        let mut d = diag::from_yaml_error_in(src, file, line_offset, e);
         // The parser places a top-level missing field at the document's last key; point at the
         // document's start instead, where the field belongs.
         if d.code == Code::MissingField
@@ -246,49 +355,112 @@ fn load_document(
                 .text
                 .replace("this document or entry", "this document");
         }
-        Box::new(d)
+        d
     };
     // Fast path: a plainly written kind needs no separate parse to read it.
-    let kind = match scan_kind(chunk) {
-        Some(k) if KINDS.contains(&k) => k.to_string(),
+    let scanned = scan_key(chunk, "kind").and_then(known_kind);
+    let kind: &'static str = match scanned {
+        Some(k) if scan_key(chunk, "kind") == Some(k) => k,
         _ => {
-            let probe: KindProbe = serde_saphyr::from_str(chunk).map_err(|e| yaml_error(&e))?;
+            let probe: KindProbe = match serde_saphyr::from_str(chunk) {
+                Ok(p) => p,
+                Err(e) => return Parsed::failed(scanned, yaml_error(&e)),
+            };
             let Some(kind) = probe.kind else {
                 let span = src.token_span(file, line_offset + doc_start, 1);
-                return Err(Box::new(Diagnostic::error(Code::MissingKind, "document has no `kind`")
+                return Parsed::failed(None, Diagnostic::error(Code::MissingKind, "document has no `kind`")
                     .at(span, "this document needs `kind: Settings`, `Organization` or `Workspace`")
-                    .help("every roster document starts with `kind:`; files that are not roster config do not belong under the config directory")));
+                    .help("every roster document starts with `kind:`; files that are not roster config do not belong under the config directory"));
             };
-            if !KINDS.contains(&kind.value.as_str()) {
-                let span = src.token_span(file, kind.line.max(1) + line_offset, kind.col.max(1));
-                let mut d =
-                    Diagnostic::error(Code::UnknownKind, format!("unknown kind `{}`", kind.value))
-                        .at(span, "expected Settings, Organization or Workspace");
-                if let Some(k) = KINDS.iter().find(|k| k.eq_ignore_ascii_case(&kind.value)) {
-                    d = d.help(format!("kinds are case-sensitive: write `{k}`"));
+            match KINDS.iter().find(|k| **k == kind.value) {
+                Some(k) => k,
+                None => {
+                    let span =
+                        src.token_span(file, kind.line.max(1) + line_offset, kind.col.max(1));
+                    let mut d = Diagnostic::error(
+                        Code::UnknownKind,
+                        format!("unknown kind `{}`", kind.value),
+                    )
+                    .at(span, "expected Settings, Organization or Workspace");
+                    let meant = known_kind(&kind.value);
+                    if let Some(k) = meant {
+                        d = d.help(format!("kinds are case-sensitive: write `{k}`"));
+                    }
+                    return Parsed::failed(meant, d);
                 }
-                return Err(Box::new(d));
             }
-            kind.value
         }
     };
-    let parsed = match kind.as_str() {
+    let strict = match kind {
         "Settings" => parse::<SettingsDoc>(chunk).map(Doc::Settings),
         "Organization" => parse::<OrganizationDoc>(chunk).map(Doc::Organization),
         _ => parse::<WorkspaceDoc>(chunk).map(Doc::Workspace),
     };
-    parsed.map_err(|e| {
-        // The typed parse stops at the first value it cannot use, which may come before a syntax
-        // error further on; a lenient parse of the whole text tells which to report.
-        match serde_saphyr::from_str::<serde::de::IgnoredAny>(chunk) {
-            Err(syntax) => yaml_error(&syntax),
-            Ok(_) => yaml_error(&e),
+    let error = match strict {
+        Ok(doc) => {
+            return Parsed {
+                doc: Ok((doc, Vec::new())),
+                diags: Vec::new(),
+            };
         }
-    })
+        Err(e) => e,
+    };
+    // The typed parse stops at the first value it cannot use, which may come before a syntax
+    // error further on; a lenient parse of the whole text tells which to report.
+    if let Err(syntax) = serde_saphyr::from_str::<serde::de::IgnoredAny>(chunk) {
+        return Parsed::failed(Some(kind), yaml_error(&syntax));
+    }
+    let first = yaml_error(&error);
+    if first.code != Code::UnknownField {
+        return Parsed::failed(Some(kind), first);
+    }
+    // An unknown field: parse again without the fields the types do not declare, so they are all
+    // reported and the rest of the document is still checked.
+    let (again, unknown) = match kind {
+        "Settings" => lenient_parse(chunk, Doc::Settings),
+        "Organization" => lenient_parse(chunk, Doc::Organization),
+        _ => lenient_parse(chunk, Doc::Workspace),
+    };
+    if unknown.is_empty() {
+        return Parsed::failed(Some(kind), first);
+    }
+    let mut diags: Vec<Diagnostic> = unknown
+        .iter()
+        .map(|u| {
+            let span = src.token_span(file, u.line.max(1) + line_offset, u.col.max(1));
+            diag::unknown_field(&u.key, u.expected, span)
+        })
+        .collect();
+    let paths = unknown.into_iter().map(|u| u.path).collect();
+    match again {
+        Ok(doc) => Parsed {
+            doc: Ok((doc, paths)),
+            diags,
+        },
+        Err(e) => {
+            // A required field reported missing is most likely one of the misspelt ones.
+            let d = yaml_error(&e);
+            if d.code != Code::MissingField {
+                diags.push(d);
+            }
+            Parsed {
+                doc: Err(Some(kind)),
+                diags,
+            }
+        }
+    }
 }
 
 fn parse<T: DeserializeOwned>(chunk: &str) -> Result<T, serde_saphyr::Error> {
     serde_saphyr::from_str::<T>(chunk)
+}
+
+fn lenient_parse<T: DeserializeOwned>(
+    chunk: &str,
+    wrap: fn(T) -> Doc,
+) -> (Result<Doc, serde_saphyr::Error>, Vec<lenient::UnknownField>) {
+    let (r, unknown) = lenient::from_str::<T>(chunk);
+    (r.map(wrap), unknown)
 }
 
 /// Split a YAML stream at its `---` document markers (a line starting with `---` followed by
