@@ -28,23 +28,36 @@ pub struct LoadedDoc {
     /// Lines of the file before the document's text starts.
     pub line_offset: u32,
     pub doc: Doc,
-    /// Where the document had fields its type does not declare (already reported), as paths of
-    /// the mappings holding them: `""` for the document itself, `members[2]`, `policy`… Checks
-    /// whose outcome a misspelt field could change are skipped there.
-    pub unknown_fields: Vec<String>,
+    /// The fields of the document its types do not declare (each already reported). Checks
+    /// whose outcome such a misspelt field could change are skipped where it is.
+    pub unknown_fields: Vec<Misspelt>,
+}
+
+/// An unknown field of a document: where, and which declared field it most likely misspells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misspelt {
+    /// The mapping holding it: `""` for the document, `members[2]`, `policy`…
+    pub path: String,
+    /// The closest declared field, when one is close.
+    pub meant: Option<&'static str>,
 }
 
 impl LoadedDoc {
-    /// Whether the mapping at `path` held an unknown field.
-    pub fn unknown_field_in(&self, path: &str) -> bool {
-        self.unknown_fields.iter().any(|p| p == path)
-    }
-
-    /// Whether any entry of the list at `path` (`members`, `participants`…) held one.
-    pub fn unknown_field_in_list(&self, path: &str) -> bool {
+    /// Whether the mapping at `path` holds a misspelling of `field`.
+    pub fn misspelt(&self, path: &str, field: &str) -> bool {
         self.unknown_fields
             .iter()
-            .any(|p| p.strip_prefix(path).is_some_and(|r| r.starts_with('[')))
+            .any(|u| u.path == path && u.meant == Some(field))
+    }
+
+    /// Whether an entry of the list at `list` (`members`, `participants`…) misspells `field`.
+    pub fn misspelt_in_list(&self, list: &str, field: &str) -> bool {
+        self.unknown_fields.iter().any(|u| {
+            u.meant == Some(field)
+                && u.path
+                    .strip_prefix(list)
+                    .is_some_and(|rest| rest.starts_with('['))
+        })
     }
 }
 
@@ -327,7 +340,7 @@ fn recover_name(chunk: &str) -> Option<String> {
 /// What parsing one document gave: the document and the paths of mappings with unknown fields,
 /// or the kind of a document that failed (when known); and the problems either way.
 struct Parsed {
-    doc: Result<(Doc, Vec<String>), Option<&'static str>>,
+    doc: Result<(Doc, Vec<Misspelt>), Option<&'static str>>,
     diags: Vec<Diagnostic>,
 }
 
@@ -431,7 +444,14 @@ fn load_document(src: &SourceFile, file: FileId, line_offset: u32, chunk: &str) 
             diag::unknown_field(&u.key, u.expected, span)
         })
         .collect();
-    let paths = unknown.into_iter().map(|u| u.path).collect();
+    let paths = unknown
+        .into_iter()
+        .map(|u| Misspelt {
+            meant: diag::closest_field(&u.key, u.expected)
+                .and_then(|m| u.expected.iter().copied().find(|e| *e == m)),
+            path: u.path,
+        })
+        .collect();
     match again {
         Ok(doc) => Parsed {
             doc: Ok((doc, paths)),

@@ -59,7 +59,7 @@ impl Validator<'_> {
                 Some(p.value.clone())
             }
             // A misspelt `platform:` is already reported as an unknown field.
-            None if platforms.len() > 1 && !doc.unknown_field_in("") => {
+            None if platforms.len() > 1 && !doc.misspelt("", "platform") => {
                 self.push(
                     Diagnostic::error(
                         Code::AmbiguousPlatform,
@@ -164,7 +164,7 @@ impl Validator<'_> {
             }
             let owners = list.iter().filter(|m| m.role == OrgRole::Owner).count() as u32;
             // A misspelt `role:` leaves its member a plain member: the count would mislead.
-            if owners < policy.min_org_owners && !doc.unknown_field_in_list("members") {
+            if owners < policy.min_org_owners && !doc.misspelt_in_list("members", "role") {
                 self.push(
                     Diagnostic::error(
                         Code::TooFewOwners,
@@ -279,7 +279,7 @@ impl Validator<'_> {
             teams: team_index,
             custom_roles,
             // A misspelt `customRoles:` would make every custom role look unknown.
-            custom_roles_uncertain: o.custom_roles.is_none() && doc.unknown_field_in(""),
+            custom_roles_uncertain: o.custom_roles.is_none() && doc.misspelt("", "customRoles"),
             workspaces: HashMap::new(),
         };
         Some((org, idx))

@@ -37,7 +37,7 @@ impl Validator<'_> {
             };
         };
         // `platfroms:` would leave the platforms undeclared; references to them are not checked.
-        let platforms_uncertain = s.platforms.is_none() && doc.unknown_field_in("");
+        let platforms_uncertain = s.platforms.is_none() && doc.misspelt("", "platforms");
         for &(other, o) in &settings[1..] {
             let span = self.span(other, &o.kind);
             let first = self.span(doc, &s.kind);

@@ -109,7 +109,8 @@ impl Validator<'_> {
                     continue;
                 }
                 // A misspelt `value:` is already reported as an unknown field.
-                if resource && l.value.is_none() && !doc.unknown_field_in(&format!("labels[{i}]")) {
+                if resource && l.value.is_none() && !doc.misspelt(&format!("labels[{i}]"), "value")
+                {
                     self.push(
                         Diagnostic::error(
                             Code::MissingField,
@@ -193,7 +194,12 @@ impl Validator<'_> {
                         continue;
                     }
                     // A misspelt `user:` or `team:` is already reported as an unknown field.
-                    (None, None) if doc.unknown_field_in(&format!("participants[{i}]")) => continue,
+                    (None, None)
+                        if doc.misspelt(&format!("participants[{i}]"), "user")
+                            || doc.misspelt(&format!("participants[{i}]"), "team") =>
+                    {
+                        continue;
+                    }
                     (None, None) => {
                         self.push(
                             Diagnostic::error(
