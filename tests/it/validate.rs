@@ -318,17 +318,17 @@ proptest! {
     }
 }
 
+/// A problem's code and `file:line:col`.
+type Found = (String, String);
+
 /// (code, file:line:col) of every problem `roster validate DIR` reports, and of every problem the
 /// fixture's `# expect:` lines declare, both sorted, with locations relative to `dir`.
-fn reported_and_expected(
-    dir: &Path,
-    shown: &str,
-) -> (Vec<(String, String)>, Vec<(String, String)>) {
+fn reported_and_expected(dir: &Path, shown: &str) -> (Vec<Found>, Vec<Found>) {
     let out = validate(shown);
     let stderr = String::from_utf8(out.stderr).expect("utf-8 stderr");
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let prefix = format!("{shown}/");
-    let mut got: Vec<(String, String)> = reported(&stderr)
+    let mut got: Vec<Found> = reported(&stderr)
         .into_iter()
         .map(|(code, loc)| {
             let rel = loc.strip_prefix(&prefix).unwrap_or(&loc).to_string();
