@@ -34,11 +34,11 @@ static EMAIL_RE: LazyLock<Regex> = LazyLock::new(|| {
 static USERNAME_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,38}[A-Za-z0-9])?$").expect("valid regex")
 });
-pub(super) static DOMAIN_RE: LazyLock<Regex> = LazyLock::new(|| {
+static DOMAIN_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
         .expect("valid regex")
 });
-pub(super) static ENV_RE: LazyLock<Regex> =
+static ENV_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*$").expect("valid regex"));
 
 /// Whether `name` follows the platform's org/workspace/team name rules.
