@@ -575,6 +575,30 @@ pub fn from_yaml_error_in(
     d
 }
 
+/// An unknown field found by the config loader's lenient parse, worded as [`from_yaml_error`]
+/// words the parser's own unknown-field error.
+pub fn unknown_field(field: &str, expected: &[&str], span: Span) -> Diagnostic {
+    let raw = unknown_field_message(field, expected);
+    let (code, message, label) = classify_yaml_message(&raw);
+    let mut d = Diagnostic::error(code, message).at(span, label);
+    if let Some(s) = suggest_field(&raw) {
+        d = d.help(format!("did you mean `{s}`?"));
+    }
+    d
+}
+
+/// The expected field an unknown one most likely misspells, as [`unknown_field`] suggests it.
+pub fn closest_field(field: &str, expected: &[&str]) -> Option<String> {
+    suggest_field(&unknown_field_message(field, expected))
+}
+
+fn unknown_field_message(field: &str, expected: &[&str]) -> String {
+    format!(
+        "unknown field `{field}`, expected one of {}",
+        expected.join(", ")
+    )
+}
+
 /// For an unknown field, the expected field closest to it (by edit distance, ignoring case).
 fn suggest_field(raw: &str) -> Option<String> {
     let rest = raw.trim().strip_prefix("unknown field `")?;

@@ -2,6 +2,8 @@
 //! validation into the [`Desired`] state, and JSON Schema generation. It never touches the network.
 
 pub mod desired;
+pub mod error;
+pub mod lenient;
 pub mod load;
 pub mod model;
 pub mod validate;
@@ -9,6 +11,7 @@ pub mod validate;
 use std::path::Path;
 
 pub use desired::Desired;
+pub use error::ConfigError;
 pub use load::Loaded;
 
 use crate::diag::{self, Diagnostic, Severity};

@@ -273,3 +273,10 @@ pub struct KindProbe {
     #[serde(default)]
     pub kind: Option<Sp<String>>,
 }
+
+/// Only the `name` of a document, read to tell which organization a broken document declared.
+#[derive(Debug, Deserialize)]
+pub struct NameProbe {
+    #[serde(default)]
+    pub name: Option<Sp<String>>,
+}

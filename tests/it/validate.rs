@@ -317,3 +317,81 @@ proptest! {
         let _ = roster::diag::render_text(&loaded.diags, &loaded.sources, false);
     }
 }
+
+/// A problem's code and `file:line:col`.
+type Found = (String, String);
+
+/// (code, file:line:col) of every problem `roster validate DIR` reports, and of every problem the
+/// fixture's `# expect:` lines declare, both sorted, with locations relative to `dir`.
+fn reported_and_expected(dir: &Path, shown: &str) -> (Vec<Found>, Vec<Found>) {
+    let out = validate(shown);
+    let stderr = String::from_utf8(out.stderr).expect("utf-8 stderr");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let prefix = format!("{shown}/");
+    let mut got: Vec<Found> = reported(&stderr)
+        .into_iter()
+        .map(|(code, loc)| {
+            let rel = loc.strip_prefix(&prefix).unwrap_or(&loc).to_string();
+            (code, rel)
+        })
+        .collect();
+    got.sort();
+    let mut want = expectations(dir);
+    want.sort();
+    (got, want)
+}
+
+#[test]
+fn unknown_field_does_not_hide_other_problems() {
+    // Every problem of the documents is reported in the run that finds the misspelt fields...
+    let rel = "tests/fixtures/invalid/unknown-field-keeps-checking";
+    let (got, want) = reported_and_expected(&manifest_dir().join(rel), rel);
+    assert_eq!(got, want);
+    assert_eq!(got.iter().filter(|(c, _)| c == "unknown-field").count(), 3);
+    assert!(got.len() > 3, "{got:?}");
+
+    // ...so fixing them reveals nothing new: the same problems remain, less the unknown fields.
+    let tmp = tempfile::tempdir().unwrap();
+    for file in ["org.yaml", "ws.yaml"] {
+        let text = std::fs::read_to_string(manifest_dir().join(rel).join(file)).unwrap();
+        let fixed = text
+            .replace("fulname:", "fullName:")
+            .replace("membrs:", "members:")
+            .replace("visibilty:", "visibility:");
+        std::fs::write(tmp.path().join(file), fixed).unwrap();
+    }
+    let shown = tmp.path().to_str().unwrap();
+    let (after, _) = reported_and_expected(tmp.path(), shown);
+    let before: Vec<_> = got
+        .into_iter()
+        .filter(|(c, _)| c != "unknown-field")
+        .collect();
+    assert_eq!(after, before);
+}
+
+#[test]
+fn parse_failure_does_not_cascade_into_undeclared_org() {
+    // Two Organization documents fail to parse (a wrong type; a syntax error, with the name
+    // written in another case): only their own problems are reported, not their workspaces'
+    // references to them.
+    let rel = "tests/fixtures/invalid/parse-failure-no-cascade";
+    let (got, want) = reported_and_expected(&manifest_dir().join(rel), rel);
+    assert_eq!(got, want);
+    assert!(got.iter().all(|(c, _)| c != "undeclared-org"), "{got:?}");
+
+    // A reference to an organization no document declares is still reported.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("org.yaml"),
+        "kind: Organization\nname: lab\nmembers: 3\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("ws.yaml"),
+        "kind: Workspace\norg: elsewhere\nname: rnaseq\n",
+    )
+    .unwrap();
+    let (got, _) = reported_and_expected(tmp.path(), tmp.path().to_str().unwrap());
+    let codes: Vec<&str> = got.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(codes, ["undeclared-org", "wrong-type"]);
+}

@@ -1,14 +1,23 @@
 //! Loading a config directory: find every `*.yaml` / `*.yml` below it (hidden files and
 //! directories skipped), split each file into its YAML documents, and deserialize each document
 //! into the type its `kind` names. Problems become located diagnostics; loading carries on with the
-//! next document so one run reports everything it can.
+//! next document so one run reports everything it can: a document with unknown fields is parsed
+//! again without them (see [`super::lenient`]) so its other problems are found too, and a document
+//! that fails to parse leaves its kind and name behind, so validation does not report references
+//! to it as undeclared.
+//!
+//! It owns files, documents and parse diagnostics; it must not check meaning (that is
+//! `validate`) or touch the network.
 
 use std::path::{Path, PathBuf};
 
-use serde::de::DeserializeOwned;
-
-use super::model::{KindProbe, OrganizationDoc, SettingsDoc, Sp, WorkspaceDoc};
+use super::error::ConfigError;
+use super::model::{OrganizationDoc, SettingsDoc, Sp, WorkspaceDoc};
 use crate::diag::{Code, Diagnostic, FileId, SourceFile, Sources, Span};
+
+mod document;
+
+use document::{load_document, recover_name};
 
 /// The kinds of document roster reads.
 pub const KINDS: [&str; 3] = ["Settings", "Organization", "Workspace"];
@@ -20,6 +29,47 @@ pub struct LoadedDoc {
     /// Lines of the file before the document's text starts.
     pub line_offset: u32,
     pub doc: Doc,
+    /// The fields of the document its types do not declare (each already reported). Checks
+    /// whose outcome such a misspelt field could change are skipped where it is.
+    pub unknown_fields: Vec<Misspelt>,
+}
+
+/// An unknown field of a document: where, and which declared field it most likely misspells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Misspelt {
+    /// The mapping holding it: `""` for the document, `members[2]`, `policy`…
+    pub path: String,
+    /// The closest declared field, when one is close.
+    pub meant: Option<&'static str>,
+}
+
+impl LoadedDoc {
+    /// Whether the mapping at `path` holds a misspelling of `field`.
+    pub fn misspelt(&self, path: &str, field: &str) -> bool {
+        self.unknown_fields
+            .iter()
+            .any(|u| u.path == path && u.meant == Some(field))
+    }
+
+    /// Whether an entry of the list at `list` (`members`, `participants`…) misspells `field`.
+    pub fn misspelt_in_list(&self, list: &str, field: &str) -> bool {
+        self.unknown_fields.iter().any(|u| {
+            u.meant == Some(field)
+                && u.path
+                    .strip_prefix(list)
+                    .is_some_and(|rest| rest.starts_with('['))
+        })
+    }
+}
+
+/// A document that failed to parse: what it was, as far as the text tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedDoc {
+    pub file: FileId,
+    /// `Settings`, `Organization` or `Workspace`, when the document names a known kind.
+    pub kind: Option<&'static str>,
+    /// Its top-level `name`, when it can be recovered.
+    pub name: Option<String>,
 }
 
 #[derive(Debug)]
@@ -35,9 +85,25 @@ pub struct Loaded {
     pub sources: Sources,
     pub docs: Vec<LoadedDoc>,
     pub diags: Vec<Diagnostic>,
+    /// Documents that failed to parse (their problems are in `diags`).
+    pub failed: Vec<FailedDoc>,
 }
 
 impl Loaded {
+    /// Whether a document of `kind` failed to parse.
+    pub fn failed_kind(&self, kind: &str) -> bool {
+        self.failed.iter().any(|f| f.kind == Some(kind))
+    }
+
+    /// Whether an Organization document that failed to parse may be the one named `name`
+    /// (its name matches, or could not be recovered).
+    pub fn failed_org(&self, name: &str) -> bool {
+        self.failed.iter().any(|f| {
+            f.kind == Some("Organization")
+                && f.name.as_ref().is_none_or(|n| n.eq_ignore_ascii_case(name))
+        })
+    }
+
     /// The span of a located value of a document.
     pub fn span<T>(&self, doc: &LoadedDoc, sp: &Sp<T>) -> Span {
         self.span_at(doc, sp.line, sp.col)
@@ -59,23 +125,40 @@ impl Loaded {
 }
 
 /// The config files under `root`, sorted by path. `root` may also be a single file.
-pub fn find_files(root: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let meta = std::fs::metadata(root)?;
+pub fn find_files(root: &Path) -> Result<Vec<PathBuf>, ConfigError> {
+    let meta = std::fs::metadata(root).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => ConfigError::NotFound {
+            path: root.to_path_buf(),
+        },
+        _ => ConfigError::ReadDir {
+            path: root.to_path_buf(),
+            source,
+        },
+    })?;
     if meta.is_file() {
         return Ok(vec![root.to_path_buf()]);
+    }
+    if !meta.is_dir() {
+        return Err(ConfigError::NotADirectory {
+            path: root.to_path_buf(),
+        });
     }
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir)? {
-            let entry = entry?;
+        let read_dir = |source| ConfigError::ReadDir {
+            path: dir.clone(),
+            source,
+        };
+        for entry in std::fs::read_dir(&dir).map_err(read_dir)? {
+            let entry = entry.map_err(read_dir)?;
             let name = entry.file_name();
             let name = name.to_string_lossy();
             if name.starts_with('.') {
                 continue;
             }
             let path = entry.path();
-            let ty = entry.file_type()?;
+            let ty = entry.file_type().map_err(read_dir)?;
             if ty.is_dir() || (ty.is_symlink() && path.is_dir()) {
                 stack.push(path);
             } else if name.ends_with(".yaml") || name.ends_with(".yml") {
@@ -94,10 +177,7 @@ pub fn load_dir(root: &Path) -> Loaded {
     let files = match find_files(root) {
         Ok(f) => f,
         Err(e) => {
-            loaded.diags.push(Diagnostic::error(
-                Code::Io,
-                format!("cannot read config directory {}: {e}", root.display()),
-            ));
+            loaded.diags.push(e.to_diagnostic());
             return loaded;
         }
     };
@@ -128,6 +208,7 @@ pub fn load_dir(root: &Path) -> Loaded {
         debug_assert_eq!(id.0 as usize + 1, loaded.sources.len());
         loaded.docs.extend(r.docs);
         loaded.diags.extend(r.diags);
+        loaded.failed.extend(r.failed);
     }
     if loaded.docs.is_empty() && loaded.diags.is_empty() {
         let mut d = Diagnostic::error(
@@ -148,21 +229,30 @@ struct FileLoad {
     source: SourceFile,
     docs: Vec<LoadedDoc>,
     diags: Vec<Diagnostic>,
+    failed: Vec<FailedDoc>,
+}
+
+impl FileLoad {
+    fn unreadable(shown: String, e: ConfigError) -> Self {
+        FileLoad {
+            source: SourceFile::new(shown, ""),
+            docs: Vec::new(),
+            diags: vec![e.to_diagnostic()],
+            failed: Vec::new(),
+        }
+    }
 }
 
 fn load_file(id: FileId, path: &Path) -> FileLoad {
     let shown = path.display().to_string();
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
-        Err(e) => {
-            return FileLoad {
-                source: SourceFile::new(shown.clone(), ""),
-                docs: Vec::new(),
-                diags: vec![Diagnostic::error(
-                    Code::Io,
-                    format!("cannot read {shown}: {e}"),
-                )],
+        Err(source) => {
+            let e = ConfigError::ReadFile {
+                path: shown.clone(),
+                source,
             };
+            return FileLoad::unreadable(shown, e);
         }
     };
     load_file_bytes(id, shown, bytes)
@@ -172,18 +262,17 @@ fn load_file_bytes(id: FileId, shown: String, bytes: Vec<u8>) -> FileLoad {
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(_) => {
-            let msg = format!("{shown}: not UTF-8 text; YAML config files must be UTF-8");
-            return FileLoad {
-                source: SourceFile::new(shown, ""),
-                docs: Vec::new(),
-                diags: vec![Diagnostic::error(Code::Io, msg)],
+            let e = ConfigError::NotUtf8 {
+                path: shown.clone(),
             };
+            return FileLoad::unreadable(shown, e);
         }
     };
     let source = SourceFile::new(shown, text);
     let mut out = FileLoad {
         docs: Vec::new(),
         diags: Vec::new(),
+        failed: Vec::new(),
         source,
     };
     let text = out.source.text.clone();
@@ -191,13 +280,20 @@ fn load_file_bytes(id: FileId, shown: String, bytes: Vec<u8>) -> FileLoad {
         if is_blank_document(chunk) {
             continue;
         }
-        match load_document(&out.source, id, line_offset, chunk) {
-            Ok(doc) => out.docs.push(LoadedDoc {
+        let parsed = load_document(&out.source, id, line_offset, chunk);
+        out.diags.extend(parsed.diags);
+        match parsed.doc {
+            Ok((doc, unknown_fields)) => out.docs.push(LoadedDoc {
                 file: id,
                 line_offset,
                 doc,
+                unknown_fields,
             }),
-            Err(d) => out.diags.push(*d),
+            Err(kind) => out.failed.push(FailedDoc {
+                file: id,
+                kind,
+                name: kind.and_then(|_| recover_name(chunk)),
+            }),
         }
     }
     out
@@ -210,85 +306,12 @@ pub fn load_bytes(loaded: &mut Loaded, path: &str, bytes: Vec<u8>) {
     loaded.sources.add(r.source.path, r.source.text);
     loaded.docs.extend(r.docs);
     loaded.diags.extend(r.diags);
+    loaded.failed.extend(r.failed);
 }
 
 /// Load the documents of one file's text (shown to users as `path`).
 pub fn load_text(loaded: &mut Loaded, path: &str, text: String) {
     load_bytes(loaded, path, text.into_bytes());
-}
-
-/// The value of a top-level `kind:` line, when the text shows one plainly.
-fn scan_kind(chunk: &str) -> Option<&str> {
-    chunk.lines().find_map(|l| {
-        let rest = l.strip_prefix("kind:")?;
-        let v = rest.split(" #").next()?.trim();
-        Some(v.trim_matches('"').trim_matches('\''))
-    })
-}
-
-fn load_document(
-    src: &SourceFile,
-    file: FileId,
-    line_offset: u32,
-    chunk: &str,
-) -> Result<Doc, Box<Diagnostic>> {
-    let doc_start = first_content_line(chunk);
-    let yaml_error = |e: &serde_saphyr::Error| -> Box<Diagnostic> {
-        let mut d = crate::diag::from_yaml_error_in(src, file, line_offset, e);
-        // The parser places a top-level missing field at the document's last key; point at the
-        // document's start instead, where the field belongs.
-        if d.code == Code::MissingField
-            && let Some(label) = d.primary.as_mut()
-            && label.span.col == 1
-        {
-            label.span = src.token_span(file, line_offset + doc_start, 1);
-            label.text = label
-                .text
-                .replace("this document or entry", "this document");
-        }
-        Box::new(d)
-    };
-    // Fast path: a plainly written kind needs no separate parse to read it.
-    let kind = match scan_kind(chunk) {
-        Some(k) if KINDS.contains(&k) => k.to_string(),
-        _ => {
-            let probe: KindProbe = serde_saphyr::from_str(chunk).map_err(|e| yaml_error(&e))?;
-            let Some(kind) = probe.kind else {
-                let span = src.token_span(file, line_offset + doc_start, 1);
-                return Err(Box::new(Diagnostic::error(Code::MissingKind, "document has no `kind`")
-                    .at(span, "this document needs `kind: Settings`, `Organization` or `Workspace`")
-                    .help("every roster document starts with `kind:`; files that are not roster config do not belong under the config directory")));
-            };
-            if !KINDS.contains(&kind.value.as_str()) {
-                let span = src.token_span(file, kind.line.max(1) + line_offset, kind.col.max(1));
-                let mut d =
-                    Diagnostic::error(Code::UnknownKind, format!("unknown kind `{}`", kind.value))
-                        .at(span, "expected Settings, Organization or Workspace");
-                if let Some(k) = KINDS.iter().find(|k| k.eq_ignore_ascii_case(&kind.value)) {
-                    d = d.help(format!("kinds are case-sensitive: write `{k}`"));
-                }
-                return Err(Box::new(d));
-            }
-            kind.value
-        }
-    };
-    let parsed = match kind.as_str() {
-        "Settings" => parse::<SettingsDoc>(chunk).map(Doc::Settings),
-        "Organization" => parse::<OrganizationDoc>(chunk).map(Doc::Organization),
-        _ => parse::<WorkspaceDoc>(chunk).map(Doc::Workspace),
-    };
-    parsed.map_err(|e| {
-        // The typed parse stops at the first value it cannot use, which may come before a syntax
-        // error further on; a lenient parse of the whole text tells which to report.
-        match serde_saphyr::from_str::<serde::de::IgnoredAny>(chunk) {
-            Err(syntax) => yaml_error(&syntax),
-            Ok(_) => yaml_error(&e),
-        }
-    })
-}
-
-fn parse<T: DeserializeOwned>(chunk: &str) -> Result<T, serde_saphyr::Error> {
-    serde_saphyr::from_str::<T>(chunk)
 }
 
 /// Split a YAML stream at its `---` document markers (a line starting with `---` followed by
@@ -331,17 +354,6 @@ fn is_blank_document(chunk: &str) -> bool {
     })
 }
 
-/// 1-based line (within the chunk) of the first line with content.
-fn first_content_line(chunk: &str) -> u32 {
-    chunk
-        .lines()
-        .position(|l| {
-            let t = l.trim();
-            !(t.is_empty() || t.starts_with('#') || t == "---" || t.starts_with('%'))
-        })
-        .map_or(1, |i| i as u32 + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,7 +394,8 @@ mod tests {
             "x.yaml",
             "kind: Settings\n---\n# two\nkind: Organization\nname: ok\nbogus: 1\n".to_string(),
         );
-        assert_eq!(loaded.docs.len(), 1);
+        // The organization is still read, without its unknown field.
+        assert_eq!(loaded.docs.len(), 2);
         assert_eq!(loaded.diags.len(), 1);
         assert_eq!(
             loaded.diags[0].location(&loaded.sources).as_deref(),

@@ -1,0 +1,184 @@
+//! Checking the Settings document: one per repository, its platforms (endpoints, token
+//! variables) and its policy (email domains, owner minimum, collaborator cap, removal share).
+//!
+//! It owns what Settings means; it must not look at organizations or workspaces, which read the
+//! [`Settings`] it returns.
+
+use std::collections::BTreeMap;
+
+use super::{DOMAIN_RE, ENV_RE, Validator};
+use crate::config::desired::{
+    DEFAULT_TOKEN_ENV, PREDEFINED_WORKSPACE_ROLES, Platform, Policy, workspace_role_rank,
+};
+use crate::config::load::LoadedDoc;
+use crate::config::model::{SettingsDoc, Sp};
+use crate::diag::{Code, Diagnostic};
+
+/// What the Settings document declares, for the other documents' checks.
+pub(super) struct Settings {
+    pub(super) platforms: BTreeMap<String, Platform>,
+    pub(super) policy: Policy,
+    /// The platforms may be incomplete (Settings failed to parse, or misspells `platforms`):
+    /// references to undeclared platforms are not reported then.
+    pub(super) platforms_uncertain: bool,
+}
+
+impl Validator<'_> {
+    /// Check the Settings documents (there should be one) and read its platforms and policy.
+    pub(super) fn settings(&mut self, settings: &[(&LoadedDoc, &SettingsDoc)]) -> Settings {
+        let mut platforms = BTreeMap::new();
+        let mut policy = Policy::default();
+        let Some(&(doc, s)) = settings.first() else {
+            let platforms_uncertain = self.loaded.failed_kind("Settings");
+            return Settings {
+                platforms,
+                policy,
+                platforms_uncertain,
+            };
+        };
+        // `platfroms:` would leave the platforms undeclared; references to them are not checked.
+        let platforms_uncertain = s.platforms.is_none() && doc.misspelt("", "platforms");
+        for &(other, o) in &settings[1..] {
+            let span = self.span(other, &o.kind);
+            let first = self.span(doc, &s.kind);
+            self.push(
+                Diagnostic::error(Code::MultipleSettings, "more than one Settings document")
+                    .at(span, "a second Settings document")
+                    .also(first, "the first Settings document")
+                    .help("keep one Settings document per repository (roster.yaml by convention)"),
+            );
+        }
+        if let Some(ps) = &s.platforms {
+            for (name, p) in ps {
+                let span = self.span(doc, p);
+                if name.trim().is_empty() {
+                    self.push(
+                        Diagnostic::error(Code::InvalidName, "a platform needs a non-empty name")
+                            .at(span, "this platform's name is empty"),
+                    );
+                }
+                self.endpoint(doc, &p.value.endpoint);
+                let token_env = match &p.value.token_env {
+                    Some(t) => {
+                        if !ENV_RE.is_match(&t.value) {
+                            let span = self.span(doc, t);
+                            self.push(
+                                Diagnostic::error(
+                                    Code::InvalidValue,
+                                    format!("`{}` is not an environment variable name", t.value),
+                                )
+                                .at(span, "letters, digits and `_`, not starting with a digit")
+                                .help("tokenEnv names the variable that holds the token, never the token itself"),
+                            );
+                        }
+                        t.value.clone()
+                    }
+                    None => DEFAULT_TOKEN_ENV.to_string(),
+                };
+                platforms.insert(
+                    name.clone(),
+                    Platform {
+                        endpoint: p.value.endpoint.value.trim_end_matches('/').to_string(),
+                        token_env,
+                    },
+                );
+            }
+        }
+        if let Some(p) = &s.policy {
+            let p = &p.value;
+            if let Some(domains) = &p.allowed_email_domains {
+                for d in domains {
+                    let v = d.value.trim().trim_start_matches('@').to_lowercase();
+                    if !DOMAIN_RE.is_match(&v) {
+                        let span = self.span(doc, d);
+                        self.push(
+                            Diagnostic::error(
+                                Code::InvalidValue,
+                                format!("`{}` is not an email domain", d.value),
+                            )
+                            .at(span, "expected a domain such as `edu.au` or `uq.edu.au`"),
+                        );
+                    }
+                    policy.allowed_email_domains.push(v);
+                }
+                policy.allowed_email_domains.sort();
+                policy.allowed_email_domains.dedup();
+            }
+            if let Some(m) = &p.min_org_owners {
+                if m.value == 0 {
+                    let span = self.span(doc, m);
+                    self.push(
+                        Diagnostic::error(Code::OutOfRange, "minOrgOwners must be at least 1").at(
+                            span,
+                            "the platform needs at least one owner per organization",
+                        ),
+                    );
+                }
+                policy.min_org_owners = m.value.max(1);
+            }
+            if let Some(r) = &p.collaborator_max_role {
+                if workspace_role_rank(&r.value).is_none() {
+                    let span = self.span(doc, r);
+                    self.push(
+                        Diagnostic::error(
+                            Code::InvalidWorkspaceRole,
+                            format!("`{}` is not a predefined workspace role", r.value),
+                        )
+                        .at(span, format!("expected one of: {}", PREDEFINED_WORKSPACE_ROLES.join(", ")))
+                        .help("collaboratorMaxRole compares roles by rank, which only predefined roles have"),
+                    );
+                } else {
+                    policy.collaborator_max_role = Some(r.value.clone());
+                }
+            }
+            if let Some(f) = &p.max_removal_fraction {
+                if !(0.0..=1.0).contains(&f.value) {
+                    let span = self.span(doc, f);
+                    self.push(
+                        Diagnostic::error(
+                            Code::OutOfRange,
+                            format!("maxRemovalFraction {} is outside 0–1", f.value),
+                        )
+                        .at(span, "a share of existing access, e.g. 0.25 for a quarter"),
+                    );
+                } else {
+                    policy.max_removal_fraction = f.value;
+                }
+            }
+        }
+        Settings {
+            platforms,
+            policy,
+            platforms_uncertain,
+        }
+    }
+
+    pub(super) fn endpoint(&mut self, doc: &LoadedDoc, e: &Sp<String>) {
+        use crate::endpoint::EndpointError;
+        let span = self.span(doc, e);
+        match crate::endpoint::check(&e.value) {
+            Ok(_) => {}
+            Err(EndpointError::PlainHttp(_)) => self.push(
+                Diagnostic::error(
+                    Code::InvalidEndpoint,
+                    "plain http is refused except to loopback",
+                )
+                .at(span, "the token would travel unencrypted")
+                .help("use https://, or http://127.0.0.1:PORT for a local emulator"),
+            ),
+            Err(EndpointError::Scheme(_, scheme)) => self.push(
+                Diagnostic::error(
+                    Code::InvalidEndpoint,
+                    format!("unsupported URL scheme `{scheme}`"),
+                )
+                .at(span, "expected an https:// URL"),
+            ),
+            Err(EndpointError::NotAUrl(_, err)) => self.push(
+                Diagnostic::error(Code::InvalidEndpoint, format!("not a URL: {err}")).at(
+                    span,
+                    "expected e.g. https://api.cloud.seqera.io or https://HOST/api",
+                ),
+            ),
+        }
+    }
+}
