@@ -216,7 +216,7 @@ impl Store {
             return Err(ApiError::bad("lifespanHours must not be negative"));
         }
         if let Some(n) = &req.name_strategy
-            && !crate::emulator::store::NAME_STRATEGIES.contains(&n.as_str())
+            && !crate::store::NAME_STRATEGIES.contains(&n.as_str())
         {
             return Err(ApiError::bad(format!(
                 "Invalid nameStrategy `{n}`: expected none, tagPrefix or imageSuffix"

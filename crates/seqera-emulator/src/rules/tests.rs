@@ -1,11 +1,9 @@
 //! Property test: any sequence of writes keeps the store consistent, and the state round-trips.
 
-use std::time::Duration;
-
 use proptest::prelude::*;
 
 use super::*;
-use crate::emulator::world::parse_world;
+use crate::world::parse_world;
 
 const WORLD: &str = "
 users:
@@ -96,7 +94,7 @@ fn apply(s: &mut Store, caller: Id, org: Id, op: &Op) {
         }
         Op::Leave => s.leave_org(caller, org),
         Op::CreateTeam(i) => {
-            let team = crate::emulator::dto::Team {
+            let team = crate::dto::Team {
                 name: Some(format!("team{i}")),
                 description: None,
             };
@@ -115,7 +113,7 @@ fn apply(s: &mut Store, caller: Id, org: Id, op: &Op) {
         }
         Op::RemoveTeamMember(t, i) => s.delete_team_member(caller, org, team(t), member(i)),
         Op::CreateWorkspace(i) => {
-            let w = crate::emulator::dto::Workspace {
+            let w = crate::dto::Workspace {
                 name: Some(format!("ws{i}")),
                 full_name: Some("W".into()),
                 visibility: Some("PRIVATE".into()),
@@ -211,7 +209,7 @@ proptest! {
         ops in proptest::collection::vec(op(), 1..40)
     ) {
         let world = parse_world("w.yaml", WORLD).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let mut s = Store::build(&world, Duration::ZERO).map_err(|_| TestCaseError::fail("build"))?;
+        let mut s = Store::build(&world).map_err(|_| TestCaseError::fail("build"))?;
         let caller = s.caller_by_token("t").unwrap();
         let org = *s.orgs.keys().next().unwrap();
         for op in &ops {
@@ -224,7 +222,7 @@ proptest! {
         let reloaded = parse_world("state.yaml", &text)
             .map_err(|e| TestCaseError::fail(format!("{}\n{text}", e.render(false))))?;
         prop_assert_eq!(&reloaded, &saved);
-        let rebuilt = Store::build(&reloaded, Duration::ZERO).map_err(|_| TestCaseError::fail("rebuild"))?;
+        let rebuilt = Store::build(&reloaded).map_err(|_| TestCaseError::fail("rebuild"))?;
         prop_assert_eq!(rebuilt.to_world(), saved);
     }
 }

@@ -824,12 +824,13 @@ async fn delete_label(
 mod tests {
     use super::*;
 
-    /// Every (method, path) of the table has that operationId in the official spec.
+    /// Every (method, path) of the table has that operationId in the official spec (kept with
+    /// the workspace's test fixtures at the root).
     #[test]
     fn the_operation_table_matches_the_spec() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/seqera-api/seqera-api-cloud.yaml"
+            "/../../tests/fixtures/seqera-api/seqera-api-cloud.yaml"
         );
         let text = std::fs::read_to_string(path).expect("spec fixture");
         let mut budget = serde_saphyr::Budget::default();

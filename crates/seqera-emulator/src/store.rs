@@ -12,12 +12,14 @@
 //! creation order: that is the order of every list the emulator returns.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::world::{
     Loc, Problem, UnknownUsers, World, WorldLabel, WorldMember, WorldOrg, WorldParticipant,
     WorldStudios, WorldTeam, WorldUser, WorldWorkspace,
 };
+use crate::clock::{Clock, SystemClock};
 
 pub(crate) type Id = i64;
 
@@ -281,16 +283,19 @@ impl Org {
 
 /// Roles as list endpoints show them while `--stale-reads` is on: for a while after a role
 /// update, the previous role of that membership or participant. Off (empty) by default.
-#[derive(Debug, Default)]
+/// Time is read from the injected clock.
+#[derive(Debug)]
 pub(crate) struct Stale {
     window: Duration,
+    clock: Arc<dyn Clock>,
     prev: HashMap<Id, (String, Instant)>,
 }
 
 impl Stale {
-    pub fn new(window: Duration) -> Self {
+    pub fn new(window: Duration, clock: Arc<dyn Clock>) -> Self {
         Stale {
             window,
+            clock,
             prev: HashMap::new(),
         }
     }
@@ -301,7 +306,7 @@ impl Stale {
         if self.window.is_zero() {
             return;
         }
-        let now = Instant::now();
+        let now = self.clock.now();
         if self.prev.len() > 10_000 {
             let w = self.window;
             self.prev.retain(|_, (_, t)| now.duration_since(*t) < w);
@@ -320,7 +325,7 @@ impl Stale {
             return current;
         }
         match self.prev.get(&id) {
-            Some((p, t)) if t.elapsed() < self.window => p,
+            Some((p, t)) if self.clock.now().duration_since(*t) < self.window => p,
             _ => current,
         }
     }
@@ -374,14 +379,22 @@ fn each_id(world: &World) -> Vec<&Loc<i64>> {
 impl Store {
     /// The problems of a world, in document order; empty when it is valid.
     pub fn check(world: &World) -> Vec<Problem> {
-        match Store::build(world, Duration::ZERO) {
+        match Store::build(world) {
             Ok(_) => Vec::new(),
             Err(p) => p,
         }
     }
 
     /// Build the live state from a world, generating missing ids in document order.
-    pub fn build(world: &World, stale_window: Duration) -> Result<Store, Vec<Problem>> {
+    /// Turn stale reads on: for `window` after a role update (as `clock` tells time), lists
+    /// show the previous role.
+    pub fn with_stale_reads(mut self, window: Duration, clock: Arc<dyn Clock>) -> Self {
+        self.stale = Stale::new(window, clock);
+        self
+    }
+
+    /// Stale reads are off; see [`Store::with_stale_reads`].
+    pub fn build(world: &World) -> Result<Store, Vec<Problem>> {
         let mut ck = Check {
             problems: Vec::new(),
         };
@@ -426,7 +439,7 @@ impl Store {
             by_user_name: HashMap::new(),
             orgs: BTreeMap::new(),
             org_by_name: HashMap::new(),
-            stale: Stale::new(stale_window),
+            stale: Stale::new(Duration::ZERO, Arc::new(SystemClock)),
         };
         let mut email_locs: HashMap<String, &Loc<String>> = HashMap::new();
         let mut name_locs: HashMap<String, &Loc<String>> = HashMap::new();
@@ -937,13 +950,9 @@ impl Store {
             ));
         }
         if s.lifespan_hours < 0 {
-            ck.push(Problem {
-                line: 0,
-                col: 0,
-                message: "studios lifespanHours must not be negative".into(),
-                label: String::new(),
-                also: None,
-            });
+            ck.push(Problem::unlocated(
+                "studios lifespanHours must not be negative",
+            ));
         }
         Studios {
             lifespan_hours: s.lifespan_hours,

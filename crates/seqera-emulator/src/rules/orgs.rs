@@ -191,7 +191,7 @@ impl Store {
         check_len("description", req.description.as_deref(), 1000)?;
         check_len("location", req.location.as_deref(), 100)?;
         if let Some(t) = &req.org_type
-            && !crate::emulator::store::ORG_TYPES.contains(&t.as_str())
+            && !crate::store::ORG_TYPES.contains(&t.as_str())
         {
             return Err(ApiError::bad(format!("Invalid organization type `{t}`")));
         }
