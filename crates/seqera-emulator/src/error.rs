@@ -156,7 +156,7 @@ fn summary(path: &str, problems: &[Problem]) -> String {
 impl WorldError {
     /// An invalid world: sorts the problems by place and drops exact repeats.
     pub(crate) fn invalid(path: &str, text: &str, mut problems: Vec<Problem>) -> Self {
-        problems.sort_by(|a, b| (a.line, a.col, a.kind).cmp(&(b.line, b.col, b.kind)));
+        problems.sort_by_key(|p| (p.line, p.col, p.kind));
         problems.dedup();
         WorldError::Invalid {
             path: path.to_string(),
