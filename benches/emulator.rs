@@ -3,14 +3,14 @@
 //!
 //! Also reports what `--state` costs on that world (one snapshot per write, and a reload).
 //!
-//! Run with `cargo bench --bench emulator` (release profile). Sizes can be changed with
+//! Run with `cargo bench --bench emulator` from the workspace root (release profile). Sizes can be changed with
 //! `EMU_BENCH_WORKSPACES`, `EMU_BENCH_PARTICIPANTS` and `EMU_BENCH_REQUESTS`.
 
 use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use roster::emulator::{self, Options};
+use seqera_emulator::{self as emulator, Options};
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)

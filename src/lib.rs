@@ -6,14 +6,14 @@
 //! platform ─[`live`]─▶ live ───┘        └─[`apply`]─▶ platform ─▶ report
 //!
 //! [`cli`] defines the command line, [`app`] wires one command each, [`diag`] locates and renders
-//! problems, [`platform`] talks to the Seqera REST API, and [`emulator`] is a local stand-in for it.
+//! problems, and [`platform`] talks to the Seqera REST API. The local stand-in for that API is its
+//! own crate, `seqera-emulator` (crates/seqera-emulator), which depends on nothing of roster's.
 
 pub mod app;
 pub mod apply;
 pub mod cli;
 pub mod config;
 pub mod diag;
-pub mod emulator;
 pub mod endpoint;
 pub mod live;
 pub mod plan;

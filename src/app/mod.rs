@@ -11,6 +11,7 @@ use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
 mod apply;
 mod changed;
 mod completions;
+mod emulator;
 mod plan;
 mod sandbox;
 mod schema;
@@ -133,7 +134,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&ui, args),
         Command::Schema => schema::run(),
         Command::Completions(args) => completions::run(args, &mut Cli::command()),
-        Command::Emulator(args) => crate::emulator::run(args).map(|()| Outcome::Success),
+        Command::Emulator(args) => emulator::run(&ui, args).map(|()| Outcome::Success),
         Command::Plan(args) => plan::run(&ui, args),
         Command::Apply(args) => apply::run(&ui, args),
     };

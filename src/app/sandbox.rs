@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use secrecy::SecretString;
 
 use crate::app::Ui;
-use crate::emulator;
+use seqera_emulator as emulator;
 
 /// A running sandbox.
 pub struct Sandbox {

@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
-use roster::emulator::Options;
+use seqera_emulator::Options;
 
 use crate::support::{
     Platform, config_dir, copy_dir, expect_exit, manifest_dir, roster, stderr, stdout,

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use roster::emulator::{self, Handle, Options, Stats};
+use seqera_emulator::{self as emulator, Handle, Options, Stats};
 
 /// The crate root: tests run the binary from here so paths in output are stable and relative.
 pub fn manifest_dir() -> PathBuf {

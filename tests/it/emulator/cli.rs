@@ -172,10 +172,10 @@ fn a_bad_world_file_gets_a_located_error_and_exit_1() {
 /// runs the `roster` binary synchronously does.
 #[tokio::test(flavor = "current_thread")]
 async fn an_in_process_emulator_serves_while_the_test_blocks() {
-    let world = roster::emulator::parse_world("world.yaml", WORLD).unwrap();
-    let handle = roster::emulator::start(
+    let world = seqera_emulator::parse_world("world.yaml", WORLD).unwrap();
+    let handle = seqera_emulator::start(
         world,
-        roster::emulator::Options::default(),
+        seqera_emulator::Options::default(),
         "127.0.0.1:0".parse().unwrap(),
     )
     .await

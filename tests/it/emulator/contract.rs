@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use roster::emulator::OPERATIONS;
+use seqera_emulator::OPERATIONS;
 use serde_json::{Value, json};
 
 use super::{Emu, Send, WORLD};

@@ -1,9 +1,13 @@
 //! The fault knobs (CONTRACT.md section 11): seeded 503s (deterministic, half of failing writes
 //! applied), the per-token rate limit, latency, stale reads, and `/_emulator/stats`.
+//!
+//! The rate-limit and stale-reads windows run on a [`ManualClock`] the tests advance, so they
+//! assert the window edges exactly and never sleep.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use roster::emulator::{Options, Stats};
+use seqera_emulator::{ManualClock, Options, Stats};
 use serde_json::json;
 
 use super::{Emu, Send, WORLD};
@@ -77,8 +81,10 @@ async fn seeded_faults_are_deterministic_and_half_of_failed_writes_are_applied()
 
 #[tokio::test]
 async fn the_rate_limit_answers_429_with_retry_after_per_token() {
+    let clock = Arc::new(ManualClock::new());
     let opts = Options {
         rate_limit: 3,
+        clock: clock.clone(),
         ..Options::default()
     };
     let emu = Emu::start_with(WORLD, opts).await;
@@ -107,12 +113,21 @@ async fn the_rate_limit_answers_429_with_retry_after_per_token() {
             200
         );
     }
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    clock.advance(Duration::from_millis(999));
     assert_eq!(
         emu.get("owner-token", "/user-info").await.status,
-        200,
-        "a new window"
+        429,
+        "the same window until one second has passed"
     );
+    clock.advance(Duration::from_millis(1));
+    let statuses: Vec<u16> = {
+        let mut v = Vec::new();
+        for _ in 0..4 {
+            v.push(emu.get("owner-token", "/user-info").await.status);
+        }
+        v
+    };
+    assert_eq!(statuses, [200, 200, 200, 429], "a new window of three");
 }
 
 #[tokio::test]
@@ -138,8 +153,10 @@ async fn latency_delays_every_api_answer() {
 
 #[tokio::test]
 async fn stale_reads_show_the_previous_role_for_a_while() {
+    let clock = Arc::new(ManualClock::new());
     let opts = Options {
         stale_reads_ms: 1_500,
+        clock: clock.clone(),
         ..Options::default()
     };
     let emu = Emu::start_with(WORLD, opts).await;
@@ -165,8 +182,12 @@ async fn stale_reads_show_the_previous_role_for_a_while() {
         .get(t, &format!("/orgs/{org}/members?search=member@"))
         .await;
     assert_eq!(members.body["members"][0]["role"], "member", "stale");
+    // Still stale just before the window ends.
+    clock.advance(Duration::from_millis(1_499));
+    let listed = emu.get(t, &parts).await;
+    assert_eq!(listed.body["participants"][0]["wspRole"], "launch", "stale");
     // The write took effect at once: the member may already act as an owner.
-    tokio::time::sleep(Duration::from_millis(1_600)).await;
+    clock.advance(Duration::from_millis(1));
     let listed = emu.get(t, &parts).await;
     assert_eq!(listed.body["participants"][0]["wspRole"], "admin", "fresh");
     let members = emu

@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::sync::Mutex;
 
-use roster::emulator::world::World;
-use roster::emulator::{self, Handle, Options};
+use seqera_emulator::world::World;
+use seqera_emulator::{self as emulator, Handle, Options};
 use serde_json::Value;
 
 mod behaviour;
@@ -235,7 +235,7 @@ impl Emu {
         self.org(org).id.unwrap().value
     }
 
-    fn org(&self, org: &str) -> roster::emulator::world::WorldOrg {
+    fn org(&self, org: &str) -> seqera_emulator::world::WorldOrg {
         let w = self.world();
         w.organizations
             .into_iter()

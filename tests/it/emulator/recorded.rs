@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use roster::emulator::dto::*;
+use seqera_emulator::dto::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use roster::emulator::{Options, parse_world};
+use seqera_emulator::{Options, parse_world};
 use serde_json::json;
 
 use super::{Emu, WORLD};

@@ -12,7 +12,7 @@ impl Store {
         Self::require_any(org, caller)?;
         Ok(ListWorkspacesResponse {
             workspaces: org
-                .workspaces
+                .workspaces()
                 .values()
                 .filter(|ws| Self::access(org, ws, caller).is_some())
                 .map(|ws| WorkspaceDbDto {
@@ -30,7 +30,7 @@ impl Store {
         if !valid_name(name) {
             return Err(ApiError::bad(name_rule("Workspace")));
         }
-        match org.ws_by_name.get(&name.to_ascii_lowercase()) {
+        match org.ws_by_name().get(&name.to_ascii_lowercase()) {
             Some(id) if Some(*id) != except => Err(ApiError::conflict(format!(
                 "A workspace with name '{name}' already exists in this organization"
             ))),
@@ -63,32 +63,23 @@ impl Store {
         check_len("fullName", Some(&full_name), 100)?;
         check_len("description", w.description.as_deref(), 1000)?;
         Self::check_ws_name_free(org, &name, None)?;
-        let id = self.ids.next_id();
-        let pid = self.ids.next_id();
+        let id = self.next_id();
+        let pid = self.next_id();
         let now = now_iso();
-        let mut ws = Workspace {
-            id,
-            name: name.clone(),
-            full_name,
-            description: w.description,
-            visibility,
-            date_created: now.clone(),
-            last_updated: now,
-            participants: BTreeMap::new(),
-            by_member: Default::default(),
-            by_team: Default::default(),
-            labels: BTreeMap::new(),
-            studios: Studios::default(),
-        };
-        ws.insert_participant(Participant {
-            id: pid,
-            subject: Subject::Member(s.member_id),
-            role: "owner".into(),
-        });
+        let mut ws = Workspace::new(id, name, full_name, visibility, now);
+        ws.description = w.description;
         let dto = Self::ws_dto(&ws);
-        let org = self.org_mut(org_id)?;
-        org.ws_by_name.insert(name.to_ascii_lowercase(), id);
-        org.workspaces.insert(id, ws);
+        self.insert_workspace(org_id, ws)
+            .ok_or_else(|| ApiError::not_found("Organization"))?;
+        self.insert_participant(
+            org_id,
+            id,
+            Participant {
+                id: pid,
+                subject: Subject::Member(s.member_id),
+                role: "owner".into(),
+            },
+        );
         Ok(WorkspaceResponse {
             workspace: Some(dto),
         })
@@ -143,26 +134,22 @@ impl Store {
             .transpose()?;
         check_len("fullName", req.full_name.as_deref(), 100)?;
         check_len("description", req.description.as_deref(), 1000)?;
-        let old_key = ws.name.to_ascii_lowercase();
-        let org = self.org_mut(org_id)?;
-        let Some(ws) = org.workspaces.get_mut(&ws_id) else {
-            return Err(ApiError::not_found("Workspace"));
-        };
-        if let Some(name) = req.name {
-            ws.name = name;
-        }
-        if let Some(full) = non_empty(req.full_name) {
-            ws.full_name = full;
-        }
-        ws.description = req.description;
-        if let Some(v) = visibility {
-            ws.visibility = v;
-        }
-        ws.last_updated = now_iso();
-        let dto = Self::ws_dto(ws);
-        let new_key = ws.name.to_ascii_lowercase();
-        org.ws_by_name.remove(&old_key);
-        org.ws_by_name.insert(new_key, ws_id);
+        let dto = self
+            .modify_workspace(org_id, ws_id, |ws| {
+                if let Some(name) = req.name {
+                    ws.name = name;
+                }
+                if let Some(full) = non_empty(req.full_name) {
+                    ws.full_name = full;
+                }
+                ws.description = req.description;
+                if let Some(v) = visibility {
+                    ws.visibility = v;
+                }
+                ws.last_updated = now_iso();
+                Self::ws_dto(ws)
+            })
+            .ok_or_else(|| ApiError::not_found("Workspace"))?;
         Ok(WorkspaceResponse {
             workspace: Some(dto),
         })
@@ -173,10 +160,7 @@ impl Store {
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
         Self::require_rank(org, ws, caller, OWNER_RANK)?;
-        let key = ws.name.to_ascii_lowercase();
-        let org = self.org_mut(org_id)?;
-        org.workspaces.remove(&ws_id);
-        org.ws_by_name.remove(&key);
+        self.drop_workspace(org_id, ws_id);
         Ok(())
     }
 
@@ -216,26 +200,24 @@ impl Store {
             return Err(ApiError::bad("lifespanHours must not be negative"));
         }
         if let Some(n) = &req.name_strategy
-            && !crate::emulator::store::NAME_STRATEGIES.contains(&n.as_str())
+            && !crate::store::NAME_STRATEGIES.contains(&n.as_str())
         {
             return Err(ApiError::bad(format!(
                 "Invalid nameStrategy `{n}`: expected none, tagPrefix or imageSuffix"
             )));
         }
-        let org = self.org_mut(org_id)?;
-        let Some(ws) = org.workspaces.get_mut(&ws_id) else {
-            return Err(ApiError::not_found("Workspace"));
-        };
-        let s = &mut ws.studios;
-        if let Some(h) = req.lifespan_hours {
-            s.lifespan_hours = h;
-        }
-        if let Some(p) = req.private_studio_by_default {
-            s.private_studio_by_default = p;
-        }
-        s.container_repository = req.container_repository;
-        s.name_strategy = req.name_strategy;
-        Ok(())
+        self.modify_workspace(org_id, ws_id, |ws| {
+            let s = &mut ws.studios;
+            if let Some(h) = req.lifespan_hours {
+                s.lifespan_hours = h;
+            }
+            if let Some(p) = req.private_studio_by_default {
+                s.private_studio_by_default = p;
+            }
+            s.container_repository = req.container_repository;
+            s.name_strategy = req.name_strategy;
+        })
+        .ok_or_else(|| ApiError::not_found("Workspace"))
     }
 
     // ---- participants (6.6) ----------------------------------------------------------------
@@ -252,14 +234,14 @@ impl Store {
         Self::require_view(org, ws, caller)?;
         let page = params.page("Participant")?;
         let (items, total) = page.apply(
-            ws.participants
+            ws.participants()
                 .values()
                 .filter(|p| self.participant_matches(org, p, &page)),
         );
         Ok(ListParticipantsResponse {
             participants: items
                 .into_iter()
-                .map(|p| self.participant_dto(org, p, self.stale.shown(p.id, &p.role)))
+                .map(|p| self.participant_dto(org, p, self.stale().shown(p.id, &p.role)))
                 .collect(),
             total_size: Some(total),
         })
@@ -291,14 +273,14 @@ impl Store {
             ));
         }
         let subject = if let Some(mid) = req.member_id {
-            if !org.members.contains_key(&mid) {
+            if !org.members().contains_key(&mid) {
                 return Err(ApiError::bad(format!(
                     "Member {mid} not found in this organization"
                 )));
             }
             Subject::Member(mid)
         } else if let Some(tid) = req.team_id {
-            if !org.teams.contains_key(&tid) {
+            if !org.teams().contains_key(&tid) {
                 return Err(ApiError::bad(format!(
                     "Team {tid} not found in this organization"
                 )));
@@ -313,17 +295,15 @@ impl Store {
                 None => {
                     // Not an org member: becomes a collaborator, unless already a participant
                     // (impossible without a membership).
-                    let mid = self.ids.next_id();
-                    let org = self.org_mut(org_id)?;
-                    org.members.insert(
-                        mid,
+                    let mid = self.next_id();
+                    self.insert_member(
+                        org_id,
                         Member {
                             id: mid,
                             user_id,
                             role: OrgRole::Collaborator,
                         },
                     );
-                    org.member_by_user.insert(user_id, mid);
                     Subject::Member(mid)
                 }
             }
@@ -331,25 +311,23 @@ impl Store {
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
         let exists = match subject {
-            Subject::Member(m) => ws.by_member.contains_key(&m),
-            Subject::Team(t) => ws.by_team.contains_key(&t),
+            Subject::Member(m) => ws.by_member().contains_key(&m),
+            Subject::Team(t) => ws.by_team().contains_key(&t),
         };
         if exists {
             return Err(ApiError::conflict(
                 "Duplicate element: already a participant of this workspace",
             ));
         }
-        let pid = self.ids.next_id();
+        let pid = self.next_id();
         let p = Participant {
             id: pid,
             subject,
-            role: self.default_role.clone(),
+            role: self.default_role().to_string(),
         };
         let org = self.org(org_id)?;
         let dto = self.participant_dto(org, &p, &p.role);
-        if let Some(ws) = self.org_mut(org_id)?.workspaces.get_mut(&ws_id) {
-            ws.insert_participant(p);
-        }
+        self.insert_participant(org_id, ws_id, p);
         Ok(AddParticipantResponse {
             participant: Some(dto),
         })
@@ -368,7 +346,7 @@ impl Store {
         let ws = Self::workspace(org, ws_id)?;
         let rank = Self::require_rank(org, ws, caller, ADMIN_RANK)?;
         let p = ws
-            .participants
+            .participants()
             .get(&pid)
             .ok_or_else(|| ApiError::not_found("Participant"))?;
         let raw = req.role.ok_or_else(|| ApiError::bad("Missing `role`"))?;
@@ -381,16 +359,7 @@ impl Store {
         if p.role == role {
             return Ok(());
         }
-        let previous = p.role.clone();
-        self.stale.record(pid, &previous);
-        if let Some(p) = self
-            .org_mut(org_id)?
-            .workspaces
-            .get_mut(&ws_id)
-            .and_then(|ws| ws.participants.get_mut(&pid))
-        {
-            p.role = role;
-        }
+        self.set_participant_role(org_id, ws_id, pid, role);
         Ok(())
     }
 
@@ -404,15 +373,13 @@ impl Store {
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
         let p = ws
-            .participants
+            .participants()
             .get(&pid)
             .ok_or_else(|| ApiError::not_found("Participant"))?;
         if p.role == "owner" && rank < OWNER_RANK {
             return Err(ApiError::Forbidden);
         }
-        if let Some(ws) = self.org_mut(org_id)?.workspaces.get_mut(&ws_id) {
-            ws.remove_participant(pid);
-        }
+        self.drop_participant(org_id, ws_id, pid);
         Ok(())
     }
 
@@ -442,7 +409,7 @@ impl Store {
         let ws = Self::workspace(org, ws_id)?;
         let rank = Self::require_rank(org, ws, caller, ADMIN_RANK)?;
         let pid = Self::standing(org, user_id)
-            .and_then(|s| ws.by_member.get(&s.member_id).copied())
+            .and_then(|s| ws.by_member().get(&s.member_id).copied())
             .ok_or_else(|| ApiError::not_found("Participant"))?;
         self.remove_participant_checked(org_id, ws_id, pid, rank)
     }
@@ -453,13 +420,11 @@ impl Store {
         let ws = Self::workspace(org, ws_id)?;
         let s = Self::require_any(org, caller)?;
         let pid = ws
-            .by_member
+            .by_member()
             .get(&s.member_id)
             .copied()
             .ok_or_else(|| ApiError::not_found("Participant"))?;
-        if let Some(ws) = self.org_mut(org_id)?.workspaces.get_mut(&ws_id) {
-            ws.remove_participant(pid);
-        }
+        self.drop_participant(org_id, ws_id, pid);
         Ok(())
     }
 }

@@ -7,12 +7,14 @@
 //! nothing, so the emulator stays deterministic for tests that do not use faults.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use serde::{Deserialize, Serialize};
+
+use crate::clock::Clock;
 
 /// What the fault generator decided for one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,15 +61,18 @@ impl FaultGen {
 
 /// Fixed one-second windows per token: the window starts at a token's first request after the
 /// previous window ended; past `limit` requests in it, the answer is 429.
+/// Time is read from the injected clock.
 pub(crate) struct RateLimiter {
     limit: u32,
+    clock: Arc<dyn Clock>,
     windows: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
 impl RateLimiter {
-    pub fn new(limit: u32) -> Self {
+    pub fn new(limit: u32, clock: Arc<dyn Clock>) -> Self {
         RateLimiter {
             limit,
+            clock,
             windows: Mutex::new(HashMap::new()),
         }
     }
@@ -77,7 +82,7 @@ impl RateLimiter {
         if self.limit == 0 {
             return true;
         }
-        let now = Instant::now();
+        let now = self.clock.now();
         let mut w = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         let entry = w.entry(token.to_string()).or_insert((now, 0));
         if now.duration_since(entry.0) >= Duration::from_secs(1) {
@@ -159,9 +164,21 @@ mod tests {
 
     #[test]
     fn the_rate_limiter_counts_per_token() {
-        let r = RateLimiter::new(2);
+        let r = RateLimiter::new(2, Arc::new(crate::clock::SystemClock));
         assert!(r.admit("a") && r.admit("a"));
         assert!(!r.admit("a"));
         assert!(r.admit("b"));
+    }
+
+    #[test]
+    fn a_window_ends_one_second_after_it_starts() {
+        let clock = Arc::new(crate::clock::ManualClock::new());
+        let r = RateLimiter::new(1, clock.clone());
+        assert!(r.admit("a"));
+        clock.advance(Duration::from_millis(999));
+        assert!(!r.admit("a"), "still the first window");
+        clock.advance(Duration::from_millis(1));
+        assert!(r.admit("a"), "a new window at one second");
+        assert!(!r.admit("a"));
     }
 }

@@ -2,16 +2,18 @@
 //! It shares nothing with the client but the wire format, and both are checked against the
 //! official spec (`tests/fixtures/seqera-api/`). See docs/emulator.md.
 //!
-//! This module owns the library API that tests and the sandbox use ([`parse_world`],
-//! [`load_world`], [`start`], [`Handle`]) and the `roster emulator` command ([`run`]). It must
-//! not depend on the planner, the config loader or the client.
+//! This crate root owns the library API that roster (the `roster emulator` command and the
+//! `--sandbox` flag), the tests and the benches use ([`parse_world`], [`load_world`], [`start`],
+//! [`Handle`], [`run`]). It depends on nothing of roster's: the compiler enforces that the
+//! emulator shares nothing with the client but the wire format. It must not parse command lines
+//! or decide whether to use colour (roster does, and passes a [`RunConfig`]).
 //!
-//! Layout: [`world`] (the world and state file format, located errors), `store` (the indexed
-//! live state), `rules` (the platform's rules), [`dto`] (the wire format), `http` (errors,
-//! extractors, pagination), `routes` (operation table, middleware, handlers), `faults`
-//! (seeded failures, rate limit, stats) and `state` (atomic state writes).
+//! Layout: [`world`] (the world and state file format), `loc` and `error` (located values and
+//! located world-file errors), `store` (the indexed live state, loading and saving it), `rules`
+//! (the platform's rules), [`dto`] (the wire format), `http` (errors, extractors, pagination),
+//! `routes` (operation table, middleware, handlers), `faults` (seeded failures, rate limit,
+//! stats), [`clock`] (the time the fault windows read) and `state` (atomic state writes).
 
-use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -20,27 +22,29 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use tokio::sync::oneshot;
 
-use crate::cli::EmulatorArgs;
-
+pub mod clock;
 pub mod dto;
+mod error;
 mod faults;
 mod http;
+mod loc;
 mod routes;
 mod rules;
 mod state;
 mod store;
 pub mod world;
 
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use faults::Stats;
 pub use routes::OPERATIONS;
-pub use world::{World, WorldError, load_world, parse_world};
+pub use world::{Loc, Problem, ProblemKind, World, WorldError, load_world, parse_world};
 
 use faults::{FaultGen, RateLimiter};
 use store::Store;
 
-/// The fault knobs and the state file. The default is a faithful, fault-free emulator without
-/// persistence.
-#[derive(Debug, Clone, Default)]
+/// The fault knobs, the state file and the clock. The default is a faithful, fault-free
+/// emulator without persistence, on the real clock.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Delay every Seqera API answer by this many milliseconds.
     pub latency_ms: u64,
@@ -54,6 +58,37 @@ pub struct Options {
     pub stale_reads_ms: u64,
     /// Write the world here after every successful write; load it on start if it exists.
     pub state: Option<PathBuf>,
+    /// What the rate-limit and stale-reads windows read the time from (a [`ManualClock`] in
+    /// tests that advance it).
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            latency_ms: 0,
+            rate_limit: 0,
+            fail_rate: 0.0,
+            seed: 0,
+            stale_reads_ms: 0,
+            state: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// What [`run`] serves: where, from which world file, with which knobs, and how to report a bad
+/// world file.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// Address to listen on; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// The world file. Read and checked even when `options.state` names an existing state
+    /// file, which is then served instead.
+    pub world: PathBuf,
+    pub options: Options,
+    /// Render a bad world file's report in colour (on stderr).
+    pub color: bool,
 }
 
 /// Everything a request may touch: the store behind one mutex, the knobs and the counters.
@@ -187,18 +222,26 @@ async fn start_inner(
         }
         _ => world,
     };
+    if !(0.0..=1.0).contains(&opts.fail_rate) {
+        anyhow::bail!(
+            "the fail rate must be between 0 and 1 (got {})",
+            opts.fail_rate
+        );
+    }
     let stale = Duration::from_millis(opts.stale_reads_ms);
-    let store = Store::build(&world, stale).map_err(|problems| {
-        let first = problems
-            .first()
-            .map(|p| p.message.clone())
-            .unwrap_or_default();
-        anyhow::anyhow!("invalid world: {first}")
-    })?;
+    let store = Store::build(&world)
+        .map_err(|problems| {
+            let first = problems
+                .first()
+                .map(|p| p.message.clone())
+                .unwrap_or_default();
+            anyhow::anyhow!("invalid world: {first}")
+        })?
+        .with_stale_reads(stale, Arc::clone(&opts.clock));
     let app = Arc::new(App {
         store: Mutex::new(store),
         faults: FaultGen::new(opts.fail_rate, opts.seed),
-        limiter: RateLimiter::new(opts.rate_limit),
+        limiter: RateLimiter::new(opts.rate_limit, Arc::clone(&opts.clock)),
         stats: Mutex::new(Stats::default()),
         persist_lock: Mutex::new(()),
         opts,
@@ -253,16 +296,21 @@ async fn start_inner(
 }
 
 /// `roster emulator`: load the world, serve, print `listening on http://HOST:PORT`, and stop
-/// on SIGINT or SIGTERM.
-pub fn run(args: &EmulatorArgs) -> Result<()> {
-    if !(0.0..=1.0).contains(&args.fail_rate) {
+/// on SIGINT or SIGTERM. A bad world file's located report goes to stderr (in colour when
+/// `config.color`), and the error is returned.
+pub fn run(config: RunConfig) -> Result<()> {
+    let RunConfig {
+        listen,
+        world,
+        options: opts,
+        color,
+    } = config;
+    if !(0.0..=1.0).contains(&opts.fail_rate) {
         anyhow::bail!(
-            "--fail-rate must be between 0 and 1 (got {})",
-            args.fail_rate
+            "the fail rate must be between 0 and 1 (got {})",
+            opts.fail_rate
         );
     }
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let load = |path: &std::path::Path| {
         load_world(path).map_err(|e| {
             eprint!("{}", e.render(color));
@@ -271,18 +319,10 @@ pub fn run(args: &EmulatorArgs) -> Result<()> {
     };
     // The world file is read and checked even when a state file is used instead, so that a
     // broken world is reported at once rather than after the state file is removed.
-    let mut world = load(&args.world)?;
-    if let Some(state) = args.state.as_deref().filter(|p| p.exists()) {
+    let mut world = load(&world)?;
+    if let Some(state) = opts.state.as_deref().filter(|p| p.exists()) {
         world = load(state)?;
     }
-    let opts = Options {
-        latency_ms: args.latency,
-        rate_limit: args.rate_limit,
-        fail_rate: args.fail_rate,
-        seed: args.seed,
-        stale_reads_ms: args.stale_reads,
-        state: args.state.clone(),
-    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -290,7 +330,7 @@ pub fn run(args: &EmulatorArgs) -> Result<()> {
     runtime.block_on(async move {
         // Handlers first: a signal that arrives once the line is printed must stop us cleanly.
         let stop = stop_signals()?;
-        let handle = start_inner(world, opts, args.listen, false).await?;
+        let handle = start_inner(world, opts, listen, false).await?;
         {
             use std::io::Write;
             let mut out = std::io::stdout().lock();

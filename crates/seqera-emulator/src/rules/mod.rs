@@ -14,13 +14,11 @@
 //! `orgs` (user, discovery, organizations, members), `teams`, `workspaces` (with studios and
 //! participants) and `labels`.
 
-use std::collections::BTreeMap;
-
 use super::dto::*;
 use super::http::{ApiError, ApiResult, Page, Params};
 use super::store::{
-    Id, Label, Member, Org, OrgRole, PREDEFINED_ROLES, Participant, Store, Studios, Subject, Team,
-    User, Visibility, Workspace, is_email, role_rank, valid_name,
+    Id, Label, Member, Org, OrgRole, PREDEFINED_ROLES, Participant, Store, Subject, Team, User,
+    Visibility, Workspace, is_email, role_rank, valid_name,
 };
 use super::world::UnknownUsers;
 
@@ -92,30 +90,24 @@ impl Store {
 
     /// The user a bearer token belongs to.
     pub fn caller_by_token(&self, token: &str) -> Option<Id> {
-        self.by_token.get(token).copied()
+        self.user_by_token(token)
     }
 
     fn user(&self, id: Id) -> ApiResult<&User> {
-        self.users
+        self.users()
             .get(&id)
             .ok_or_else(|| ApiError::not_found("User"))
     }
 
     fn org(&self, org_id: Id) -> ApiResult<&Org> {
-        self.orgs
+        self.orgs()
             .get(&org_id)
             .ok_or_else(|| ApiError::not_found("Organization"))
     }
 
-    fn org_mut(&mut self, org_id: Id) -> ApiResult<&mut Org> {
-        self.orgs
-            .get_mut(&org_id)
-            .ok_or_else(|| ApiError::not_found("Organization"))
-    }
-
     fn standing(org: &Org, caller: Id) -> Option<Standing> {
-        let mid = *org.member_by_user.get(&caller)?;
-        let m = org.members.get(&mid)?;
+        let mid = *org.member_by_user().get(&caller)?;
+        let m = org.members().get(&mid)?;
         Some(Standing {
             member_id: mid,
             role: m.role,
@@ -143,13 +135,13 @@ impl Store {
     }
 
     fn workspace(org: &Org, ws_id: Id) -> ApiResult<&Workspace> {
-        org.workspaces
+        org.workspaces()
             .get(&ws_id)
             .ok_or_else(|| ApiError::not_found("Workspace"))
     }
 
     fn team(org: &Org, team_id: Id) -> ApiResult<&Team> {
-        org.teams
+        org.teams()
             .get(&team_id)
             .ok_or_else(|| ApiError::not_found("Team"))
     }
@@ -158,19 +150,19 @@ impl Store {
     /// roles of the participating teams it belongs to.
     fn effective_role<'a>(org: &'a Org, ws: &'a Workspace, member_id: Id) -> Option<&'a str> {
         let mut best: Option<&str> = ws
-            .by_member
+            .by_member()
             .get(&member_id)
-            .and_then(|pid| ws.participants.get(pid))
+            .and_then(|pid| ws.participants().get(pid))
             .map(|p| p.role.as_str());
-        for (tid, pid) in &ws.by_team {
+        for (tid, pid) in ws.by_team() {
             let in_team = org
-                .teams
+                .teams()
                 .get(tid)
-                .is_some_and(|t| t.members.contains(&member_id));
+                .is_some_and(|t| t.members().contains(&member_id));
             if !in_team {
                 continue;
             }
-            if let Some(p) = ws.participants.get(pid)
+            if let Some(p) = ws.participants().get(pid)
                 && best.is_none_or(|b| role_rank(&p.role) > role_rank(b))
             {
                 best = Some(&p.role);
@@ -211,18 +203,13 @@ impl Store {
         if who.is_empty() {
             return Err(ApiError::bad("Missing user name or email"));
         }
-        let key = who.to_ascii_lowercase();
-        if let Some(id) = self
-            .by_email
-            .get(&key)
-            .or_else(|| self.by_user_name.get(&key))
-        {
-            return Ok(*id);
+        if let Some(id) = self.user_by_email_or_name(who) {
+            return Ok(id);
         }
         if !is_email(who) {
             return Err(ApiError::bad(format!("User '{who}' not found")));
         }
-        if self.unknown_users == UnknownUsers::Reject {
+        if self.unknown_users() == UnknownUsers::Reject {
             return Err(ApiError::bad(format!(
                 "User '{who}' not found: only existing users can be added"
             )));
@@ -237,41 +224,32 @@ impl Store {
         }
         let mut name = base.clone();
         let mut n = 1;
-        while self.by_user_name.contains_key(&name.to_ascii_lowercase()) {
+        while self.user_name_taken(&name) {
             n += 1;
             name = format!("{base}{n}");
         }
-        let id = self.ids.next_id();
-        self.by_email.insert(key, id);
-        self.by_user_name.insert(name.to_ascii_lowercase(), id);
-        self.users.insert(
+        let id = self.next_id();
+        self.insert_user(User {
             id,
-            User {
-                id,
-                user_name: name,
-                email: who.to_string(),
-                first_name: None,
-                last_name: None,
-                token: None,
-            },
-        );
+            user_name: name,
+            email: who.to_string(),
+            first_name: None,
+            last_name: None,
+            token: None,
+        });
         Ok(id)
     }
 
     /// Find an existing user by email or user name; never invites.
     fn resolve_existing(&self, who: &str) -> ApiResult<Id> {
-        let key = who.trim().to_ascii_lowercase();
-        self.by_email
-            .get(&key)
-            .or_else(|| self.by_user_name.get(&key))
-            .copied()
+        self.user_by_email_or_name(who)
             .ok_or_else(|| ApiError::bad(format!("User '{}' not found", who.trim())))
     }
 
     // ---- DTOs ----------------------------------------------------------------------------
 
     fn member_dto(&self, m: &Member, role: &str) -> MemberDbDto {
-        let u = self.users.get(&m.user_id);
+        let u = self.users().get(&m.user_id);
         MemberDbDto {
             member_id: Some(m.id),
             user_id: Some(m.user_id),
@@ -285,14 +263,14 @@ impl Store {
     }
 
     fn member_listed(&self, m: &Member) -> MemberDbDto {
-        self.member_dto(m, self.stale.shown(m.id, m.role.as_str()))
+        self.member_dto(m, self.stale().shown(m.id, m.role.as_str()))
     }
 
     fn member_matches(&self, m: &Member, page: &Page) -> bool {
         if page.search.is_none() {
             return true;
         }
-        let u = self.users.get(&m.user_id);
+        let u = self.users().get(&m.user_id);
         page.matches([
             u.map(|u| u.user_name.as_str()),
             u.map(|u| u.email.as_str()),
@@ -309,8 +287,8 @@ impl Store {
         };
         match p.subject {
             Subject::Member(mid) => {
-                let m = org.members.get(&mid);
-                let u = m.and_then(|m| self.users.get(&m.user_id));
+                let m = org.members().get(&mid);
+                let u = m.and_then(|m| self.users().get(&m.user_id));
                 dto.member_id = Some(mid);
                 dto.user_name = u.map(|u| u.user_name.clone());
                 dto.first_name = u.and_then(|u| u.first_name.clone());
@@ -328,7 +306,7 @@ impl Store {
             }
             Subject::Team(tid) => {
                 dto.team_id = Some(tid);
-                dto.team_name = org.teams.get(&tid).map(|t| t.name.clone());
+                dto.team_name = org.teams().get(&tid).map(|t| t.name.clone());
                 dto.participant_type = Some("TEAM".to_string());
             }
         }
@@ -342,9 +320,9 @@ impl Store {
         match p.subject {
             Subject::Member(mid) => {
                 let u = org
-                    .members
+                    .members()
                     .get(&mid)
-                    .and_then(|m| self.users.get(&m.user_id));
+                    .and_then(|m| self.users().get(&m.user_id));
                 page.matches([
                     u.map(|u| u.user_name.as_str()),
                     u.map(|u| u.email.as_str()),
@@ -352,7 +330,7 @@ impl Store {
                     u.and_then(|u| u.last_name.as_deref()),
                 ])
             }
-            Subject::Team(tid) => page.matches([org.teams.get(&tid).map(|t| t.name.as_str())]),
+            Subject::Team(tid) => page.matches([org.teams().get(&tid).map(|t| t.name.as_str())]),
         }
     }
 
@@ -362,7 +340,7 @@ impl Store {
             name: Some(t.name.clone()),
             description: t.description.clone(),
             avatar_url: None,
-            members_count: Some(t.members.len() as i64),
+            members_count: Some(t.members().len() as i64),
             idp_group_id: t.idp_group_id,
             idp_group_name: t.idp_group_name.clone(),
         }

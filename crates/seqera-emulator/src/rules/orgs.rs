@@ -32,7 +32,7 @@ impl Store {
         }
         let mut orgs = Vec::new();
         let mut wss = Vec::new();
-        for org in self.orgs.values() {
+        for org in self.orgs().values() {
             let Some(s) = Self::standing(org, user_id) else {
                 continue;
             };
@@ -44,7 +44,7 @@ impl Store {
                 roles: Some(roles.clone()),
                 ..Default::default()
             });
-            for ws in org.workspaces.values() {
+            for ws in org.workspaces().values() {
                 if Self::access(org, ws, user_id).is_some() {
                     wss.push(OrgAndWorkspaceDto {
                         org_id: Some(org.id),
@@ -80,7 +80,7 @@ impl Store {
             ),
         };
         let organizations: Vec<_> = self
-            .orgs
+            .orgs()
             .values()
             .filter_map(|o| {
                 let s = Self::standing(o, caller)?;
@@ -98,8 +98,8 @@ impl Store {
         if !valid_name(name) {
             return Err(ApiError::bad(name_rule("Organization")));
         }
-        match self.org_by_name.get(&name.to_ascii_lowercase()) {
-            Some(id) if Some(*id) != except => Err(ApiError::conflict(format!(
+        match self.org_by_name(name) {
+            Some(id) if Some(id) != except => Err(ApiError::conflict(format!(
                 "An organization with name '{name}' already exists"
             ))),
             _ => Ok(()),
@@ -124,37 +124,24 @@ impl Store {
         check_len("description", o.description.as_deref(), 1000)?;
         check_len("location", o.location.as_deref(), 100)?;
         self.check_org_name_free(&name, None)?;
-        let id = self.ids.next_id();
-        let mid = self.ids.next_id();
-        let mut org = Org {
+        let id = self.next_id();
+        let mid = self.next_id();
+        let mut org = Org::new(id, name, full_name);
+        org.description = o.description;
+        org.location = o.location;
+        org.website = o.website;
+        org.logo_id = req.logo_id;
+        self.insert_org(org);
+        self.insert_member(
             id,
-            name: name.clone(),
-            full_name,
-            description: o.description,
-            location: o.location,
-            website: o.website,
-            logo_id: req.logo_id,
-            org_type: None,
-            custom_roles: Vec::new(),
-            members: BTreeMap::new(),
-            member_by_user: Default::default(),
-            teams: BTreeMap::new(),
-            team_by_name: Default::default(),
-            workspaces: BTreeMap::new(),
-            ws_by_name: Default::default(),
-        };
-        org.members.insert(
-            mid,
             Member {
                 id: mid,
                 user_id: caller,
                 role: OrgRole::Owner,
             },
         );
-        org.member_by_user.insert(caller, mid);
-        let dto = Self::org_dto(&org, Self::standing(&org, caller));
-        self.org_by_name.insert(name.to_ascii_lowercase(), id);
-        self.orgs.insert(id, org);
+        let org = self.org(id)?;
+        let dto = Self::org_dto(org, Self::standing(org, caller));
         Ok(OrganizationResponse {
             organization: Some(dto),
         })
@@ -191,38 +178,33 @@ impl Store {
         check_len("description", req.description.as_deref(), 1000)?;
         check_len("location", req.location.as_deref(), 100)?;
         if let Some(t) = &req.org_type
-            && !crate::emulator::store::ORG_TYPES.contains(&t.as_str())
+            && !crate::store::ORG_TYPES.contains(&t.as_str())
         {
             return Err(ApiError::bad(format!("Invalid organization type `{t}`")));
         }
-        let old_key = org.name.to_ascii_lowercase();
-        let org = self.org_mut(org_id)?;
-        if let Some(name) = req.name.clone() {
-            org.name = name;
-        }
-        if let Some(full) = non_empty(req.full_name) {
-            org.full_name = full;
-        }
-        org.description = req.description;
-        org.location = req.location;
-        org.website = req.website;
-        org.logo_id = req.logo_id;
-        if req.org_type.is_some() {
-            org.org_type = req.org_type;
-        }
-        let new_key = org.name.to_ascii_lowercase();
-        self.org_by_name.remove(&old_key);
-        self.org_by_name.insert(new_key, org_id);
-        Ok(())
+        self.modify_org(org_id, |org| {
+            if let Some(name) = req.name {
+                org.name = name;
+            }
+            if let Some(full) = non_empty(req.full_name) {
+                org.full_name = full;
+            }
+            org.description = req.description;
+            org.location = req.location;
+            org.website = req.website;
+            org.logo_id = req.logo_id;
+            if req.org_type.is_some() {
+                org.org_type = req.org_type;
+            }
+        })
+        .ok_or_else(|| ApiError::not_found("Organization"))
     }
 
     /// Owners only; removes everything the organization holds.
     pub fn delete_org(&mut self, caller: Id, org_id: Id) -> ApiResult<()> {
         let org = self.org(org_id)?;
         Self::require_owner(org, caller)?;
-        let key = org.name.to_ascii_lowercase();
-        self.orgs.remove(&org_id);
-        self.org_by_name.remove(&key);
+        self.drop_org(org_id);
         Ok(())
     }
 
@@ -255,16 +237,16 @@ impl Store {
         }
         let target = Self::standing(org, user_id).ok_or_else(|| ApiError::not_found("Member"))?;
         let m = org
-            .members
+            .members()
             .get(&target.member_id)
             .ok_or_else(|| ApiError::not_found("Member"))?;
         let mut user_workspaces = Vec::new();
-        for ws in org.workspaces.values() {
+        for ws in org.workspaces().values() {
             let mut roles = Vec::new();
             if let Some(p) = ws
-                .by_member
+                .by_member()
                 .get(&m.id)
-                .and_then(|pid| ws.participants.get(pid))
+                .and_then(|pid| ws.participants().get(pid))
             {
                 roles.push(UserWorkspaceRole {
                     role: Some(p.role.clone()),
@@ -272,11 +254,11 @@ impl Store {
                     ..Default::default()
                 });
             }
-            for (tid, pid) in &ws.by_team {
-                let (Some(t), Some(p)) = (org.teams.get(tid), ws.participants.get(pid)) else {
+            for (tid, pid) in ws.by_team() {
+                let (Some(t), Some(p)) = (org.teams().get(tid), ws.participants().get(pid)) else {
                     continue;
                 };
-                if t.members.contains(&m.id) {
+                if t.members().contains(&m.id) {
                     roles.push(UserWorkspaceRole {
                         role: Some(p.role.clone()),
                         role_source_type: Some("team".into()),
@@ -338,7 +320,7 @@ impl Store {
         Self::require_member(org, caller)?;
         let page = params.page(object)?;
         let (items, total) = page.apply(
-            org.members
+            org.members()
                 .values()
                 .filter(|m| keep(m.role) && self.member_matches(m, &page)),
         );
@@ -368,19 +350,15 @@ impl Store {
                     who.trim()
                 )));
             }
-            None => self.ids.next_id(),
+            None => self.next_id(),
         };
-        let org = self.org_mut(org_id)?;
-        org.members.insert(
-            mid,
-            Member {
-                id: mid,
-                user_id,
-                role: OrgRole::Member,
-            },
-        );
-        org.member_by_user.insert(user_id, mid);
-        let m = org.members[&mid].clone();
+        let m = Member {
+            id: mid,
+            user_id,
+            role: OrgRole::Member,
+        };
+        self.insert_member(org_id, m.clone())
+            .ok_or_else(|| ApiError::not_found("Organization"))?;
         Ok(MemberResponse {
             member: Some(self.member_dto(&m, m.role.as_str())),
         })
@@ -398,7 +376,7 @@ impl Store {
         let org = self.org(org_id)?;
         Self::require_owner(org, caller)?;
         let m = org
-            .members
+            .members()
             .get(&member_id)
             .ok_or_else(|| ApiError::not_found("Member"))?;
         let raw = req.role.ok_or_else(|| ApiError::bad("Missing `role`"))?;
@@ -416,28 +394,8 @@ impl Store {
         if m.role == OrgRole::Owner && org.owner_count() <= 1 {
             return Err(last_owner());
         }
-        let previous = m.role.as_str();
-        self.stale.record(member_id, previous);
-        if let Some(m) = self.org_mut(org_id)?.members.get_mut(&member_id) {
-            m.role = role;
-        }
+        self.set_member_role(org_id, member_id, role);
         Ok(())
-    }
-
-    /// Remove a membership and everything that hangs off it: team memberships and direct
-    /// workspace participations.
-    fn remove_membership(org: &mut Org, member_id: Id) {
-        if let Some(m) = org.members.remove(&member_id) {
-            org.member_by_user.remove(&m.user_id);
-        }
-        for t in org.teams.values_mut() {
-            t.members.remove(&member_id);
-        }
-        for ws in org.workspaces.values_mut() {
-            if let Some(pid) = ws.by_member.get(&member_id).copied() {
-                ws.remove_participant(pid);
-            }
-        }
     }
 
     /// Owners only; the last owner cannot be removed.
@@ -445,13 +403,13 @@ impl Store {
         let org = self.org(org_id)?;
         Self::require_owner(org, caller)?;
         let m = org
-            .members
+            .members()
             .get(&member_id)
             .ok_or_else(|| ApiError::not_found("Member"))?;
         if m.role == OrgRole::Owner && org.owner_count() <= 1 {
             return Err(last_owner());
         }
-        Self::remove_membership(self.org_mut(org_id)?, member_id);
+        self.drop_membership(org_id, member_id);
         Ok(())
     }
 
@@ -462,7 +420,7 @@ impl Store {
         if s.role == OrgRole::Owner && org.owner_count() <= 1 {
             return Err(last_owner());
         }
-        Self::remove_membership(self.org_mut(org_id)?, s.member_id);
+        self.drop_membership(org_id, s.member_id);
         Ok(())
     }
 }

@@ -1,20 +1,17 @@
 //! The world file: the emulator's starting state as YAML, and its state file (the same format
 //! with every id filled in).
 //!
-//! This module owns the document types ([`World`] and its parts), parsing them with locations,
-//! and turning the problems the store finds into located diagnostics ([`WorldError`]). It must
-//! not decide the platform's rules: `emulator::store` checks references and uniqueness while it
-//! builds its indexes, and reports problems here with the location of the offending value.
+//! This module owns the document types ([`World`] and its parts) and parsing them with
+//! locations into a [`World`] or a located [`WorldError`]. It must not decide the platform's
+//! rules: the store's loader checks references and uniqueness while it builds its indexes, and
+//! reports [`Problem`]s with the location of the offending value.
 
-use std::fmt;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{self, Code, Diagnostic, Sources};
-
-/// A value with the line and column it was read from: the project's located value.
-pub use crate::diag::Sp as Loc;
+pub use crate::error::{Problem, ProblemKind, WorldError};
+pub use crate::loc::Loc;
 
 /// What adding an email that belongs to no user does (CONTRACT.md section 11).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,135 +218,37 @@ impl Default for WorldStudios {
     }
 }
 
-/// One problem the store found while building from a world: where and what.
-#[derive(Debug, Clone)]
-pub(crate) struct Problem {
-    pub line: u32,
-    pub col: u32,
-    pub message: String,
-    pub label: String,
-    /// An earlier place the problem relates to (e.g. the first of two duplicates).
-    pub also: Option<(u32, u32, String)>,
-}
-
-impl Problem {
-    pub fn at<T>(loc: &Loc<T>, message: impl Into<String>, label: impl Into<String>) -> Self {
-        Problem {
-            line: loc.line,
-            col: loc.col,
-            message: message.into(),
-            label: label.into(),
-            also: None,
-        }
-    }
-
-    pub fn also<T>(mut self, loc: &Loc<T>, label: impl Into<String>) -> Self {
-        self.also = Some((loc.line, loc.col, label.into()));
-        self
-    }
-}
-
-/// A world file that could not be read or is invalid: the diagnostics and the sources they
-/// point into. `Display` gives a one-line summary; [`WorldError::render`] gives the located report.
-#[derive(Debug, thiserror::Error)]
-pub struct WorldError {
-    pub sources: Sources,
-    pub diagnostics: Vec<Diagnostic>,
-    path: String,
-}
-
-impl fmt::Display for WorldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.diagnostics.len();
-        let first = self
-            .diagnostics
-            .first()
-            .map(|d| match d.location(&self.sources) {
-                Some(loc) => format!("{loc}: {}", d.message),
-                None => d.message.clone(),
-            })
-            .unwrap_or_default();
-        if n <= 1 {
-            write!(f, "invalid world file {}: {first}", self.path)
-        } else {
-            write!(
-                f,
-                "invalid world file {} ({n} problems; first: {first})",
-                self.path
-            )
-        }
-    }
-}
-
-impl WorldError {
-    /// The diagnostics as text with source snippets, each pointing at `file:line:col`.
-    pub fn render(&self, color: bool) -> String {
-        diag::render_text(&self.diagnostics, &self.sources, color)
-    }
-}
-
 /// Read and check a world (or state) file.
 pub fn load_world(path: &Path) -> Result<World, WorldError> {
     let name = path.display().to_string();
     match std::fs::read_to_string(path) {
         Ok(text) => parse_world(&name, &text),
-        Err(e) => {
-            let mut sources = Sources::new();
-            sources.add(name.clone(), "");
-            Err(WorldError {
-                sources,
-                diagnostics: vec![Diagnostic::error(
-                    Code::Io,
-                    format!("cannot read world file {name}: {e}"),
-                )],
-                path: name,
-            })
-        }
+        Err(error) => Err(WorldError::Read { path: name, error }),
     }
 }
 
-/// Parse and check a world (or state) file's text; `name` is the path shown in diagnostics.
+/// Parse and check a world (or state) file's text; `name` is the path shown in errors.
 pub fn parse_world(name: &str, text: &str) -> Result<World, WorldError> {
-    let mut sources = Sources::new();
-    let file = sources.add(name, text);
-    let fail = |sources: Sources, diagnostics: Vec<Diagnostic>| WorldError {
-        sources,
-        diagnostics,
-        path: name.to_string(),
-    };
     let world: World = if text.trim().is_empty() {
         World::default()
     } else {
         match serde_saphyr::from_str_with_options(text, yaml_options()) {
             Ok(w) => w,
             Err(err) => {
-                let d = diag::from_yaml_error(&sources, file, 0, &err);
-                return Err(fail(sources, vec![d]));
+                return Err(WorldError::invalid(
+                    name,
+                    text,
+                    vec![Problem::from_yaml(&err)],
+                ));
             }
         }
     };
-    let problems = super::store::Store::check(&world);
+    let problems = crate::store::Store::check(&world);
     if problems.is_empty() {
-        return Ok(world);
+        Ok(world)
+    } else {
+        Err(WorldError::invalid(name, text, problems))
     }
-    let src = sources.get(file);
-    let mut diags: Vec<Diagnostic> = problems
-        .into_iter()
-        .map(|p| {
-            let mut d = Diagnostic::error(Code::InvalidWorld, p.message);
-            if p.line > 0 {
-                d = d.at(src.token_span(file, p.line, p.col), p.label);
-            }
-            if let Some((line, col, label)) = p.also
-                && line > 0
-            {
-                d = d.also(src.token_span(file, line, col), label);
-            }
-            d
-        })
-        .collect();
-    diag::sort(&mut diags, &sources);
-    Err(fail(sources, diags))
 }
 
 /// Generous parser budgets: a world of 2,000 workspaces of 50 participants has about a million

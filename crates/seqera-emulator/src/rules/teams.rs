@@ -15,7 +15,7 @@ impl Store {
         Self::require_member(org, caller)?;
         let page = params.page("Team")?;
         let (items, total) = page.apply(
-            org.teams
+            org.teams()
                 .values()
                 .filter(|t| page.matches([Some(t.name.as_str())])),
         );
@@ -29,7 +29,7 @@ impl Store {
         if !valid_name(name) {
             return Err(ApiError::bad(name_rule("Team")));
         }
-        match org.team_by_name.get(&name.to_ascii_lowercase()) {
+        match org.team_by_name().get(&name.to_ascii_lowercase()) {
             Some(id) if Some(*id) != except => Err(ApiError::conflict(format!(
                 "A team with name '{name}' already exists"
             ))),
@@ -52,20 +52,14 @@ impl Store {
             .ok_or_else(|| ApiError::bad("Missing team `name`"))?;
         check_len("description", team.description.as_deref(), 250)?;
         Self::check_team_name_free(org, &name, None)?;
-        let id = self.ids.next_id();
-        let t = Team {
-            id,
-            name: name.clone(),
-            description: team.description,
-            avatar_id: req.avatar_id,
-            idp_group_id: req.idp_group_id,
-            idp_group_name: None,
-            members: Default::default(),
-        };
+        let id = self.next_id();
+        let mut t = Team::new(id, name);
+        t.description = team.description;
+        t.avatar_id = req.avatar_id;
+        t.idp_group_id = req.idp_group_id;
         let dto = Self::team_dto(&t);
-        let org = self.org_mut(org_id)?;
-        org.team_by_name.insert(name.to_ascii_lowercase(), id);
-        org.teams.insert(id, t);
+        self.insert_team(org_id, t)
+            .ok_or_else(|| ApiError::not_found("Organization"))?;
         Ok(TeamResponse { team: Some(dto) })
     }
 
@@ -99,35 +93,29 @@ impl Store {
     ) -> ApiResult<()> {
         let org = self.org(org_id)?;
         Self::require_owner(org, caller)?;
-        let t = Self::team(org, team_id)?;
+        Self::team(org, team_id)?;
         if let Some(name) = &req.name {
             Self::check_team_name_free(org, name, Some(team_id))?;
         }
         check_len("description", req.description.as_deref(), 250)?;
-        let old_key = t.name.to_ascii_lowercase();
-        let org = self.org_mut(org_id)?;
-        let Some(t) = org.teams.get_mut(&team_id) else {
-            return Err(ApiError::not_found("Team"));
-        };
-        if let Some(name) = req.name {
-            t.name = name;
-        }
-        if req.description.is_some() {
-            t.description = req.description;
-        }
-        if req.avatar_id.is_some() {
-            t.avatar_id = req.avatar_id;
-        }
-        if let Some(idp) = req.idp_group_id {
-            t.idp_group_id = idp;
-            if idp.is_none() {
-                t.idp_group_name = None;
+        self.modify_team(org_id, team_id, |t| {
+            if let Some(name) = req.name {
+                t.name = name;
             }
-        }
-        let new_key = t.name.to_ascii_lowercase();
-        org.team_by_name.remove(&old_key);
-        org.team_by_name.insert(new_key, team_id);
-        Ok(())
+            if req.description.is_some() {
+                t.description = req.description;
+            }
+            if req.avatar_id.is_some() {
+                t.avatar_id = req.avatar_id;
+            }
+            if let Some(idp) = req.idp_group_id {
+                t.idp_group_id = idp;
+                if idp.is_none() {
+                    t.idp_group_name = None;
+                }
+            }
+        })
+        .ok_or_else(|| ApiError::not_found("Team"))
     }
 
     /// Owners only; a team linked to an identity provider group must be unlinked first. The
@@ -141,15 +129,7 @@ impl Store {
                 "Team is linked to an identity provider group: unlink it (idpGroupId: null) first",
             ));
         }
-        let key = t.name.to_ascii_lowercase();
-        let org = self.org_mut(org_id)?;
-        org.teams.remove(&team_id);
-        org.team_by_name.remove(&key);
-        for ws in org.workspaces.values_mut() {
-            if let Some(pid) = ws.by_team.get(&team_id).copied() {
-                ws.remove_participant(pid);
-            }
-        }
+        self.drop_team(org_id, team_id);
         Ok(())
     }
 
@@ -165,9 +145,9 @@ impl Store {
         let t = Self::team(org, team_id)?;
         let page = params.page("Member")?;
         let (items, total) = page.apply(
-            t.members
+            t.members()
                 .iter()
-                .filter_map(|mid| org.members.get(mid))
+                .filter_map(|mid| org.members().get(mid))
                 .filter(|m| self.member_matches(m, &page)),
         );
         Ok(ListMembersResponse {
@@ -200,16 +180,14 @@ impl Store {
                 who.trim()
             ))
         })?;
-        if t.members.contains(&s.member_id) {
+        if t.members().contains(&s.member_id) {
             return Err(ApiError::conflict(format!(
                 "User '{}' is already a member of this team",
                 who.trim()
             )));
         }
-        let m = org.members[&s.member_id].clone();
-        if let Some(t) = self.org_mut(org_id)?.teams.get_mut(&team_id) {
-            t.members.insert(s.member_id);
-        }
+        let m = org.members()[&s.member_id].clone();
+        self.insert_team_member(org_id, team_id, s.member_id);
         Ok(MemberResponse {
             member: Some(self.member_dto(&m, m.role.as_str())),
         })
@@ -228,12 +206,10 @@ impl Store {
         if t.idp_group_id.is_some() {
             return Err(idp_team());
         }
-        if !t.members.contains(&member_id) {
+        if !t.members().contains(&member_id) {
             return Err(ApiError::not_found("Team member"));
         }
-        if let Some(t) = self.org_mut(org_id)?.teams.get_mut(&team_id) {
-            t.members.remove(&member_id);
-        }
+        self.drop_team_member(org_id, team_id, member_id);
         Ok(())
     }
 
@@ -249,9 +225,9 @@ impl Store {
         Self::require_member(org, caller)?;
         Self::team(org, team_id)?;
         let page = params.page("Workspace")?;
-        let (items, total) = page.apply(org.workspaces.values().filter_map(|ws| {
-            let pid = ws.by_team.get(&team_id)?;
-            let p = ws.participants.get(pid)?;
+        let (items, total) = page.apply(org.workspaces().values().filter_map(|ws| {
+            let pid = ws.by_team().get(&team_id)?;
+            let p = ws.participants().get(pid)?;
             page.matches([Some(ws.name.as_str()), Some(ws.full_name.as_str())])
                 .then_some((ws, p))
         }));
@@ -265,7 +241,7 @@ impl Store {
                     workspace_name: Some(ws.name.clone()),
                     workspace_full_name: Some(ws.full_name.clone()),
                     participant_id: Some(p.id),
-                    participant_role: Some(self.stale.shown(p.id, &p.role).to_string()),
+                    participant_role: Some(self.stale().shown(p.id, &p.role).to_string()),
                 })
                 .collect(),
             total_size: Some(total),

@@ -10,9 +10,9 @@ impl Store {
         let ws_id = params
             .int("workspaceId")?
             .ok_or_else(|| ApiError::bad("Missing parameter `workspaceId`"))?;
-        self.orgs
+        self.orgs()
             .values()
-            .find(|o| o.workspaces.contains_key(&ws_id))
+            .find(|o| o.workspaces().contains_key(&ws_id))
             .map(|o| (o.id, ws_id))
             .ok_or_else(|| ApiError::not_found("Workspace"))
     }
@@ -48,7 +48,7 @@ impl Store {
         };
         let is_default = params.bool("isDefault")?;
         let page = params.page("Label")?;
-        let (items, total) = page.apply(ws.labels.values().filter(|l| {
+        let (items, total) = page.apply(ws.labels().values().filter(|l| {
             want_resource.is_none_or(|r| r == l.resource)
                 && is_default.is_none_or(|d| d == l.is_default)
                 && page.matches([Some(l.name.as_str()), l.value.as_deref()])
@@ -78,7 +78,7 @@ impl Store {
             return Err(ApiError::bad("A resource label needs a `value`"));
         }
         if let Some(l) = ws
-            .labels
+            .labels()
             .values()
             .find(|l| l.name == name && l.value == req.value && l.resource == resource)
         {
@@ -90,7 +90,7 @@ impl Store {
                 is_default: Some(l.is_default),
             });
         }
-        let id = self.ids.next_id();
+        let id = self.next_id();
         let label = Label {
             id,
             name,
@@ -106,9 +106,7 @@ impl Store {
             resource: Some(label.resource),
             is_default: Some(label.is_default),
         };
-        if let Some(ws) = self.org_mut(org_id)?.workspaces.get_mut(&ws_id) {
-            ws.labels.insert(id, label);
-        }
+        self.insert_label(org_id, ws_id, label);
         Ok(dto)
     }
 
@@ -124,7 +122,7 @@ impl Store {
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
         Self::require_rank(org, ws, caller, MAINTAIN_RANK)?;
-        if !ws.labels.contains_key(&label_id) {
+        if !ws.labels().contains_key(&label_id) {
             return Err(ApiError::not_found("Label"));
         }
         if let Some(n) = &req.name {
@@ -133,30 +131,25 @@ impl Store {
             }
             check_len("name", Some(n), 39)?;
         }
-        let org = self.org_mut(org_id)?;
-        let Some(l) = org
-            .workspaces
-            .get_mut(&ws_id)
-            .and_then(|ws| ws.labels.get_mut(&label_id))
-        else {
-            return Err(ApiError::not_found("Label"));
-        };
-        if let Some(n) = req.name {
-            l.name = n;
-        }
-        if req.value.is_some() {
-            l.value = req.value;
-        }
-        if let Some(d) = req.is_default {
-            l.is_default = d;
-        }
-        Ok(LabelResponse {
-            id: Some(l.id),
-            name: Some(l.name.clone()),
-            value: l.value.clone(),
-            resource: None,
-            is_default: Some(l.is_default),
+        self.modify_label(org_id, ws_id, label_id, |l| {
+            if let Some(n) = req.name {
+                l.name = n;
+            }
+            if req.value.is_some() {
+                l.value = req.value;
+            }
+            if let Some(d) = req.is_default {
+                l.is_default = d;
+            }
+            LabelResponse {
+                id: Some(l.id),
+                name: Some(l.name.clone()),
+                value: l.value.clone(),
+                resource: None,
+                is_default: Some(l.is_default),
+            }
         })
+        .ok_or_else(|| ApiError::not_found("Label"))
     }
 
     pub fn delete_label(&mut self, caller: Id, label_id: Id, params: &Params) -> ApiResult<()> {
@@ -164,12 +157,7 @@ impl Store {
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
         Self::require_rank(org, ws, caller, MAINTAIN_RANK)?;
-        let removed = self
-            .org_mut(org_id)?
-            .workspaces
-            .get_mut(&ws_id)
-            .and_then(|ws| ws.labels.remove(&label_id));
-        removed
+        self.drop_label(org_id, ws_id, label_id)
             .map(|_| ())
             .ok_or_else(|| ApiError::not_found("Label"))
     }

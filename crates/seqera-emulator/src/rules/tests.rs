@@ -1,11 +1,9 @@
 //! Property test: any sequence of writes keeps the store consistent, and the state round-trips.
 
-use std::time::Duration;
-
 use proptest::prelude::*;
 
 use super::*;
-use crate::emulator::world::parse_world;
+use crate::world::parse_world;
 
 const WORLD: &str = "
 users:
@@ -68,14 +66,14 @@ fn nth<T: Copy>(items: impl Iterator<Item = T>, i: u8) -> Option<T> {
 
 fn apply(s: &mut Store, caller: Id, org: Id, op: &Op) {
     let emails = ["a@x.org", "b@x.org", "c@x.org", "new@y.org", "o@x.org", "b"];
-    let Some(o) = s.orgs.get(&org) else { return };
-    let member = |i| nth(o.members.keys().copied(), i).unwrap_or(1);
-    let team = |i| nth(o.teams.keys().copied(), i).unwrap_or(1);
-    let ws = |i| nth(o.workspaces.keys().copied(), i).unwrap_or(1);
+    let Some(o) = s.orgs().get(&org) else { return };
+    let member = |i| nth(o.members().keys().copied(), i).unwrap_or(1);
+    let team = |i| nth(o.teams().keys().copied(), i).unwrap_or(1);
+    let ws = |i| nth(o.workspaces().keys().copied(), i).unwrap_or(1);
     let part = |w: Id, i| {
-        o.workspaces
+        o.workspaces()
             .get(&w)
-            .and_then(|w| nth(w.participants.keys().copied(), i))
+            .and_then(|w| nth(w.participants().keys().copied(), i))
             .unwrap_or(1)
     };
     let role = |i: u8| PREDEFINED_ROLES[i as usize % PREDEFINED_ROLES.len()].to_string();
@@ -96,7 +94,7 @@ fn apply(s: &mut Store, caller: Id, org: Id, op: &Op) {
         }
         Op::Leave => s.leave_org(caller, org),
         Op::CreateTeam(i) => {
-            let team = crate::emulator::dto::Team {
+            let team = crate::dto::Team {
                 name: Some(format!("team{i}")),
                 description: None,
             };
@@ -115,7 +113,7 @@ fn apply(s: &mut Store, caller: Id, org: Id, op: &Op) {
         }
         Op::RemoveTeamMember(t, i) => s.delete_team_member(caller, org, team(t), member(i)),
         Op::CreateWorkspace(i) => {
-            let w = crate::emulator::dto::Workspace {
+            let w = crate::dto::Workspace {
                 name: Some(format!("ws{i}")),
                 full_name: Some("W".into()),
                 visibility: Some("PRIVATE".into()),
@@ -155,43 +153,44 @@ fn apply(s: &mut Store, caller: Id, org: Id, op: &Op) {
 
 /// Indexes agree with the maps, and nothing refers to something that is gone.
 fn check_invariants(s: &Store) -> Result<(), String> {
-    for o in s.orgs.values() {
+    for o in s.orgs().values() {
         if o.owner_count() == 0 {
             return Err(format!("org {} has no owner", o.name));
         }
-        if o.member_by_user.len() != o.members.len() {
+        if o.member_by_user().len() != o.members().len() {
             return Err("member_by_user out of step".into());
         }
-        for (uid, mid) in &o.member_by_user {
-            if o.members.get(mid).map(|m| m.user_id) != Some(*uid) {
+        for (uid, mid) in o.member_by_user() {
+            if o.members().get(mid).map(|m| m.user_id) != Some(*uid) {
                 return Err(format!("member_by_user {uid} -> {mid} dangles"));
             }
         }
-        if o.team_by_name.len() != o.teams.len() || o.ws_by_name.len() != o.workspaces.len() {
+        if o.team_by_name().len() != o.teams().len() || o.ws_by_name().len() != o.workspaces().len()
+        {
             return Err("name index out of step".into());
         }
-        for t in o.teams.values() {
-            if o.team_by_name.get(&t.name.to_ascii_lowercase()) != Some(&t.id) {
+        for t in o.teams().values() {
+            if o.team_by_name().get(&t.name.to_ascii_lowercase()) != Some(&t.id) {
                 return Err(format!("team {} not indexed", t.name));
             }
-            if let Some(m) = t.members.iter().find(|m| !o.members.contains_key(m)) {
+            if let Some(m) = t.members().iter().find(|m| !o.members().contains_key(m)) {
                 return Err(format!("team {} keeps removed member {m}", t.name));
             }
         }
-        for w in o.workspaces.values() {
-            if w.by_member.len() + w.by_team.len() != w.participants.len() {
+        for w in o.workspaces().values() {
+            if w.by_member().len() + w.by_team().len() != w.participants().len() {
                 return Err(format!(
                     "workspace {} participant index out of step",
                     w.name
                 ));
             }
-            for p in w.participants.values() {
+            for p in w.participants().values() {
                 let ok = match p.subject {
                     Subject::Member(m) => {
-                        o.members.contains_key(&m) && w.by_member.get(&m) == Some(&p.id)
+                        o.members().contains_key(&m) && w.by_member().get(&m) == Some(&p.id)
                     }
                     Subject::Team(t) => {
-                        o.teams.contains_key(&t) && w.by_team.get(&t) == Some(&p.id)
+                        o.teams().contains_key(&t) && w.by_team().get(&t) == Some(&p.id)
                     }
                 };
                 if !ok {
@@ -211,9 +210,9 @@ proptest! {
         ops in proptest::collection::vec(op(), 1..40)
     ) {
         let world = parse_world("w.yaml", WORLD).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let mut s = Store::build(&world, Duration::ZERO).map_err(|_| TestCaseError::fail("build"))?;
+        let mut s = Store::build(&world).map_err(|_| TestCaseError::fail("build"))?;
         let caller = s.caller_by_token("t").unwrap();
-        let org = *s.orgs.keys().next().unwrap();
+        let org = *s.orgs().keys().next().unwrap();
         for op in &ops {
             apply(&mut s, caller, org, op);
             check_invariants(&s).map_err(|e| TestCaseError::fail(format!("after {op:?}: {e}")))?;
@@ -224,7 +223,7 @@ proptest! {
         let reloaded = parse_world("state.yaml", &text)
             .map_err(|e| TestCaseError::fail(format!("{}\n{text}", e.render(false))))?;
         prop_assert_eq!(&reloaded, &saved);
-        let rebuilt = Store::build(&reloaded, Duration::ZERO).map_err(|_| TestCaseError::fail("rebuild"))?;
+        let rebuilt = Store::build(&reloaded).map_err(|_| TestCaseError::fail("rebuild"))?;
         prop_assert_eq!(rebuilt.to_world(), saved);
     }
 }
