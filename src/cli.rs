@@ -167,13 +167,31 @@ pub struct ConnectionArgs {
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
 
-    /// Maximum API calls in flight at once.
+    /// Maximum API calls in flight at once (1–64).
     #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
     pub parallelism: u32,
 
-    /// Client-side pacing, in requests per second per token (the platform allows 20).
-    #[arg(long, default_value_t = 20.0, value_name = "PER_SECOND")]
+    /// Client-side pacing, in requests per second per token (0.01–1000; the platform allows 20).
+    #[arg(long, default_value_t = 20.0, value_name = "PER_SECOND", value_parser = parse_rate)]
     pub rate: f64,
+}
+
+/// The accepted `--rate`, in requests per second: slow enough to pace a shared token politely,
+/// and bounded so the limiter's period (1 / rate) is a representable, non-zero duration.
+pub const RATE_RANGE: std::ops::RangeInclusive<f64> = 0.01..=1000.0;
+
+/// `--rate`: a finite number of requests per second within [`RATE_RANGE`] (a usage error otherwise).
+fn parse_rate(s: &str) -> Result<f64, String> {
+    let (lo, hi) = (*RATE_RANGE.start(), *RATE_RANGE.end());
+    let rate: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("not a number of requests per second (expected {lo}–{hi})"))?;
+    if RATE_RANGE.contains(&rate) {
+        Ok(rate)
+    } else {
+        Err(format!("{s} is not in {lo}..={hi} requests per second"))
+    }
 }
 
 /// Explicit overrides of the guard rails. A saved plan records the overrides it was made with, and

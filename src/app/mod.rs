@@ -140,9 +140,17 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(outcome) => outcome.into(),
+        // stdout's reader went away (`roster … | head`): stop quietly, 128 + SIGPIPE (src/main.rs).
+        Err(err) if err.chain().count() == 1 && is_broken_pipe(&err) => ExitCode::from(141),
         Err(err) => {
             report_error(&ui, &err);
             ExitCode::from(1)
         }
     }
+}
+
+/// A bare I/O error of kind `BrokenPipe`: what a `write_all(…)?` to a closed stdout returns.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }

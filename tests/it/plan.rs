@@ -244,8 +244,28 @@ fn guard_rails_refuse_the_plan_naming_their_override() {
     let err = stderr(&out);
     assert!(err.contains("refused"), "{err}");
     assert!(err.contains("--allow-destroy"), "{err}");
-    // The plan is still shown, so the reviewer sees what was refused.
-    assert!(stdout(&out).contains("org/lab/workspace/beta") || stdout(&out).contains("beta"));
+    // The plan is still shown, so the reviewer sees what was refused: the change itself, and the
+    // refusal naming its override with the address it refuses, right below it.
+    let shown = stdout(&out);
+    assert!(
+        shown.contains("- workspace beta (description: (none), visibility: private)"),
+        "the refused delete is in the plan:\n{shown}"
+    );
+    let lines: Vec<&str> = shown.lines().collect();
+    let refusal = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("✗ destroy:"))
+        .unwrap_or_else(|| panic!("no destroy refusal in the plan:\n{shown}"));
+    assert!(
+        lines[refusal].ends_with("(override with --allow-destroy)"),
+        "{shown}"
+    );
+    assert_eq!(
+        lines.get(refusal + 1).map(|l| l.trim()),
+        Some("org/lab/workspace/beta"),
+        "the refusal names what it refuses:\n{shown}"
+    );
+    assert!(shown.contains("Refused by guard rails:"), "{shown}");
     // A refused plan is not saved.
     let tmp = tempfile::tempdir().unwrap();
     let saved = tmp.path().join("plan.json");
