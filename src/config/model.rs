@@ -1,4 +1,4 @@
-//! The config documents as written in YAML (format v1, DESIGN.md section 3): serde types that
+//! The config documents as written in YAML (format v1, README.md, "The configuration in brief"): serde types that
 //! reject unknown fields, carry the location of every value a diagnostic may point at, and
 //! generate the JSON Schema. Semantic rules live in `validate`; the validated, normalised model the
 //! planner reads is [`super::Desired`].

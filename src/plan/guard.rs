@@ -1,4 +1,4 @@
-//! Guard rails, evaluated on a plan before anything is written (DESIGN.md section 4): the removal
+//! Guard rails, evaluated on a plan before anything is written (docs/apply.md, "Guard rails"): the removal
 //! fraction (team memberships count too), minimum org owners, the acting user stays an org owner,
 //! the collaborator role cap, allowed email domains, and workspace destruction. Each violation
 //! names its override flag; an overridden violation is kept in the plan, marked as such.

@@ -405,7 +405,7 @@ impl Overrides {
     }
 }
 
-/// A guard rail (DESIGN.md section 4), by the name plans and messages use.
+/// A guard rail (docs/apply.md, "Guard rails"), by the name plans and messages use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rail {

@@ -2,7 +2,7 @@
 //! turn every malformed path, query or body into `400 {"message": …}` (never a panic or a 500),
 //! and pagination (`max`, `offset`, `search`).
 //!
-//! This module owns how errors look on the wire (CONTRACT.md sections 2 and 11). It must not
+//! This module owns how errors look on the wire (docs/seqera-api.md sections 2 and 11). It must not
 //! know the platform's rules.
 
 use axum::extract::{FromRequest, FromRequestParts, Request};

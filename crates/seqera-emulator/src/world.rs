@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::error::{Problem, ProblemKind, WorldError};
 pub use crate::loc::Loc;
 
-/// What adding an email that belongs to no user does (CONTRACT.md section 11).
+/// What adding an email that belongs to no user does (docs/seqera-api.md section 11).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum UnknownUsers {

@@ -1,6 +1,6 @@
 //! Semantic validation of loaded documents, and building the [`Desired`] state from them.
 //!
-//! Checks names and lengths against the platform's rules (CONTRACT.md sections 4–5), roles,
+//! Checks names and lengths against the platform's rules (docs/seqera-api.md sections 4–5), roles,
 //! references between documents, duplicates anywhere in the repository (showing both places), and
 //! the Settings policy. Every problem becomes a located diagnostic; validation never stops early.
 //!

@@ -1,5 +1,5 @@
 //! Wire types of the Seqera Platform API that the client reads and sends (official spec v1.187.0,
-//! CONTRACT.md section 7). They ignore unknown fields, accept `null` for anything optional, and keep
+//! docs/seqera-api.md section 7). They ignore unknown fields, accept `null` for anything optional, and keep
 //! enums as strings, because the API adds fields and enum values without a major version.
 //!
 //! These are the client's own types: the emulator has separate ones, and both are checked against

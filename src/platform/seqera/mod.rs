@@ -1,4 +1,4 @@
-//! The Seqera Platform REST client: typed calls (one per operationId of CONTRACT.md section 6),
+//! The Seqera Platform REST client: typed calls (one per operationId of docs/seqera-api.md section 6),
 //! full paginated listings, client-side pacing, bounded concurrency, retries with exponential
 //! backoff and full jitter, and cancellation. It knows nothing about YAML, plans or the desired
 //! state.

@@ -1,4 +1,4 @@
-//! Organizations, their members and collaborators (CONTRACT.md sections 6.2 and 6.3).
+//! Organizations, their members and collaborators (docs/seqera-api.md sections 6.2 and 6.3).
 //!
 //! Like every area file it only names paths, bodies and the call kind of each operation; it must
 //! not send, pace, retry or cancel by itself (`transport.rs` does).

@@ -1,4 +1,4 @@
-//! Participants of a workspace (CONTRACT.md section 6.6): members, teams and collaborators.
+//! Participants of a workspace (docs/seqera-api.md section 6.6): members, teams and collaborators.
 //!
 //! Like every area file it only names paths, bodies and the call kind of each operation; it must
 //! not send, pace, retry or cancel by itself (`transport.rs` does).

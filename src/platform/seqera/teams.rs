@@ -1,4 +1,4 @@
-//! Teams of an organization and their members (CONTRACT.md section 6.4).
+//! Teams of an organization and their members (docs/seqera-api.md section 6.4).
 //!
 //! Like every area file it only names paths, bodies and the call kind of each operation; it must
 //! not send, pace, retry or cancel by itself (`transport.rs` does).

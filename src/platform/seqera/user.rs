@@ -1,4 +1,4 @@
-//! The current user (CONTRACT.md section 6.1): who the token belongs to.
+//! The current user (docs/seqera-api.md section 6.1): who the token belongs to.
 //!
 //! Like every area file it only names paths, bodies and the call kind of each operation; it must
 //! not send, pace, retry or cancel by itself (`transport.rs` does).

@@ -1,4 +1,4 @@
-//! Workspaces, their Studios settings and their labels (CONTRACT.md section 6.5).
+//! Workspaces, their Studios settings and their labels (docs/seqera-api.md section 6.5).
 //!
 //! Like every area file it only names paths, bodies and the call kind of each operation; it must
 //! not send, pace, retry or cancel by itself (`transport.rs` does).

@@ -1,4 +1,4 @@
-//! The platform's rules (CONTRACT.md sections 8 and 11): ownership on create, last-owner
+//! The platform's rules (docs/seqera-api.md sections 8 and 11): ownership on create, last-owner
 //! protection, collaborators, cascades, permissions, unknown users, default roles, search and
 //! paging, role names, PUT semantics, IdP teams, and no 500 on bad input.
 

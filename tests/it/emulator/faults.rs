@@ -1,4 +1,4 @@
-//! The fault knobs (CONTRACT.md section 11): seeded 503s (deterministic, half of failing writes
+//! The fault knobs (docs/seqera-api.md section 11): seeded 503s (deterministic, half of failing writes
 //! applied), the per-token rate limit, latency, stale reads, and `/_emulator/stats`.
 //!
 //! The rate-limit and stale-reads windows run on a [`ManualClock`] the tests advance, so they

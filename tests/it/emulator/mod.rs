@@ -2,7 +2,7 @@
 //! knobs, the world and state files, and the CLI.
 //!
 //! Every call made through [`Emu::call`] is checked against the spec: the status must be one
-//! the operation lists (or one CONTRACT.md section 11 adds: 401, 404, 429, 503), a 200 body
+//! the operation lists (or one docs/seqera-api.md section 11 adds: 401, 404, 429, 503), a 200 body
 //! must validate against the operation's response schema (strictly: no undeclared fields), a
 //! 204 or 401 body must be empty, and an error body must be an `ErrorResponse`.
 
@@ -178,7 +178,7 @@ impl Emu {
         let mut allowed = spec.statuses(op.op);
         allowed.extend([401, 404, 429, 503]);
         if op.id == "CreateOrganizationTeamMember" {
-            allowed.push(409); // not in the spec; tf handles it (CONTRACT.md 6.4)
+            allowed.push(409); // not in the spec; tf handles it (docs/seqera-api.md §6.4)
         }
         assert!(allowed.contains(&resp.status), "status not allowed: {ctx}");
         match resp.status {

@@ -1,5 +1,5 @@
 //! Wire format of the current user and discovery, organizations, their members and
-//! collaborators, quotas and a user's roles (CONTRACT.md sections 6.1 to 6.3).
+//! collaborators, quotas and a user's roles (docs/seqera-api.md sections 6.1 to 6.3).
 //!
 //! Shapes only, under the conventions stated in `dto`; this module must not hold behaviour.
 
@@ -284,7 +284,7 @@ pub struct RoleRequest {
     pub role: Option<String>,
 }
 
-/// `OrganizationQuotas` (the fields of CONTRACT.md section 5).
+/// `OrganizationQuotas` (the fields of docs/seqera-api.md section 5).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationQuotas {

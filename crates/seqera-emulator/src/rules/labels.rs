@@ -1,4 +1,4 @@
-//! Workspace labels, scoped by the `workspaceId` query parameter (CONTRACT.md section 6.5).
+//! Workspace labels, scoped by the `workspaceId` query parameter (docs/seqera-api.md section 6.5).
 
 use super::*;
 

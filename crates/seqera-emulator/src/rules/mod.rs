@@ -1,6 +1,6 @@
 //! The platform's rules, one method per operation: who may do what (permissions), what a write
 //! changes (creator ownership, collaborators, cascades), and when it is refused (404, 400, 409),
-//! following CONTRACT.md sections 8 and 11. Each method reads or changes the [`Store`] and
+//! following docs/seqera-api.md sections 8 and 11. Each method reads or changes the [`Store`] and
 //! returns the response DTO.
 //!
 //! This module owns the decisions; it must not do I/O or know about HTTP beyond [`ApiError`].

@@ -1,10 +1,10 @@
 //! Current user and discovery, organizations, and their members and collaborators
-//! (CONTRACT.md sections 6.1 to 6.3).
+//! (docs/seqera-api.md sections 6.1 to 6.3).
 
 use super::*;
 
 impl Store {
-    // ---- current user and discovery (CONTRACT.md 6.1) -----------------------------------
+    // ---- current user and discovery (docs/seqera-api.md §6.1) -----------------------------------
 
     pub fn user_info(&self, caller: Id) -> ApiResult<DescribeUserResponse> {
         Ok(Self::user_dto(self.user(caller)?))

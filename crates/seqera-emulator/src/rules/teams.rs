@@ -1,4 +1,4 @@
-//! Teams and team members (CONTRACT.md section 6.4).
+//! Teams and team members (docs/seqera-api.md section 6.4).
 
 use super::*;
 

@@ -1,4 +1,4 @@
-//! Workspaces, studios settings and participants (CONTRACT.md sections 6.5 and 6.6).
+//! Workspaces, studios settings and participants (docs/seqera-api.md sections 6.5 and 6.6).
 
 use super::*;
 

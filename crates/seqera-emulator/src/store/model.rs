@@ -39,7 +39,7 @@ pub(crate) fn role_rank(role: &str) -> u8 {
     }
 }
 
-/// The platform's name rule for organizations, teams and workspaces (CONTRACT.md section 5):
+/// The platform's name rule for organizations, teams and workspaces (docs/seqera-api.md section 5):
 /// ASCII alphanumeric runs joined by single `-` or `_`, 2 to 39 characters.
 pub(crate) fn valid_name(name: &str) -> bool {
     (2..=39).contains(&name.len())
