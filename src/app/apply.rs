@@ -215,7 +215,7 @@ async fn execute(
     ui: &Ui,
     args: &ApplyArgs,
     plan: &Plan,
-    platforms: HashMap<String, apply::Platform>,
+    mut platforms: HashMap<String, apply::Platform>,
 ) -> Result<ExitOutcome> {
     let audit = match &args.audit_log {
         Some(p) => Some(AuditLog::open(p)?),
@@ -223,6 +223,10 @@ async fn execute(
     };
     let cancel = CancellationToken::new();
     let abort = CancellationToken::new();
+    // After the first Ctrl-C the clients start no new request and no new retry.
+    for p in platforms.values_mut() {
+        p.client = p.client.clone().with_cancellation(cancel.clone());
+    }
     let signals = tokio::spawn(on_interrupts(cancel.clone(), abort.clone(), ui.quiet));
     let total = plan.changes.len();
     let bar = (ui.stderr_is_terminal && !ui.quiet && total > 3).then(|| {

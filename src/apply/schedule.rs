@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 use super::audit::{AuditLog, AuditRecord, now};
 use super::execute::{Created, execute};
 use super::reconcile::Calls;
-use super::{ApplyError, Outcome, Report};
+use super::{ApplyError, ErrorKind, Outcome, Report};
 use crate::live::ActingUser;
 use crate::plan::{Address, Change, Plan};
 use crate::platform::seqera::Client;
@@ -151,6 +151,8 @@ impl Executor {
                         let r = execute(&client, &acting, &change, &created, &ops).await;
                         let outcome = match r {
                             Ok(o) => o,
+                            // Cancelled by Ctrl-C before a call of it was sent.
+                            Err(e) if e.kind() == ErrorKind::Cancelled => Outcome::Interrupted,
                             Err(e) => Outcome::failed(&e),
                         };
                         (i, outcome)
