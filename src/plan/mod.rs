@@ -6,6 +6,7 @@ pub mod access;
 pub mod diff;
 pub mod guard;
 pub mod model;
+pub mod rail;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

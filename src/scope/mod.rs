@@ -6,6 +6,7 @@
 //! neither imports the other for these. It must not do I/O or know about the platform's API.
 
 pub mod address;
+pub mod name;
 
 use std::collections::BTreeSet;
 

@@ -2,6 +2,7 @@
 //! loopback. One binary keeps link time down; each module covers one command or component.
 
 mod apply;
+mod boundaries;
 mod cli_usage;
 mod client_recorded;
 mod emulator;
