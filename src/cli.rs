@@ -275,6 +275,20 @@ pub struct ApplyArgs {
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     pub format: PlanFormat,
 
+    /// Apply only what differs from git REF (the commit a pull request was reviewed against),
+    /// with the endpoints and token variables of REF's Settings, as `plan --changed-from` does.
+    #[arg(long, value_name = "REF")]
+    pub changed_from: Option<String>,
+
+    /// Refuse unless the plan's digest equals DIGEST: the `digest` of the plan a reviewer saw
+    /// (in `plan --format json` and the pull-request comment).
+    #[arg(long, value_name = "DIGEST")]
+    pub expect_digest: Option<String>,
+
+    /// With a saved plan: the config directory to plan again (default: the one the plan names).
+    #[arg(long, value_name = "DIR")]
+    pub config: Option<PathBuf>,
+
     #[command(flatten)]
     pub connection: ConnectionArgs,
 

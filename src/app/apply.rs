@@ -4,20 +4,17 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::Path;
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use secrecy::SecretString;
 
 use crate::app::plan::{print_plan, refusal_hint};
 use crate::app::session;
 use crate::app::trust::Trust;
-use crate::app::{Outcome as ExitOutcome, Ui, sandbox};
+use crate::app::{Outcome as ExitOutcome, Ui, changed, sandbox};
 use crate::apply::{self, AuditLog, CancellationToken, Executor, Outcome};
-use crate::cli::ApplyArgs;
-use crate::live::read;
-use crate::plan::{FORMAT_VERSION, Overrides, Plan};
-use crate::platform::seqera::{Client, ClientConfig, RetryPolicy};
+use crate::cli::{ApplyArgs, PlanFormat};
+use crate::plan::{FORMAT_VERSION, Overrides, Plan, Units, verify};
 use crate::render;
 
 pub fn run(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
@@ -31,6 +28,19 @@ pub fn run(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
 fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
     let dir = &args.target;
     let cfg = session::load_config(ui, dir)?;
+    // `--changed-from REF`: exactly the scope a pull request's plan covered, with the endpoints
+    // and token variables of REF's Settings.
+    let (units, trust) = match &args.changed_from {
+        Some(r) => {
+            let units = changed::units(dir, r, &cfg)?;
+            (units, Trust::at_ref(dir, r)?)
+        }
+        None => (None, Trust::of_config(&cfg.desired)),
+    };
+    if units.as_ref().is_some_and(|u| u.is_empty()) {
+        ui.status("No config file differs from the reviewed base: nothing to apply.");
+        return check_reviewed(args, None).map(|()| ExitOutcome::Success);
+    }
     let rt = session::runtime()?;
     rt.block_on(async {
         let sandbox = match args.connection.sandbox {
@@ -38,53 +48,40 @@ fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
             false => None,
         };
         let result = async {
-            let trust = Trust::of_config(&cfg.desired);
             let conns = session::connect(
                 ui,
                 &cfg.desired,
                 &trust,
                 &args.connection,
                 sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token)),
-                None,
+                units.as_ref(),
             )?;
-            let readings = session::read_all(ui, &cfg.desired, &conns, None).await?;
+            let readings = session::read_all(ui, &cfg.desired, &conns, units.as_ref()).await?;
             let plan = session::make_plan(
                 &cfg.desired,
                 &trust,
                 &dir.display().to_string(),
                 &readings,
                 (&args.overrides).into(),
-                None,
+                units.as_ref(),
             );
-            print_plan(ui, &plan, args.format)?;
+            show_plan(ui, &plan, args.format)?;
+            check_reviewed(args, Some(&plan))?;
             if plan.is_refused() {
+                json_result(args, &plan, None)?;
                 bail!("{}", refusal_hint(&plan).trim_start_matches("error: "));
             }
             if plan.is_empty() {
+                json_result(args, &plan, None)?;
                 ui.status("Nothing to apply.");
                 return Ok(ExitOutcome::Success);
             }
             if !args.auto_approve && !confirm(plan.changes.len())? {
+                json_result(args, &plan, None)?;
                 ui.status("Apply cancelled; nothing was written.");
                 return Ok(ExitOutcome::Failure);
             }
-            let platforms = readings
-                .into_iter()
-                .map(|r| {
-                    let client = conns
-                        .iter()
-                        .find(|c| c.platform == r.platform)
-                        .map(|c| c.client.clone())
-                        .expect("a connection per reading");
-                    (
-                        r.platform,
-                        apply::Platform {
-                            client,
-                            acting: r.acting,
-                        },
-                    )
-                })
-                .collect();
+            let platforms = platforms(&conns, readings);
             execute(ui, args, &plan, platforms).await
         }
         .await;
@@ -95,73 +92,147 @@ fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
     })
 }
 
+/// The plan before applying, on stdout; with `--format json` nothing yet, since the one JSON
+/// document (plan and report) is written at the end by [`json_result`].
+fn show_plan(ui: &Ui, plan: &Plan, format: PlanFormat) -> Result<()> {
+    match format {
+        PlanFormat::Json => Ok(()),
+        f => print_plan(ui, plan, f),
+    }
+}
+
+/// With `--format json`, stdout holds exactly one JSON document: `{"plan": …, "report": …}`
+/// (`report` is null when nothing was executed).
+fn json_result(args: &ApplyArgs, plan: &Plan, report: Option<&apply::Report>) -> Result<()> {
+    if args.format != PlanFormat::Json {
+        return Ok(());
+    }
+    let plan: serde_json::Value = serde_json::from_str(&render::json(plan))?;
+    let report: serde_json::Value = match report {
+        Some(r) => serde_json::from_str(&render::report_json(r))?,
+        None => serde_json::Value::Null,
+    };
+    let doc = serde_json::json!({ "plan": plan, "report": report });
+    let mut out = serde_json::to_string_pretty(&doc)?;
+    out.push('\n');
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(out.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+/// `--expect-digest`: refuse a plan that is not the one a reviewer saw.
+fn check_reviewed(args: &ApplyArgs, plan: Option<&Plan>) -> Result<()> {
+    let Some(expected) = &args.expect_digest else {
+        return Ok(());
+    };
+    let now = match plan {
+        Some(p) => verify::digest(p),
+        None => verify::digest_of(&[], &[]),
+    };
+    if !now.eq_ignore_ascii_case(expected.trim()) {
+        bail!(
+            "the plan differs from the reviewed one (digest {now}, reviewed {}): the config or the platform changed since the pull request's plan; nothing was written. Review the new plan (roster plan) before applying",
+            expected.trim()
+        );
+    }
+    Ok(())
+}
+
+/// The executor's view of each platform read: its client, acting user and what it may write.
+fn platforms(
+    conns: &[session::Connection],
+    readings: Vec<session::Reading>,
+) -> HashMap<String, apply::Platform> {
+    readings
+        .into_iter()
+        .map(|r| {
+            let client = conns
+                .iter()
+                .find(|c| c.platform == r.platform)
+                .map(|c| c.client.clone())
+                .expect("a connection per reading");
+            let allowed = apply::Allowed::new(&r.scope, &r.live);
+            (
+                r.platform,
+                apply::Platform {
+                    client,
+                    acting: r.acting,
+                    allowed,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The largest plan file read (a plan of 100,000 changes is well under it).
+const MAX_PLAN_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Apply a saved plan: the config it names (or `--config`) and the live platform are planned
+/// again, and the saved plan runs only when it equals that plan change for change. Endpoints and
+/// token variables come from the config, never from the file.
 fn from_plan_file(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
     let path = &args.target;
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("reading the plan file {}", path.display()))?
+        .len();
+    if size > MAX_PLAN_BYTES {
+        bail!(
+            "{} is {size} bytes; a plan file is at most {MAX_PLAN_BYTES}",
+            path.display()
+        );
+    }
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading the plan file {}", path.display()))?;
-    let plan: Plan = serde_json::from_str(&text).with_context(|| {
+    let saved: Plan = serde_json::from_str(&text).with_context(|| {
         format!(
             "{} is not a roster plan (expected the JSON written by `roster plan --out`)",
             path.display()
         )
     })?;
-    if plan.format_version != FORMAT_VERSION {
+    if saved.format_version != FORMAT_VERSION {
         bail!(
             "{} has plan format version {}; this roster reads version {FORMAT_VERSION}",
             path.display(),
-            plan.format_version
+            saved.format_version
         );
     }
-    if plan.is_refused() {
-        bail!("{}", refusal_hint(&plan).trim_start_matches("error: "));
-    }
-    apply::check_overrides(&plan, Overrides::from(&args.overrides))?;
-    if plan.is_empty() {
+    let overrides = Overrides::from(&args.overrides);
+    apply::check_overrides(&saved, overrides)?;
+    if saved.is_empty() && saved.violations.is_empty() {
         ui.status("The plan has no changes. Nothing to apply.");
         return Ok(ExitOutcome::Success);
     }
+    let dir = args
+        .config
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&saved.source));
+    let cfg = session::load_config(ui, &dir)?;
+    let units: Option<Units> = saved.scope.clone().map(|v| v.into_iter().collect());
+    let trust = Trust::of_config(&cfg.desired);
     let rt = session::runtime()?;
     rt.block_on(async {
         let sandbox = match args.connection.sandbox {
-            true => Some(sandbox::start(ui, Path::new(&plan.source)).await?),
+            true => Some(sandbox::start(ui, &dir).await?),
             false => None,
         };
         let result = async {
-            let mut platforms = HashMap::new();
+            let conns = session::connect(
+                ui,
+                &cfg.desired,
+                &trust,
+                &args.connection,
+                sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token)),
+                units.as_ref(),
+            )?;
+            ui.status("Re-reading the platform to check the plan is not stale …");
+            let readings =
+                session::read_all(ui, &cfg.desired, &conns, units.as_ref()).await?;
             let mut stale: Vec<String> = Vec::new();
-            for t in &plan.targets {
-                let (endpoint, token) = match &sandbox {
-                    Some(s) => (s.endpoint.clone(), s.token.clone()),
-                    None => {
-                        let token = match std::env::var(&t.token_env) {
-                            Ok(v) if !v.trim().is_empty() => SecretString::from(v.trim().to_string()),
-                            _ => bail!(
-                                "no access token for platform {} ({}): set {}",
-                                t.platform,
-                                t.endpoint,
-                                t.token_env
-                            ),
-                        };
-                        (t.endpoint.clone(), token)
-                    }
-                };
-                let client = Client::new(ClientConfig {
-                    endpoint,
-                    token,
-                    parallelism: args.connection.parallelism as usize,
-                    rate: args.connection.rate,
-                    retry: RetryPolicy::default(),
-                })
-                .map_err(|e| anyhow::anyhow!("platform {}: {e}", t.platform))?;
-                ui.status(format!(
-                    "Re-reading platform {} to check the plan is not stale …",
-                    t.platform
-                ));
-                let (acting, live) = read::read(&client, &t.scope)
-                    .await
-                    .with_context(|| format!("platform {} ({})", t.platform, t.endpoint))?;
-                stale.extend(changed_listings(&t.fingerprints, &live.fingerprints));
-                platforms.insert(t.platform.clone(), apply::Platform { client, acting });
+            for r in &readings {
+                if let Some(t) = saved.targets.iter().find(|t| t.platform == r.platform) {
+                    stale.extend(changed_listings(&t.fingerprints, &r.live.fingerprints));
+                }
             }
             if !stale.is_empty() {
                 bail!(
@@ -169,8 +240,29 @@ fn from_plan_file(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
                     stale.join(", ")
                 );
             }
-            print_plan(ui, &plan, args.format)?;
-            execute(ui, args, &plan, platforms).await
+            let fresh = session::make_plan(
+                &cfg.desired,
+                &trust,
+                &saved.source,
+                &readings,
+                overrides,
+                units.as_ref(),
+            );
+            // The guard rails are checked afresh, whatever the file says about them.
+            if fresh.is_refused() {
+                bail!("{}", refusal_hint(&fresh).trim_start_matches("error: "));
+            }
+            if let Some(difference) = verify::first_difference(&saved, &fresh) {
+                bail!(
+                    "{} is not the plan the config in {} and the platform give now: {difference}. Nothing was written; run `roster plan` again",
+                    path.display(),
+                    dir.display()
+                );
+            }
+            check_reviewed(args, Some(&fresh))?;
+            show_plan(ui, &fresh, args.format)?;
+            let platforms = platforms(&conns, readings);
+            execute(ui, args, &fresh, platforms).await
         }
         .await;
         if let Some(s) = sandbox {
@@ -270,7 +362,14 @@ async fn execute(
         b.finish_and_clear();
     }
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(render::report_text(&report).as_bytes())?;
+    match args.format {
+        PlanFormat::Json => {
+            drop(stdout);
+            json_result(args, plan, Some(&report))?;
+            stdout = std::io::stdout().lock();
+        }
+        _ => stdout.write_all(render::report_text(&report).as_bytes())?,
+    }
     if report.aborted {
         // A second Ctrl-C: the audit log is written (unbuffered); leave now, as an interrupted
         // process does, without waiting for anything else.

@@ -50,6 +50,8 @@ pub enum ErrorKind {
     Internal,
     /// The run was interrupted before the call was sent.
     Cancelled,
+    /// The change targets an object outside the declared scope (refused, never sent).
+    OutOfScope,
 }
 
 /// The kind of a client error, as the client classifies it.
@@ -83,6 +85,9 @@ pub enum ApplyError {
     NoConnection(String),
     #[error("internal error while applying: {0}")]
     Internal(String),
+    /// The change targets something outside the declared scope; nothing was sent.
+    #[error("refused: the change targets {0}, which is outside the declared scope")]
+    OutOfScope(String),
     /// A saved plan relied on overrides not given again (the flags, in order).
     #[error(
         "the plan was made with {} to override guard rails; apply it with the same flag{}",
@@ -106,6 +111,7 @@ impl ApplyError {
             ApplyError::NotAParticipant => ErrorKind::ActingUserMissing,
             ApplyError::NoConnection(_) => ErrorKind::NoConnection,
             ApplyError::OverridesMissing(_) => ErrorKind::OverridesMissing,
+            ApplyError::OutOfScope(_) => ErrorKind::OutOfScope,
             ApplyError::Internal(_) | ApplyError::AuditLog { .. } => ErrorKind::Internal,
         }
     }

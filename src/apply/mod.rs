@@ -22,6 +22,7 @@ mod error;
 mod execute;
 mod reconcile;
 pub mod schedule;
+mod scope;
 
 use std::collections::BTreeMap;
 
@@ -32,6 +33,7 @@ use crate::plan::{Address, Plan};
 pub use audit::AuditLog;
 pub use error::{ApplyError, ErrorKind, api_error_kind};
 pub use schedule::{Executor, OnDone, Platform};
+pub use scope::Allowed;
 pub use tokio_util::sync::CancellationToken;
 
 /// What happened to one change.
@@ -76,6 +78,8 @@ pub struct Report {
     pub interrupted: bool,
     /// Stopped at once by a second Ctrl-C, abandoning calls in flight.
     pub aborted: bool,
+    /// Why the audit log stopped taking records, when it did (the apply stopped there).
+    pub audit_error: Option<String>,
 }
 
 impl Report {
@@ -83,7 +87,8 @@ impl Report {
         self.outcomes.iter().filter(|(_, o)| f(o)).count()
     }
     pub fn succeeded(&self) -> bool {
-        !self.interrupted
+        self.audit_error.is_none()
+            && !self.interrupted
             && self
                 .outcomes
                 .iter()

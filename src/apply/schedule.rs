@@ -33,6 +33,8 @@ pub type OnDone = Box<dyn Fn(&Address, &Outcome) + Send + Sync>;
 pub struct Platform {
     pub client: Client,
     pub acting: ActingUser,
+    /// What its changes may write to.
+    pub allowed: super::Allowed,
 }
 
 /// What the executor needs.
@@ -118,6 +120,10 @@ impl Executor {
             if self.cancel.is_cancelled() || self.abort.is_cancelled() {
                 interrupted = true;
             }
+            // An audit log that stopped taking records stops the apply: nothing new starts.
+            if self.audit.as_ref().is_some_and(|a| a.error().is_some()) {
+                interrupted = true;
+            }
             if !interrupted {
                 for i in 0..n {
                     if running.len() >= self.parallelism.max(1) {
@@ -142,6 +148,12 @@ impl Executor {
                         state[i] = State::Finished(outcome);
                         continue;
                     };
+                    if let Some(target) = p.allowed.check(&change.exec) {
+                        let outcome = Outcome::failed(&ApplyError::OutOfScope(target));
+                        self.finish(&change, &[], &outcome);
+                        state[i] = State::Finished(outcome);
+                        continue;
+                    }
                     let client = p.client.clone();
                     let acting = p.acting.clone();
                     let created = created.clone();
@@ -200,6 +212,7 @@ impl Executor {
             outcomes: Vec::with_capacity(n),
             interrupted,
             aborted,
+            audit_error: self.audit.as_ref().and_then(|a| a.error()),
         };
         for (i, s) in state.into_iter().enumerate() {
             let outcome = match s {

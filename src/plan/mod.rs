@@ -7,6 +7,10 @@ pub mod diff;
 pub mod guard;
 pub mod model;
 pub mod rail;
+pub mod verify;
+
+#[cfg(test)]
+pub(crate) mod fixtures;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -126,7 +130,7 @@ pub fn build(
     unmanaged.sort();
     access_changes.sort_by(|a, b| a.user.cmp(&b.user));
     let summary = summarize(&changes);
-    Plan {
+    let mut plan = Plan {
         format_version: FORMAT_VERSION.to_string(),
         roster_version: env!("CARGO_PKG_VERSION").to_string(),
         desired_digest: desired_digest(desired),
@@ -139,8 +143,11 @@ pub fn build(
         summary,
         source: source.to_string(),
         scope: units.map(|u| u.iter().cloned().collect()),
+        digest: String::new(),
         pending_settings: Vec::new(),
-    }
+    };
+    plan.digest = verify::digest(&plan);
+    plan
 }
 
 /// Set each change's wave to one more than the latest wave among its dependencies (0 without

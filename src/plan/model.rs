@@ -416,6 +416,10 @@ pub struct Plan {
     /// addresses it covers.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub scope: Option<Vec<Address>>,
+    /// sha256 of what the plan does (its targets and changes; see `plan::verify::digest`): what
+    /// `apply --expect-digest` checks against the plan a reviewer saw.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub digest: String,
     /// Platform settings the config changes that take effect only after merge.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub pending_settings: Vec<PendingSetting>,

@@ -18,7 +18,7 @@ pub fn json(plan: &Plan) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fixtures;
+    use crate::plan::fixtures;
 
     #[test]
     fn plan_as_json() {

@@ -150,6 +150,12 @@ impl Doc {
                 "> [!NOTE]\n> Partial plan (`--changed-from`): it covers only {covered}.\n\n"
             )));
         }
+        for pending in &plan.pending_settings {
+            intro.items.push(Item::plain(format!(
+                "> [!IMPORTANT]\n> {}\n\n",
+                escape(&view::pending_setting(pending))
+            )));
+        }
         if no_changes {
             let matches = if several {
                 "The platforms match the config."
@@ -378,12 +384,19 @@ impl Doc {
             sections.push(unmanaged);
         }
 
-        let footer = format!(
+        let mut footer = format!(
             "<sub>roster {} · plan format {} · desired state {}</sub>\n",
             code(&prefix(&plan.roster_version, 40)),
             code(&prefix(&plan.format_version, 40)),
             code(&prefix(&plan.desired_digest, 12)),
         );
+        // The reviewed plan's digest, for `roster apply --expect-digest` on merge.
+        if plan.digest.len() == 64 && plan.digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+            footer.push_str(&format!(
+                "<sub>plan digest `{0}`</sub>\n<!-- roster-plan-digest: {0} -->\n",
+                plan.digest
+            ));
+        }
         Doc {
             summary,
             doc: Document { sections, footer },

@@ -3,7 +3,7 @@
 //! keep the names and folder of `render::markdown::tests`.)
 
 use super::*;
-use crate::render::fixtures;
+use crate::plan::fixtures;
 
 /// Checks that every code fence and `<details>` element opened is closed, the way CommonMark
 /// reads fences (a closing fence is at least as long as the opening one).

@@ -15,9 +15,6 @@ mod report;
 mod text;
 mod view;
 
-#[cfg(test)]
-pub(crate) mod fixtures;
-
 pub use json::json;
 pub use markdown::{MARKDOWN_LIMIT, MIN_PART_LIMIT, markdown, markdown_parts};
 pub use report::{report_json, report_text, status_word};

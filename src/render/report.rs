@@ -30,7 +30,9 @@ pub fn report_text(report: &Report) -> String {
     let skipped = report.count(|o| matches!(o, Outcome::Skipped { .. }));
     let not_started = report.count(|o| matches!(o, Outcome::NotStarted));
     let in_flight = report.count(|o| matches!(o, Outcome::Interrupted));
-    let head = if report.interrupted {
+    let head = if report.audit_error.is_some() {
+        "Apply stopped: the audit log failed"
+    } else if report.interrupted {
         "Apply interrupted"
     } else if failed + skipped > 0 {
         "Apply finished with errors"
@@ -62,6 +64,11 @@ pub fn report_text(report: &Report) -> String {
             _ => {}
         }
     }
+    if let Some(e) = &report.audit_error {
+        out.push_str(&format!(
+            "  audit log: {e}; nothing new was started after it\n"
+        ));
+    }
     if failed + skipped + not_started + in_flight > 0 {
         out.push_str("Run `roster apply` again once the cause is fixed: it plans from the current state and converges.\n");
     }
@@ -91,6 +98,8 @@ pub fn report_json(report: &Report) -> String {
         succeeded: bool,
         interrupted: bool,
         aborted: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        audit_error: Option<&'a str>,
         counts: Counts,
         changes: Vec<Line<'a>>,
     }
@@ -98,6 +107,7 @@ pub fn report_json(report: &Report) -> String {
         succeeded: report.succeeded(),
         interrupted: report.interrupted,
         aborted: report.aborted,
+        audit_error: report.audit_error.as_deref(),
         counts: Counts {
             applied: report.count(|o| matches!(o, Outcome::Applied)),
             already_done: report.count(|o| matches!(o, Outcome::AlreadyDone)),
@@ -130,6 +140,7 @@ mod tests {
                 .collect(),
             interrupted,
             aborted: false,
+            audit_error: None,
         }
     }
 

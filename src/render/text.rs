@@ -326,7 +326,7 @@ fn line(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fixtures;
+    use crate::plan::fixtures;
 
     fn strip(s: &str) -> String {
         anstream::adapter::strip_str(s).to_string()
@@ -399,7 +399,7 @@ mod tests {
             if let Some(after) = &mut c.after {
                 after.insert("description".into(), long.clone().into());
             }
-            c.address = crate::render::fixtures::addr(&format!(
+            c.address = crate::plan::fixtures::addr(&format!(
                 "org/biocommons/workspace/{}/label/x",
                 "é".repeat(300)
             ));

@@ -429,7 +429,7 @@ pub(crate) fn at_most<T: std::fmt::Display>(items: &[T], max: usize) -> Vec<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::fixtures;
+    use crate::plan::fixtures;
 
     #[test]
     fn subjects_drop_the_prefix_and_the_kind_segment() {

@@ -20,7 +20,13 @@ const EVERY_CHANGE: &str = "tests/fixtures/plan/every-change";
 /// Snapshot settings: the emulator's port differs per run.
 macro_rules! snapshot {
     ($name:expr, $value:expr) => {
-        insta::with_settings!({filters => vec![(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT")]}, {
+        // The port differs per run, and so does the plan digest, which covers the endpoint.
+        insta::with_settings!({filters => vec![
+            (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"),
+            (r#""digest": "[0-9a-f]{64}""#, r#""digest": "DIGEST""#),
+            (r"plan digest `[0-9a-f]{64}`", "plan digest `DIGEST`"),
+            (r"roster-plan-digest: [0-9a-f]{64}", "roster-plan-digest: DIGEST"),
+        ]}, {
             insta::assert_snapshot!($name, $value);
         });
     };

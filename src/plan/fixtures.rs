@@ -1,5 +1,5 @@
-//! Plans for the renderers' tests, built the way the planner builds them: changes ordered by
-//! wave, kind and address; summary and access precomputed.
+//! Plans for tests of the planner's checks and of the renderers, built the way the planner builds
+//! them: changes ordered by wave, kind and address; summary and access precomputed.
 
 use std::collections::BTreeMap;
 
@@ -80,6 +80,7 @@ pub fn empty() -> Plan {
         summary: Summary::default(),
         source: "examples/biocommons".to_string(),
         scope: None,
+        digest: String::new(),
         pending_settings: Vec::new(),
     }
 }
