@@ -93,16 +93,30 @@ guard rail, 2 changes present (with --detailed-exitcode).")]
     /// Make the live platform match the config, in dependency order.
     #[command(after_help = "\
 From a directory it plans, prints the plan and asks for confirmation on a terminal (elsewhere it
-needs --auto-approve). From a saved plan file it re-reads what the plan read, refuses a stale plan,
-and applies exactly that plan without asking.
+needs --auto-approve). From a saved plan file it plans again from the config and the platform,
+and applies the plan only when it is the same, change for change, without asking: a stale or
+edited plan file is refused, naming the difference.
 
 Examples:
   roster apply --sandbox examples/biocommons     apply to the local sandbox
   roster apply --auto-approve                    CI on merge to main
   roster apply plan.json                         apply a reviewed, saved plan
+  roster apply --auto-approve --changed-from HEAD^ --expect-digest DIGEST
+                                                 on merge: exactly what the pull request showed
 
-Exit codes: 0 applied (or nothing to do), 1 error, refusal, or some changes failed.")]
+Exit codes: 0 applied (or nothing to do), 1 error, refusal, or some changes failed;
+130 stopped by a second Ctrl-C.")]
     Apply(ApplyArgs),
+
+    /// Print a saved plan (from `roster plan --out`) as text, Markdown or JSON.
+    #[command(
+        after_help = "Nothing is read from the platform: the plan is shown as it was saved, with its digest.
+
+Examples:
+  roster show plan.json
+  roster show plan.json --format markdown > comment.md"
+    )]
+    Show(ShowArgs),
 
     /// Print the JSON Schema (draft 2020-12) of a roster config document.
     #[command(after_help = "\
@@ -294,6 +308,17 @@ pub struct ApplyArgs {
 
     #[command(flatten)]
     pub overrides: OverrideArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A plan file saved with `roster plan --out`.
+    #[arg(value_name = "PLAN_FILE")]
+    pub plan: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
 }
 
 #[derive(Debug, Args)]

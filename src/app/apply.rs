@@ -6,15 +6,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::app::plan::{print_plan, refusal_hint};
 use crate::app::session;
 use crate::app::trust::Trust;
-use crate::app::{Outcome as ExitOutcome, Ui, changed, sandbox};
+use crate::app::{Outcome as ExitOutcome, Ui, changed, sandbox, show};
 use crate::apply::{self, AuditLog, CancellationToken, Executor, Outcome};
 use crate::cli::{ApplyArgs, PlanFormat};
-use crate::plan::{FORMAT_VERSION, Overrides, Plan, Units, verify};
+use crate::plan::{Overrides, Plan, Units, verify};
 use crate::render;
 
 pub fn run(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
@@ -165,38 +165,12 @@ fn platforms(
         .collect()
 }
 
-/// The largest plan file read (a plan of 100,000 changes is well under it).
-const MAX_PLAN_BYTES: u64 = 256 * 1024 * 1024;
-
 /// Apply a saved plan: the config it names (or `--config`) and the live platform are planned
 /// again, and the saved plan runs only when it equals that plan change for change. Endpoints and
 /// token variables come from the config, never from the file.
 fn from_plan_file(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
     let path = &args.target;
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("reading the plan file {}", path.display()))?
-        .len();
-    if size > MAX_PLAN_BYTES {
-        bail!(
-            "{} is {size} bytes; a plan file is at most {MAX_PLAN_BYTES}",
-            path.display()
-        );
-    }
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading the plan file {}", path.display()))?;
-    let saved: Plan = serde_json::from_str(&text).with_context(|| {
-        format!(
-            "{} is not a roster plan (expected the JSON written by `roster plan --out`)",
-            path.display()
-        )
-    })?;
-    if saved.format_version != FORMAT_VERSION {
-        bail!(
-            "{} has plan format version {}; this roster reads version {FORMAT_VERSION}",
-            path.display(),
-            saved.format_version
-        );
-    }
+    let saved = show::read_plan(path)?;
     let overrides = Overrides::from(&args.overrides);
     apply::check_overrides(&saved, overrides)?;
     if saved.is_empty() && saved.violations.is_empty() {

@@ -16,6 +16,7 @@ mod plan;
 mod sandbox;
 mod schema;
 mod session;
+mod show;
 mod trust;
 mod validate;
 
@@ -137,6 +138,7 @@ pub fn main() -> ExitCode {
         Command::Emulator(args) => emulator::run(&ui, args).map(|()| Outcome::Success),
         Command::Plan(args) => plan::run(&ui, args),
         Command::Apply(args) => apply::run(&ui, args),
+        Command::Show(args) => show::run(&ui, args),
     };
     match result {
         Ok(outcome) => outcome.into(),

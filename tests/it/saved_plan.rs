@@ -343,3 +343,40 @@ fn apply_with_the_reviewed_digest_runs_and_json_output_is_one_document() {
     assert_eq!(doc["plan"]["digest"], digest);
     assert_eq!(doc["report"]["succeeded"], true);
 }
+
+#[test]
+fn show_prints_a_saved_plan_in_each_format_as_plan_did() {
+    let c = Case::new("  - user: u@lab.org\n", &[]);
+    let saved = c.dir.path().join(".plan.json");
+    let planned: Vec<String> = ["text", "markdown", "json"]
+        .iter()
+        .map(|format| {
+            let o = roster()
+                .arg("plan")
+                .arg(c.dir.path())
+                .args(["--format", format])
+                .env("LAB_TOKEN", &c.p.token)
+                .output()
+                .unwrap();
+            stdout(&o)
+        })
+        .collect();
+    c.p.reset_stats();
+    for (format, planned) in ["text", "markdown", "json"].iter().zip(planned) {
+        let shown = roster()
+            .arg("show")
+            .arg(&saved)
+            .args(["--format", format])
+            .env_remove("LAB_TOKEN")
+            .output()
+            .unwrap();
+        assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
+        assert_eq!(stdout(&shown), planned, "{format}");
+    }
+    assert_eq!(c.p.stats().total, 0, "show reads nothing from the platform");
+    let out = roster()
+        .args(["show", "/nonexistent.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
