@@ -6,5 +6,6 @@ mod client_recorded;
 mod emulator;
 mod gitops;
 mod plan;
+mod rate;
 mod support;
 mod validate;
