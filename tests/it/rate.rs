@@ -248,8 +248,15 @@ fn a_429_storm_does_not_fail_an_apply() {
     );
 }
 
+/// What one converged seed saw.
+struct Run {
+    throttled: u64,
+    unavailable: u64,
+    wall: Duration,
+}
+
 /// One seed: fresh emulator with faults, one apply, then the checks. `Err` says what failed.
-fn converge_with_faults(seed: u64) -> Result<(u64, u64, Duration), String> {
+fn converge_with_faults(seed: u64) -> Result<Run, String> {
     let p = Platform::start_with(
         &world(),
         Options {
@@ -289,7 +296,11 @@ fn converge_with_faults(seed: u64) -> Result<(u64, u64, Duration), String> {
         0,
         "plan after apply",
     )?;
-    Ok((throttled(&stats), count(&stats, "503"), wall))
+    Ok(Run {
+        throttled: throttled(&stats),
+        unavailable: count(&stats, "503"),
+        wall,
+    })
 }
 
 #[test]
@@ -297,7 +308,7 @@ fn fault_convergence_over_20_seeds() {
     // Every seed has its own emulator (its own rate-limit windows), so they run side by side:
     // the runs mostly wait on their pace, not on the CPU.
     let started = Instant::now();
-    let results: Vec<(u64, Result<(u64, u64, Duration), String>)> = std::thread::scope(|s| {
+    let results: Vec<(u64, Result<Run, String>)> = std::thread::scope(|s| {
         let runs: Vec<_> = (1..=20u64)
             .map(|seed| (seed, s.spawn(move || converge_with_faults(seed))))
             .collect();
@@ -314,7 +325,11 @@ fn fault_convergence_over_20_seeds() {
     let mut faults = 0;
     for (seed, r) in &results {
         match r {
-            Ok((throttled, unavailable, wall)) => {
+            Ok(Run {
+                throttled,
+                unavailable,
+                wall,
+            }) => {
                 faults += unavailable;
                 eprintln!(
                     "seed {seed}: converged in one apply, {throttled} × 429, {unavailable} × 503, {:.1} s",
