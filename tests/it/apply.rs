@@ -714,10 +714,10 @@ proptest! {
         let p = Platform::start(&world_yaml(&live));
         let dir = config_dir(&[("c.yaml", &config_yaml(&desired))]);
         let d = dir.path().to_str().unwrap();
-        let out = p.roster(&["apply", d, "--auto-approve"]).output().unwrap();
+        let out = p.roster(&["apply", d, "--auto-approve", "--rate", "1000"]).output().unwrap();
         prop_assert_eq!(out.status.code(), Some(0), "apply failed\n{}\n{}\nworld:\n{}\nconfig:\n{}",
             stdout(&out), stderr(&out), world_yaml(&live), config_yaml(&desired));
-        let again = p.roster(&["plan", d, "--detailed-exitcode"]).output().unwrap();
+        let again = p.roster(&["plan", d, "--detailed-exitcode", "--rate", "1000"]).output().unwrap();
         prop_assert_eq!(again.status.code(), Some(0), "not converged\n{}\n{}\nworld:\n{}\nconfig:\n{}",
             stdout(&again), stderr(&again), world_yaml(&live), config_yaml(&desired));
         assert_no_duplicates(&p);

@@ -1,11 +1,13 @@
 //! Tests of the transport against a scripted HTTP server on loopback: cancellation stops new
-//! requests and retries, and leaves a request in flight alone. The server counts what it gets,
-//! so "sends nothing" is checked where the requests would arrive.
+//! requests and retries (and pacer pauses), and leaves a request in flight alone; 429s are
+//! retried past the attempt budget and pause every call; requests leave one interval apart. The
+//! server counts what it gets and when, so "sends nothing" is checked where the requests would
+//! arrive.
 //!
 //! The server speaks just enough HTTP/1.1 for reqwest; it must not grow into an emulator.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use secrecy::SecretString;
@@ -39,6 +41,8 @@ struct Server {
     endpoint: String,
     requests: Arc<AtomicUsize>,
     arrived: Arc<Notify>,
+    /// When each request arrived, in order.
+    arrivals: Arc<Mutex<Vec<Instant>>>,
 }
 
 /// Serve `script(n)` to the n-th request (0-based), on every connection.
@@ -47,14 +51,16 @@ async fn serve(script: impl Fn(usize) -> Answer + Send + Sync + 'static) -> Serv
     let endpoint = format!("http://{}", listener.local_addr().unwrap());
     let requests = Arc::new(AtomicUsize::new(0));
     let arrived = Arc::new(Notify::new());
+    let arrivals = Arc::new(Mutex::new(Vec::new()));
     let script = Arc::new(script);
-    let (count, notify) = (requests.clone(), arrived.clone());
+    let (count, notify, times) = (requests.clone(), arrived.clone(), arrivals.clone());
     tokio::spawn(async move {
         loop {
             let Ok((stream, _)) = listener.accept().await else {
                 return;
             };
-            let (count, notify, script) = (count.clone(), notify.clone(), script.clone());
+            let (count, notify, script, times) =
+                (count.clone(), notify.clone(), script.clone(), times.clone());
             tokio::spawn(async move {
                 let mut stream = BufReader::new(stream);
                 loop {
@@ -78,6 +84,7 @@ async fn serve(script: impl Fn(usize) -> Answer + Send + Sync + 'static) -> Serv
                     if stream.read_exact(&mut body).await.is_err() {
                         return;
                     }
+                    times.lock().unwrap().push(Instant::now());
                     let n = count.fetch_add(1, Ordering::SeqCst);
                     notify.notify_one();
                     let a = script(n);
@@ -105,6 +112,7 @@ async fn serve(script: impl Fn(usize) -> Answer + Send + Sync + 'static) -> Serv
         endpoint,
         requests,
         arrived,
+        arrivals,
     }
 }
 
@@ -119,6 +127,7 @@ fn client(endpoint: &str) -> Client {
             max_interval: Duration::from_millis(50),
             max_attempts: 8,
             max_elapsed: Duration::from_secs(60),
+            max_retry_after: Duration::from_secs(60),
         },
     })
     .unwrap()
@@ -263,5 +272,135 @@ fn a_bad_configuration_is_a_typed_error() {
             e.to_string()
                 .starts_with("the request rate must be positive")
         );
+    }
+}
+
+fn too_many(retry_after: &'static str) -> Answer {
+    Answer {
+        status: 429,
+        headers: retry_after,
+        body: r#"{"message":"Too many requests"}"#,
+        delay: Duration::ZERO,
+    }
+}
+
+#[tokio::test]
+async fn a_429_storm_is_retried_past_the_attempt_budget() {
+    // Ten 429s, with a budget of three failures: 429s are not failures.
+    let server = serve(|n| {
+        if n < 10 {
+            too_many("retry-after: 0\r\n")
+        } else {
+            ok(ORGS)
+        }
+    })
+    .await;
+    let c = Client::new(ClientConfig {
+        retry: RetryPolicy {
+            max_attempts: 3,
+            ..RetryPolicy::default()
+        },
+        ..config(&server.endpoint)
+    })
+    .unwrap();
+    assert_eq!(c.list_orgs().await.unwrap().len(), 1);
+    assert_eq!(server.requests.load(Ordering::SeqCst), 11);
+    assert_eq!(c.calls(), 11);
+    assert_eq!(c.throttled(), 10);
+    assert!(
+        c.pace() < 1000.0 * 0.95 / 2.0,
+        "the pace came down: {}",
+        c.pace()
+    );
+}
+
+#[tokio::test]
+async fn a_retry_after_pauses_every_call_and_cancellation_cuts_the_pause_short() {
+    let server = serve(|_| too_many("retry-after: 30\r\n")).await;
+    let token = CancellationToken::new();
+    let c = client(&server.endpoint).with_cancellation(token.clone());
+    let arrived = server.arrived.notified();
+    let first = tokio::spawn({
+        let c = c.clone();
+        async move { c.list_orgs().await.map(|_| ()) }
+    });
+    tokio::time::timeout(Duration::from_secs(10), arrived)
+        .await
+        .expect("the first request arrives");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Another call, on a clone, waits for the pause rather than hitting the limit too.
+    let second = tokio::spawn({
+        let c = c.clone();
+        async move { c.list_members(1).await.map(|_| ()) }
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        server.requests.load(Ordering::SeqCst),
+        1,
+        "the second call is held by the first call's Retry-After"
+    );
+    let cancelled_at = Instant::now();
+    token.cancel();
+    for call in [first, second] {
+        let e = tokio::time::timeout(Duration::from_secs(10), call)
+            .await
+            .expect("the call returns well before the 30 s pause ends")
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(e.kind(), ApiErrorKind::Cancelled, "{e}");
+    }
+    assert!(cancelled_at.elapsed() < Duration::from_secs(5));
+    assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn requests_leave_one_interval_apart_without_a_burst() {
+    let server = serve(|_| ok(ORGS)).await;
+    // 20/s configured: 19/s paced, 52.6 ms apart, from the very first request.
+    let c = Client::new(ClientConfig {
+        rate: 20.0,
+        parallelism: 8,
+        ..config(&server.endpoint)
+    })
+    .unwrap();
+    let calls: Vec<_> = (0..12)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.list_orgs().await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().unwrap();
+    }
+    let times = server.arrivals.lock().unwrap().clone();
+    assert_eq!(times.len(), 12);
+    for w in times.windows(2) {
+        let gap = w[1] - w[0];
+        // Arrival adds a little jitter to the send-time spacing.
+        assert!(
+            gap >= Duration::from_millis(40),
+            "{gap:?} between two requests"
+        );
+    }
+    assert!(
+        times[11] - times[0] >= Duration::from_millis(11 * 50),
+        "12 requests span 11 intervals"
+    );
+}
+
+/// The settings of [`client`], as a config to vary.
+fn config(endpoint: &str) -> ClientConfig {
+    ClientConfig {
+        endpoint: endpoint.to_string(),
+        token: SecretString::from("t0ken".to_string()),
+        parallelism: 4,
+        rate: 1000.0,
+        retry: RetryPolicy {
+            initial: Duration::from_millis(10),
+            max_interval: Duration::from_millis(50),
+            max_attempts: 8,
+            max_elapsed: Duration::from_secs(60),
+            max_retry_after: Duration::from_secs(60),
+        },
     }
 }

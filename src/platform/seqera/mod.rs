@@ -6,6 +6,8 @@
 //! This file is only the facade: it names the parts and re-exports the public API.
 //! - `transport.rs`: [`Client`], [`ClientConfig`]: sending, pacing, permits, cancellation,
 //!   pagination;
+//! - `pacer.rs`: the adaptive pacer (burst 1, AIMD on 429s, `Retry-After` pauses) shared by
+//!   a client's clones;
 //! - `retry.rs`: [`RetryPolicy`] and the pure [`decide`] (what follows a failed attempt);
 //! - `error.rs`: [`ApiError`], [`ApiErrorKind`], [`ClientError`];
 //! - the typed calls by area: `user.rs`, `orgs.rs` (with members and collaborators), `teams.rs`,
@@ -18,6 +20,7 @@
 pub mod dto;
 mod error;
 mod orgs;
+mod pacer;
 mod participants;
 mod retry;
 mod teams;
@@ -29,7 +32,10 @@ mod workspaces;
 mod loopback_tests;
 
 pub use error::{ApiError, ApiErrorKind, ClientError};
-pub use retry::{Attempt, CallKind, Decision, Failure, RETRY_AFTER_JITTER, RetryPolicy, decide};
+pub use retry::{
+    Attempt, CallKind, Decision, Failure, RETRY_AFTER_JITTER, RetryPolicy, decide,
+    parse_retry_after,
+};
 pub use tokio_util::sync::CancellationToken;
 pub use transport::{Client, ClientConfig};
 

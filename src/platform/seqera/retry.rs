@@ -1,25 +1,34 @@
-//! The retry policy as a pure function: given how an attempt failed, which attempt it was and what
-//! kind of call it is, [`decide`] says whether to retry (and after how long), give up, or report
-//! the outcome as unknown. Exponential backoff with full jitter; the jitter is an input, so the
-//! decision is deterministic and unit-tested here.
+//! The retry policy as a pure function: given how an attempt failed, how many attempts of the call
+//! failed before, and what kind of call it is, [`decide`] says whether to retry (and after how
+//! long), give up, or report the outcome as unknown. Exponential backoff with full jitter; the
+//! jitter is an input, so the decision is deterministic and unit-tested here. It also reads a
+//! `Retry-After` header ([`parse_retry_after`]), given the current time.
 //!
-//! Rules: 429 is always retried (the request was not processed), honouring `Retry-After`.
-//! 502/503/504 and transport errors are retried for reads, updates and deletes, which are
-//! idempotent; for creates they are not, because the write may have happened: the decision is
+//! Rules: a 429 was not processed, so it is retried for every kind of call, and it is not a
+//! failure: it spends only the time budget (`max_elapsed`), never the attempt budget, and waits
+//! for `Retry-After` (capped at `max_retry_after`) or, without one, backs off. 502/503/504 and
+//! transport errors are retried for reads, updates and deletes, which are idempotent, within both
+//! budgets; for creates they are not, because the write may have happened: the decision is
 //! [`Decision::Unsure`] and the caller re-reads before repeating it. A refused connection never
 //! reached the server, so even a create is retried.
 //!
 //! It must not sleep, send, read a clock or draw random numbers: the transport does that.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// How a failed call is retried.
 #[derive(Debug, Clone)]
 pub struct RetryPolicy {
+    /// The first backoff ceiling; it doubles with each failure.
     pub initial: Duration,
+    /// The largest backoff ceiling.
     pub max_interval: Duration,
+    /// Failed attempts of one call (429s not counted) after which it gives up.
     pub max_attempts: u32,
+    /// Time since the call's first attempt after which no retry starts, whatever the cause.
     pub max_elapsed: Duration,
+    /// The longest `Retry-After` honoured; a longer one is cut to this.
+    pub max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -29,6 +38,7 @@ impl Default for RetryPolicy {
             max_interval: Duration::from_secs(10),
             max_attempts: 8,
             max_elapsed: Duration::from_secs(120),
+            max_retry_after: Duration::from_secs(60),
         }
     }
 }
@@ -45,7 +55,8 @@ pub enum CallKind {
 /// How one attempt failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failure {
-    /// The server answered with a non-success status (and perhaps `Retry-After`, in seconds).
+    /// The server answered with a non-success status (and perhaps `Retry-After`, as the wait it
+    /// asks for, uncapped: see [`parse_retry_after`]).
     Status {
         status: u16,
         retry_after: Option<Duration>,
@@ -56,11 +67,20 @@ pub enum Failure {
     Lost,
 }
 
+impl Failure {
+    /// A `429 Too Many Requests`: a throttle, not a failure.
+    pub fn is_throttle(&self) -> bool {
+        matches!(self, Failure::Status { status: 429, .. })
+    }
+}
+
 /// Which attempt failed, and how far into the call.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Attempt {
-    /// 1 for the first request of a call, 2 for its first retry, …
-    pub number: u32,
+    /// Attempts of this call that failed other than by a 429, this one included if it did.
+    pub failures: u32,
+    /// Attempts of this call answered 429, this one included if it was.
+    pub throttles: u32,
     /// Time since the call's first request started.
     pub elapsed: Duration,
     /// A uniform sample in `[0, 1]` that places the wait within its jitter range.
@@ -88,20 +108,33 @@ pub fn decide(
     attempt: Attempt,
     kind: CallKind,
 ) -> Decision {
-    let budget_spent =
-        attempt.number >= policy.max_attempts || attempt.elapsed >= policy.max_elapsed;
+    let out_of_time = attempt.elapsed >= policy.max_elapsed;
+    let out_of_attempts = attempt.failures >= policy.max_attempts;
     let jitter = attempt.jitter.clamp(0.0, 1.0);
     match failure {
+        // Not processed, for any kind of call; only the time budget bounds it.
+        Failure::Status {
+            status: 429,
+            retry_after,
+        } => {
+            if out_of_time {
+                return Decision::GiveUp;
+            }
+            let after = match retry_after {
+                Some(ra) => ra.min(policy.max_retry_after) + RETRY_AFTER_JITTER.mul_f64(jitter),
+                None => backoff(policy, attempt.throttles, jitter),
+            };
+            Decision::Retry { after }
+        }
         Failure::Status {
             status,
             retry_after,
         } => {
-            let retryable =
-                status == 429 || (kind == CallKind::Idempotent && matches!(status, 502..=504));
-            if retryable && !budget_spent {
+            let retryable = kind == CallKind::Idempotent && matches!(status, 502..=504);
+            if retryable && !out_of_time && !out_of_attempts {
                 let after = match retry_after {
-                    Some(ra) => ra + RETRY_AFTER_JITTER.mul_f64(jitter),
-                    None => backoff(policy, attempt.number, jitter),
+                    Some(ra) => ra.min(policy.max_retry_after) + RETRY_AFTER_JITTER.mul_f64(jitter),
+                    None => backoff(policy, attempt.failures, jitter),
                 };
                 Decision::Retry { after }
             } else if kind == CallKind::Create && matches!(status, 500 | 502..=504) {
@@ -112,9 +145,9 @@ pub fn decide(
         }
         Failure::Refused | Failure::Lost => {
             let safe = kind == CallKind::Idempotent || failure == Failure::Refused;
-            if safe && !budget_spent {
+            if safe && !out_of_time && !out_of_attempts {
                 Decision::Retry {
-                    after: backoff(policy, attempt.number, jitter),
+                    after: backoff(policy, attempt.failures, jitter),
                 }
             } else if kind == CallKind::Create && failure == Failure::Lost {
                 Decision::Unsure
@@ -125,9 +158,10 @@ pub fn decide(
     }
 }
 
-/// Full jitter: the wait after attempt `number` is `jitter` × min(initial × 2^(number-1), max).
-fn backoff(policy: &RetryPolicy, number: u32, jitter: f64) -> Duration {
-    let exponent = number.saturating_sub(1).min(16);
+/// Full jitter: the wait after the `n`-th failure (or throttle) is
+/// `jitter` × min(initial × 2^(n-1), max).
+fn backoff(policy: &RetryPolicy, n: u32, jitter: f64) -> Duration {
+    let exponent = n.saturating_sub(1).min(16);
     let ceiling = policy
         .initial
         .saturating_mul(2u32.saturating_pow(exponent))
@@ -135,235 +169,71 @@ fn backoff(policy: &RetryPolicy, number: u32, jitter: f64) -> Duration {
     ceiling.mul_f64(jitter)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use CallKind::{Create, Idempotent};
-
-    fn policy() -> RetryPolicy {
-        RetryPolicy {
-            initial: Duration::from_millis(100),
-            max_interval: Duration::from_secs(2),
-            max_attempts: 5,
-            max_elapsed: Duration::from_secs(60),
-        }
+/// The wait a `Retry-After` value asks for at `now`: delta-seconds (`120`) or an HTTP-date (the
+/// preferred `Sun, 06 Nov 1994 08:49:37 GMT`, and the obsolete RFC 850 and asctime forms
+/// RFC 9110 says to accept). A date in the past asks for no wait. `None` when the value is
+/// neither, so the caller falls back to its backoff. Uncapped: [`decide`] caps it.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Digits past u64 are still "a very long time": the cap applies.
+        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
     }
-
-    fn nth(number: u32, jitter: f64) -> Attempt {
-        Attempt {
-            number,
-            elapsed: Duration::from_secs(1),
-            jitter,
-        }
-    }
-
-    fn status(status: u16) -> Failure {
-        Failure::Status {
-            status,
-            retry_after: None,
-        }
-    }
-
-    fn ms(n: u64) -> Duration {
-        Duration::from_millis(n)
-    }
-
-    #[test]
-    fn a_429_without_retry_after_backs_off_exponentially_for_every_kind() {
-        for kind in [Idempotent, Create] {
-            let full = |n| decide(&policy(), status(429), nth(n, 1.0), kind);
-            assert_eq!(full(1), Decision::Retry { after: ms(100) });
-            assert_eq!(full(2), Decision::Retry { after: ms(200) });
-            assert_eq!(full(3), Decision::Retry { after: ms(400) });
-            assert_eq!(full(4), Decision::Retry { after: ms(800) });
-        }
-    }
-
-    #[test]
-    fn a_429_with_retry_after_waits_that_long_plus_a_little_jitter() {
-        let failure = Failure::Status {
-            status: 429,
-            retry_after: Some(Duration::from_secs(3)),
-        };
-        for kind in [Idempotent, Create] {
-            assert_eq!(
-                decide(&policy(), failure, nth(1, 0.0), kind),
-                Decision::Retry {
-                    after: Duration::from_secs(3)
-                }
-            );
-            assert_eq!(
-                decide(&policy(), failure, nth(4, 1.0), kind),
-                Decision::Retry {
-                    after: Duration::from_secs(3) + RETRY_AFTER_JITTER
-                },
-                "Retry-After wins over the exponential backoff and the max interval"
-            );
-        }
-    }
-
-    #[test]
-    fn full_jitter_spans_zero_to_the_ceiling_and_the_ceiling_is_capped() {
-        assert_eq!(
-            decide(&policy(), status(503), nth(3, 0.0), Idempotent),
-            Decision::Retry { after: ms(0) }
-        );
-        assert_eq!(
-            decide(&policy(), status(503), nth(3, 0.5), Idempotent),
-            Decision::Retry { after: ms(200) }
-        );
-        let capped = RetryPolicy {
-            max_attempts: 100,
-            ..policy()
-        };
-        for n in [6, 20, 40, 99] {
-            assert_eq!(
-                decide(&capped, status(503), nth(n, 1.0), Idempotent),
-                Decision::Retry {
-                    after: Duration::from_secs(2)
-                },
-                "attempt {n}"
-            );
-        }
-        // Out-of-range jitter is clamped rather than trusted.
-        assert_eq!(
-            decide(&policy(), status(503), nth(1, 7.0), Idempotent),
-            Decision::Retry { after: ms(100) }
-        );
-    }
-
-    #[test]
-    fn gateway_errors_are_retried_for_idempotent_calls_only() {
-        for code in [502, 503, 504] {
-            assert!(matches!(
-                decide(&policy(), status(code), nth(1, 1.0), Idempotent),
-                Decision::Retry { .. }
-            ));
-            assert_eq!(
-                decide(&policy(), status(code), nth(1, 1.0), Create),
-                Decision::Unsure,
-                "a create answered {code} may have happened"
-            );
-        }
-    }
-
-    #[test]
-    fn a_500_is_final_for_reads_and_unsure_for_creates() {
-        assert_eq!(
-            decide(&policy(), status(500), nth(1, 1.0), Idempotent),
-            Decision::GiveUp
-        );
-        assert_eq!(
-            decide(&policy(), status(500), nth(1, 1.0), Create),
-            Decision::Unsure
-        );
-    }
-
-    #[test]
-    fn client_errors_are_never_retried() {
-        for code in [400, 401, 403, 404, 409, 422] {
-            for kind in [Idempotent, Create] {
-                assert_eq!(
-                    decide(&policy(), status(code), nth(1, 1.0), kind),
-                    Decision::GiveUp,
-                    "{code} {kind:?}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn a_refused_connection_is_retried_even_for_a_create() {
-        for kind in [Idempotent, Create] {
-            assert_eq!(
-                decide(&policy(), Failure::Refused, nth(2, 1.0), kind),
-                Decision::Retry { after: ms(200) }
-            );
-        }
-    }
-
-    #[test]
-    fn a_connection_lost_mid_request_is_retried_for_reads_and_unsure_for_creates() {
-        assert_eq!(
-            decide(&policy(), Failure::Lost, nth(1, 1.0), Idempotent),
-            Decision::Retry { after: ms(100) }
-        );
-        assert_eq!(
-            decide(&policy(), Failure::Lost, nth(1, 1.0), Create),
-            Decision::Unsure
-        );
-    }
-
-    #[test]
-    fn the_attempt_budget_ends_retries() {
-        // Attempt 4 of 5 may still retry; attempt 5 is the last.
-        assert!(matches!(
-            decide(&policy(), status(429), nth(4, 1.0), Idempotent),
-            Decision::Retry { .. }
-        ));
-        assert_eq!(
-            decide(&policy(), status(429), nth(5, 1.0), Idempotent),
-            Decision::GiveUp
-        );
-        assert_eq!(
-            decide(&policy(), status(503), nth(5, 1.0), Idempotent),
-            Decision::GiveUp
-        );
-        assert_eq!(
-            decide(&policy(), Failure::Refused, nth(5, 1.0), Idempotent),
-            Decision::GiveUp
-        );
-        assert_eq!(
-            decide(&policy(), Failure::Lost, nth(5, 1.0), Idempotent),
-            Decision::GiveUp
-        );
-        // Out of budget, a refused create is a plain transport failure, a 429'd create too;
-        // a lost create stays unsure.
-        assert_eq!(
-            decide(&policy(), Failure::Refused, nth(5, 1.0), Create),
-            Decision::GiveUp
-        );
-        assert_eq!(
-            decide(&policy(), status(429), nth(5, 1.0), Create),
-            Decision::GiveUp
-        );
-        assert_eq!(
-            decide(&policy(), Failure::Lost, nth(5, 1.0), Create),
-            Decision::Unsure
-        );
-    }
-
-    #[test]
-    fn the_time_budget_ends_retries() {
-        let late = Attempt {
-            number: 1,
-            elapsed: Duration::from_secs(60),
-            jitter: 1.0,
-        };
-        assert_eq!(
-            decide(&policy(), status(503), late, Idempotent),
-            Decision::GiveUp
-        );
-        assert_eq!(
-            decide(&policy(), Failure::Refused, late, Create),
-            Decision::GiveUp
-        );
-        let just_in_time = Attempt {
-            elapsed: Duration::from_secs(59),
-            ..late
-        };
-        assert!(matches!(
-            decide(&policy(), status(503), just_in_time, Idempotent),
-            Decision::Retry { .. }
-        ));
-    }
-
-    #[test]
-    fn the_default_policy_matches_the_documented_budget() {
-        let p = RetryPolicy::default();
-        assert_eq!(p.initial, ms(200));
-        assert_eq!(p.max_interval, Duration::from_secs(10));
-        assert_eq!(p.max_attempts, 8);
-        assert_eq!(p.max_elapsed, Duration::from_secs(120));
-    }
+    let at = http_date(value)?;
+    let now = now.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_secs() as i64;
+    Some(Duration::from_secs(at.saturating_sub(now).max(0) as u64))
 }
+
+/// Seconds since the Unix epoch of an HTTP-date (RFC 9110 section 5.6.7), in any of its three forms.
+fn http_date(value: &str) -> Option<i64> {
+    let tokens: Vec<&str> = value
+        .split([' ', ',', '-'])
+        .filter(|t| !t.is_empty())
+        .collect();
+    let alphabetic = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphabetic());
+    let (day, month, year, clock) = match tokens.as_slice() {
+        // IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT` and RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT`.
+        [weekday, day, month, year, clock, "GMT"] if alphabetic(weekday) => {
+            let year: i32 = number(year)?;
+            let year = match year {
+                0..=69 => 2000 + year,
+                70..=99 => 1900 + year,
+                _ => year,
+            };
+            (*day, *month, year, *clock)
+        }
+        // asctime `Sun Nov  6 08:49:37 1994`.
+        [weekday, month, day, clock, year] if alphabetic(weekday) => {
+            (*day, *month, number(year)?, *clock)
+        }
+        _ => return None,
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| *m == month)? as u8 + 1;
+    let month = time::Month::try_from(month).ok()?;
+    let date = time::Date::from_calendar_date(year, month, number(day)?).ok()?;
+    let mut hms = clock.split(':');
+    let (h, m, s) = (hms.next()?, hms.next()?, hms.next()?);
+    if hms.next().is_some() {
+        return None;
+    }
+    let clock = time::Time::from_hms(number(h)?, number(m)?, number(s)?).ok()?;
+    Some(
+        time::PrimitiveDateTime::new(date, clock)
+            .assume_utc()
+            .unix_timestamp(),
+    )
+}
+
+/// A short run of ASCII digits as a number.
+fn number<T: std::str::FromStr>(digits: &str) -> Option<T> {
+    if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+#[cfg(test)]
+mod tests;

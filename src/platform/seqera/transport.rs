@@ -1,18 +1,17 @@
 //! The transport of the Seqera client: one [`Client`] per endpoint and token, which sends a
-//! request with the bearer token, paces requests (a rate limiter), bounds the calls in flight (a
-//! semaphore), carries out the retry [`decide`]d after each failure, stops starting requests and
-//! retries once its [`CancellationToken`] is cancelled, and reads paginated listings in full.
+//! request with the bearer token, paces requests (the shared adaptive pacer of `pacer.rs`, told
+//! of every success and 429), bounds the calls in flight (a semaphore), carries out the retry
+//! [`decide`]d after each failure, stops starting requests and retries once its
+//! [`CancellationToken`] is cancelled, and reads paginated listings in full.
 //!
 //! It must not know any endpoint's path or body (the area files do), nor decide by itself whether
 //! a failure is retried (`retry.rs` does). The token is sent only as the `Authorization` header:
 //! never in `Debug` output, logs or errors.
 
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
@@ -22,7 +21,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::PAGE_SIZE;
 use super::error::{ApiError, ClientError, error_chain, error_message, status_error};
-use super::retry::{Attempt, CallKind, Decision, Failure, RetryPolicy, decide};
+use super::pacer::Pacer;
+use super::retry::{Attempt, CallKind, Decision, Failure, RetryPolicy, decide, parse_retry_after};
 
 /// Settings of a client.
 #[derive(Debug)]
@@ -32,7 +32,8 @@ pub struct ClientConfig {
     pub token: SecretString,
     /// Calls in flight at once.
     pub parallelism: usize,
-    /// Requests per second.
+    /// Requests per second: the pace starts a little below this (see `pacer.rs`), slows down on
+    /// 429s and recovers up to it.
     pub rate: f64,
     pub retry: RetryPolicy,
 }
@@ -42,10 +43,11 @@ struct Inner {
     /// The endpoint without a trailing slash.
     base: String,
     token: SecretString,
-    limiter: DefaultDirectRateLimiter,
+    pacer: Pacer,
     permits: Semaphore,
     retry: RetryPolicy,
     calls: AtomicU64,
+    throttled: AtomicU64,
 }
 
 /// A client of one Seqera Platform endpoint with one token. Cheap to clone; clones share the
@@ -106,20 +108,16 @@ impl Client {
         if !(config.rate.is_finite() && config.rate > 0.0) {
             return Err(ClientError::Rate(config.rate));
         }
-        let rate = config.rate;
-        let burst = NonZeroU32::new(rate.ceil().clamp(1.0, 1000.0) as u32).expect("burst >= 1");
-        let quota = Quota::with_period(Duration::from_secs_f64(1.0 / rate))
-            .expect("positive period")
-            .allow_burst(burst);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base: config.endpoint.trim_end_matches('/').to_string(),
                 token: config.token,
-                limiter: RateLimiter::direct(quota),
+                pacer: Pacer::new(config.rate),
                 permits: Semaphore::new(config.parallelism.max(1)),
                 retry: config.retry,
                 calls: AtomicU64::new(0),
+                throttled: AtomicU64::new(0),
             }),
             cancel: CancellationToken::new(),
         })
@@ -151,6 +149,16 @@ impl Client {
         self.inner.calls.load(Ordering::Relaxed)
     }
 
+    /// How many of those requests were answered `429 Too Many Requests`.
+    pub fn throttled(&self) -> u64 {
+        self.inner.throttled.load(Ordering::Relaxed)
+    }
+
+    /// The pace now, in requests per second (it adapts to 429s).
+    pub fn pace(&self) -> f64 {
+        self.inner.pacer.rate()
+    }
+
     /// One API call, retried as [`decide`] says.
     pub(super) async fn call<B: Serialize + ?Sized>(
         &self,
@@ -168,21 +176,20 @@ impl Client {
             path: path.to_string(),
         };
         let start = Instant::now();
-        let mut number: u32 = 0;
+        let (mut failures, mut throttles) = (0u32, 0u32);
         loop {
-            number += 1;
-            let outcome = {
+            let (sent, outcome) = {
                 // Waiting for a permit or for the pacer starts nothing: cancellation ends it.
                 let _permit = tokio::select! {
                     biased;
                     _ = self.cancel.cancelled() => return Err(cancelled()),
                     p = inner.permits.acquire() => p.expect("semaphore never closed"),
                 };
-                tokio::select! {
+                let sent = tokio::select! {
                     biased;
                     _ = self.cancel.cancelled() => return Err(cancelled()),
-                    _ = inner.limiter.until_ready() => {}
-                }
+                    sent = inner.pacer.wait() => sent,
+                };
                 inner.calls.fetch_add(1, Ordering::Relaxed);
                 let mut req = inner
                     .http
@@ -195,33 +202,46 @@ impl Client {
                     req = req.json(b);
                 }
                 // Once sent, a request is not interrupted: it finishes or times out.
-                match req.send().await {
+                let outcome = match req.send().await {
                     Ok(resp) => {
                         let status = resp.status();
                         let retry_after = resp
                             .headers()
                             .get(reqwest::header::RETRY_AFTER)
                             .and_then(|v| v.to_str().ok())
-                            .and_then(|v| v.trim().parse::<u64>().ok())
-                            .map(Duration::from_secs);
+                            .and_then(|v| parse_retry_after(v, SystemTime::now()));
                         match resp.bytes().await {
                             Ok(bytes) => Ok((status, retry_after, bytes)),
                             Err(e) => Err(e),
                         }
                     }
                     Err(e) => Err(e),
-                }
+                };
+                (sent, outcome)
             };
+            let throttled = matches!(&outcome, Ok((status, ..)) if status.as_u16() == 429);
+            if throttled {
+                throttles += 1;
+            } else if !matches!(&outcome, Ok((status, ..)) if status.is_success()) {
+                failures += 1;
+            }
             let attempt = Attempt {
-                number,
+                failures,
+                throttles,
                 elapsed: start.elapsed(),
                 jitter: rand::random::<f64>(),
             };
             let (decision, failed) = match outcome {
                 Ok((status, retry_after, bytes)) => {
-                    tracing::debug!(operation, %method, path, status = status.as_u16(), attempt = number, "api call");
+                    tracing::debug!(operation, %method, path, status = status.as_u16(), failures, throttles, "api call");
                     if status.is_success() {
+                        inner.pacer.succeeded();
                         return Ok(Body(bytes));
+                    }
+                    if throttled {
+                        inner.throttled.fetch_add(1, Ordering::Relaxed);
+                        let pause = retry_after.map(|ra| ra.min(inner.retry.max_retry_after));
+                        inner.pacer.throttled(sent, pause);
                     }
                     let failure = Failure::Status {
                         status: status.as_u16(),
@@ -249,7 +269,7 @@ impl Client {
                     (decision, error)
                 }
                 Err(e) => {
-                    tracing::debug!(operation, path, error = %e, attempt = number, "transport error");
+                    tracing::debug!(operation, path, error = %e, failures, "transport error");
                     let failure = if e.is_connect() {
                         Failure::Refused
                     } else {
