@@ -24,7 +24,6 @@ mod reconcile;
 pub mod schedule;
 mod scope;
 
-use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -99,28 +98,14 @@ impl Report {
 /// Check that a saved plan may be applied with the overrides given now: every override the plan
 /// relied on must be given again.
 pub fn check_overrides(plan: &Plan, now: crate::plan::Overrides) -> Result<(), ApplyError> {
-    let needed: BTreeMap<&str, bool> = plan
+    let mut missing: Vec<&str> = plan
         .violations
         .iter()
-        .filter(|v| v.overridden)
-        .map(|v| {
-            let given = match v.override_flag.as_str() {
-                "--allow-destroy" => now.allow_destroy,
-                "--allow-mass-removal" => now.allow_mass_removal,
-                "--allow-few-owners" => now.allow_few_owners,
-                "--allow-self-lockout" => now.allow_self_lockout,
-                "--allow-collaborator-role" => now.allow_collaborator_role,
-                "--allow-any-domain" => now.allow_any_domain,
-                _ => false,
-            };
-            (v.override_flag.as_str(), given)
-        })
+        .filter(|v| v.overridden && !now.allows(v.rail))
+        .map(|v| v.rail.override_flag().as_str())
         .collect();
-    let missing: Vec<&str> = needed
-        .iter()
-        .filter(|(_, given)| !**given)
-        .map(|(f, _)| *f)
-        .collect();
+    missing.sort();
+    missing.dedup();
     if !missing.is_empty() {
         return Err(ApplyError::OverridesMissing(
             missing.into_iter().map(str::to_string).collect(),
