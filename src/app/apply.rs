@@ -64,7 +64,7 @@ fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
                 &readings,
                 (&args.overrides).into(),
                 units.as_ref(),
-            );
+            )?;
             show_plan(ui, &plan, args.format)?;
             check_reviewed(args, Some(&plan))?;
             if plan.is_refused() {
@@ -221,7 +221,7 @@ fn from_plan_file(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
                 &readings,
                 overrides,
                 units.as_ref(),
-            );
+            )?;
             // The guard rails are checked afresh, whatever the file says about them.
             if fresh.is_refused() {
                 bail!("{}", refusal_hint(&fresh).trim_start_matches("error: "));

@@ -67,7 +67,7 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
             &readings?,
             (&args.overrides).into(),
             units.as_ref(),
-        );
+        )?;
         anyhow::Ok(plan)
     })?;
 

@@ -205,7 +205,7 @@ pub fn make_plan(
     readings: &[Reading],
     overrides: Overrides,
     units: Option<&plan::Units>,
-) -> Plan {
+) -> Result<Plan> {
     let by_platform = plan::orgs_by_platform(desired);
     let inputs: Vec<PlatformInput<'_>> = readings
         .iter()
@@ -224,7 +224,29 @@ pub fn make_plan(
         .collect();
     let mut plan = plan::build(desired, source, &inputs, overrides, units);
     plan.pending_settings = trust.pending(desired);
-    plan
+    // Preflight: the acting user must have the rights the plan needs.
+    let problems: Vec<String> = inputs
+        .iter()
+        .flat_map(|i| {
+            let changes: Vec<_> = plan
+                .changes
+                .iter()
+                .filter(|c| c.platform == i.platform)
+                .cloned()
+                .collect();
+            plan::preflight::check(&changes, &i.orgs, i.live, i.acting)
+                .into_iter()
+                .map(|p| format!("platform {}: {p}", i.platform))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if !problems.is_empty() {
+        bail!(
+            "the token's user lacks the rights this plan needs:\n  - {}",
+            problems.join("\n  - ")
+        );
+    }
+    Ok(plan)
 }
 
 impl From<&OverrideArgs> for Overrides {

@@ -24,7 +24,6 @@ mod reconcile;
 pub mod schedule;
 mod scope;
 
-
 use serde::Serialize;
 
 use crate::plan::{Address, Plan};

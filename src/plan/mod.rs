@@ -6,6 +6,7 @@ pub mod access;
 pub mod diff;
 pub mod guard;
 pub mod model;
+pub mod preflight;
 pub mod rail;
 pub mod verify;
 

@@ -8,6 +8,7 @@ mod client_recorded;
 mod emulator;
 mod gitops;
 mod plan;
+mod preflight;
 mod rate;
 mod saved_plan;
 mod support;
