@@ -48,23 +48,21 @@ fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
             false => None,
         };
         let result = async {
-            let conns = session::connect(
-                ui,
-                &cfg.desired,
-                &trust,
-                &args.connection,
-                sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token)),
-                units.as_ref(),
-            )?;
-            let readings = session::read_all(ui, &cfg.desired, &conns, units.as_ref()).await?;
-            let plan = session::make_plan(
-                &cfg.desired,
-                &trust,
-                &dir.display().to_string(),
-                &readings,
-                (&args.overrides).into(),
-                units.as_ref(),
-            )?;
+            let source = dir.display().to_string();
+            let req = session::PlanRequest {
+                desired: &cfg.desired,
+                trust: &trust,
+                connection: &args.connection,
+                source: &source,
+                overrides: (&args.overrides).into(),
+                units: units.as_ref(),
+            };
+            let sandboxed = sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token));
+            let session::Planned {
+                conns,
+                readings,
+                plan,
+            } = session::plan_live(ui, &req, sandboxed).await?;
             show_plan(ui, &plan, args.format)?;
             check_reviewed(args, Some(&plan))?;
             if plan.is_refused() {
@@ -191,17 +189,21 @@ fn from_plan_file(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
             false => None,
         };
         let result = async {
-            let conns = session::connect(
-                ui,
-                &cfg.desired,
-                &trust,
-                &args.connection,
-                sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token)),
-                units.as_ref(),
-            )?;
             ui.status("Re-reading the platform to check the plan is not stale …");
-            let readings =
-                session::read_all(ui, &cfg.desired, &conns, units.as_ref()).await?;
+            let req = session::PlanRequest {
+                desired: &cfg.desired,
+                trust: &trust,
+                connection: &args.connection,
+                source: &saved.source,
+                overrides,
+                units: units.as_ref(),
+            };
+            let sandboxed = sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token));
+            let session::Planned {
+                conns,
+                readings,
+                plan: fresh,
+            } = session::plan_live(ui, &req, sandboxed).await?;
             let mut stale: Vec<String> = Vec::new();
             for r in &readings {
                 if let Some(t) = saved.targets.iter().find(|t| t.platform == r.platform) {
@@ -214,14 +216,6 @@ fn from_plan_file(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
                     stale.join(", ")
                 );
             }
-            let fresh = session::make_plan(
-                &cfg.desired,
-                &trust,
-                &saved.source,
-                &readings,
-                overrides,
-                units.as_ref(),
-            )?;
             // The guard rails are checked afresh, whatever the file says about them.
             if fresh.is_refused() {
                 bail!("{}", refusal_hint(&fresh).trim_start_matches("error: "));

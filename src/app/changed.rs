@@ -13,23 +13,28 @@ use crate::config::Config;
 use crate::config::load::Doc;
 use crate::scope::{Address, Units};
 
+/// Run git in `dir`, returning its stdout; a failure carries git's own message.
+pub(super) fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .context("running git (is it installed?)")?;
+    if !out.status.success() {
+        bail!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(out.stdout)
+}
+
 /// Files under `dir` that differ from `git_ref` (committed, staged or not, and untracked).
 fn changed_files(dir: &Path, git_ref: &str) -> Result<BTreeSet<PathBuf>> {
     let git = |args: &[&str]| -> Result<String> {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(args)
-            .output()
-            .context("running git (is it installed?)")?;
-        if !out.status.success() {
-            bail!(
-                "git {} failed: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&out.stderr).trim()
-            );
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        Ok(String::from_utf8_lossy(&git(dir, args)?).into_owned())
     };
     git(&[
         "rev-parse",

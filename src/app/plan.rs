@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::app::session::{self, Connection};
+use crate::app::session;
 use crate::app::trust::Trust;
 use crate::app::{Outcome, Ui, changed, sandbox};
 use crate::cli::{PlanArgs, PlanFormat};
@@ -48,27 +48,25 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
             true => Some(sandbox::start(ui, &args.dir).await?),
             false => None,
         };
-        let conns: Vec<Connection> = session::connect(
+        let source = args.dir.display().to_string();
+        let req = session::PlanRequest {
+            desired: &cfg.desired,
+            trust: &trust,
+            connection: &args.connection,
+            source: &source,
+            overrides: (&args.overrides).into(),
+            units: units.as_ref(),
+        };
+        let planned = session::plan_live(
             ui,
-            &cfg.desired,
-            &trust,
-            &args.connection,
+            &req,
             sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token)),
-            units.as_ref(),
-        )?;
-        let readings = session::read_all(ui, &cfg.desired, &conns, units.as_ref()).await;
+        )
+        .await;
         if let Some(s) = sandbox {
             s.stop().await;
         }
-        let plan = session::make_plan(
-            &cfg.desired,
-            &trust,
-            &args.dir.display().to_string(),
-            &readings?,
-            (&args.overrides).into(),
-            units.as_ref(),
-        )?;
-        anyhow::Ok(plan)
+        anyhow::Ok(planned?.plan)
     })?;
 
     print_plan(ui, &plan, args.format)?;

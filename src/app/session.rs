@@ -197,8 +197,56 @@ pub async fn read_all(
     Ok(out.into_iter().flatten().collect())
 }
 
+/// What to plan against the live platforms.
+pub struct PlanRequest<'a> {
+    pub desired: &'a Desired,
+    pub trust: &'a Trust,
+    pub connection: &'a ConnectionArgs,
+    /// The config directory, as the plan records it.
+    pub source: &'a str,
+    pub overrides: Overrides,
+    pub units: Option<&'a plan::Units>,
+}
+
+/// What planning against the live platforms gives.
+pub struct Planned {
+    pub conns: Vec<Connection>,
+    pub readings: Vec<Reading>,
+    pub plan: Plan,
+}
+
+/// Connect to every platform in scope (or the sandbox), read each concurrently, and plan.
+pub async fn plan_live(
+    ui: &Ui,
+    req: &PlanRequest<'_>,
+    sandbox: Option<(&str, &SecretString)>,
+) -> Result<Planned> {
+    let conns = connect(
+        ui,
+        req.desired,
+        req.trust,
+        req.connection,
+        sandbox,
+        req.units,
+    )?;
+    let readings = read_all(ui, req.desired, &conns, req.units).await?;
+    let plan = make_plan(
+        req.desired,
+        req.trust,
+        req.source,
+        &readings,
+        req.overrides,
+        req.units,
+    )?;
+    Ok(Planned {
+        conns,
+        readings,
+        plan,
+    })
+}
+
 /// Build the plan from readings.
-pub fn make_plan(
+fn make_plan(
     desired: &Desired,
     trust: &Trust,
     source: &str,

@@ -9,10 +9,10 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+use super::changed::git;
 use crate::config::desired::{DEFAULT_PLATFORM, Desired, Platform};
 use crate::plan::PendingSetting;
 
@@ -143,24 +143,6 @@ impl Trust {
         }
         out
     }
-}
-
-/// Run git in `dir`, returning stdout as bytes.
-fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .context("running git (is it installed?)")?;
-    if !out.status.success() {
-        bail!(
-            "git {} failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    Ok(out.stdout)
 }
 
 /// The platforms declared by the Settings of the config under `dir` at `git_ref`. Only regular
