@@ -7,7 +7,9 @@
 //! 502/503/504 and transport errors are retried for reads, updates and deletes, which are
 //! idempotent; for creates they are not, because the write may have happened: the decision is
 //! [`Decision::Unsure`] and the caller re-reads before repeating it. A refused connection never
-//! reached the server, so even a create is retried.
+//! reached the server, so even a create is retried — but at most [`REFUSED_RETRIES`] times: a
+//! host that refuses is usually the wrong host or port, not a blip. A certificate the client does
+//! not trust is never retried: the answer cannot change.
 //!
 //! It must not sleep, send, read a clock or draw random numbers: the transport does that.
 
@@ -54,7 +56,13 @@ pub enum Failure {
     Refused,
     /// The request may have reached the server (timeout, reset, body cut short).
     Lost,
+    /// The TLS handshake failed on the server's certificate (unknown issuer, expired, wrong
+    /// name): the request never left, and repeating it cannot help.
+    Certificate,
 }
+
+/// How many times a refused connection is retried before giving up.
+pub const REFUSED_RETRIES: u32 = 2;
 
 /// Which attempt failed, and how far into the call.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -110,9 +118,11 @@ pub fn decide(
                 Decision::GiveUp
             }
         }
+        Failure::Certificate => Decision::GiveUp,
         Failure::Refused | Failure::Lost => {
             let safe = kind == CallKind::Idempotent || failure == Failure::Refused;
-            if safe && !budget_spent {
+            let refused_spent = failure == Failure::Refused && attempt.number > REFUSED_RETRIES;
+            if safe && !budget_spent && !refused_spent {
                 Decision::Retry {
                     after: backoff(policy, attempt.number, jitter),
                 }
@@ -365,5 +375,32 @@ mod tests {
         assert_eq!(p.max_interval, Duration::from_secs(10));
         assert_eq!(p.max_attempts, 8);
         assert_eq!(p.max_elapsed, Duration::from_secs(120));
+    }
+
+    #[test]
+    fn a_certificate_error_is_never_retried_and_a_refused_connection_only_twice() {
+        for kind in [Idempotent, Create] {
+            assert_eq!(
+                decide(&policy(), Failure::Certificate, nth(1, 1.0), kind),
+                Decision::GiveUp
+            );
+            assert_eq!(
+                decide(&policy(), Failure::Refused, nth(1, 1.0), kind),
+                Decision::Retry { after: ms(100) }
+            );
+            assert_eq!(
+                decide(&policy(), Failure::Refused, nth(2, 1.0), kind),
+                Decision::Retry { after: ms(200) }
+            );
+            assert_eq!(
+                decide(&policy(), Failure::Refused, nth(3, 1.0), kind),
+                Decision::GiveUp
+            );
+        }
+        // A lost request is still retried within the whole budget.
+        assert_eq!(
+            decide(&policy(), Failure::Lost, nth(3, 1.0), Idempotent),
+            Decision::Retry { after: ms(400) }
+        );
     }
 }

@@ -21,7 +21,9 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use super::PAGE_SIZE;
-use super::error::{ApiError, ClientError, error_chain, error_message, status_error};
+use super::error::{
+    ApiError, ClientError, error_chain, error_message, status_error, transport_failure, with_hint,
+};
 use super::retry::{Attempt, CallKind, Decision, Failure, RetryPolicy, decide};
 
 /// Settings of a client.
@@ -250,13 +252,9 @@ impl Client {
                 }
                 Err(e) => {
                     tracing::debug!(operation, path, error = %e, attempt = number, "transport error");
-                    let failure = if e.is_connect() {
-                        Failure::Refused
-                    } else {
-                        Failure::Lost
-                    };
+                    let failure = transport_failure(&e);
                     let decision = decide(&inner.retry, failure, attempt, kind);
-                    let cause = error_chain(&e);
+                    let cause = with_hint(error_chain(&e));
                     let error = match decision {
                         Decision::Unsure => ApiError::Unsure {
                             operation,
