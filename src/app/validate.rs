@@ -31,14 +31,13 @@ pub fn run(ui: &Ui, args: &ValidateArgs) -> anyhow::Result<Outcome> {
     })
 }
 
-/// The override flag that lets a policy problem through, for the validator's policy codes.
-fn override_for(code: Code) -> Option<(&'static str, fn(&OverrideArgs) -> bool)> {
+/// The override flag that lets a policy problem through, and whether `o` gives it, for the
+/// validator's policy codes (`None` for every other code).
+fn override_for(code: Code, o: &OverrideArgs) -> Option<(&'static str, bool)> {
     match code {
-        Code::DomainNotAllowed => Some(("--allow-any-domain", |o| o.allow_any_domain)),
-        Code::TooFewOwners => Some(("--allow-few-owners", |o| o.allow_few_owners)),
-        Code::CollaboratorRole => {
-            Some(("--allow-collaborator-role", |o| o.allow_collaborator_role))
-        }
+        Code::DomainNotAllowed => Some(("--allow-any-domain", o.allow_any_domain)),
+        Code::TooFewOwners => Some(("--allow-few-owners", o.allow_few_owners)),
+        Code::CollaboratorRole => Some(("--allow-collaborator-role", o.allow_collaborator_role)),
         _ => None,
     }
 }
@@ -50,9 +49,7 @@ pub fn allow_overridden(diags: &mut [diag::Diagnostic], overrides: &OverrideArgs
         if d.severity != Severity::Error {
             continue;
         }
-        if let Some((flag, allowed)) = override_for(d.code)
-            && allowed(overrides)
-        {
+        if let Some((flag, true)) = override_for(d.code, overrides) {
             d.severity = Severity::Warning;
             let note = format!("allowed by {flag}");
             d.help = Some(match d.help.take() {
