@@ -547,3 +547,73 @@ fn a_large_plan_is_split_into_comments_under_githubs_limit() {
         assert!(all.contains(&who), "{who} missing from the parts");
     }
 }
+
+// --- Tokens, endpoints and connection failures ----------------------------------------------
+
+#[test]
+fn seqera_access_token_is_read_when_tower_access_token_is_unset_and_a_losing_endpoint_variable_is_named()
+ {
+    let world = "users:\n  - {email: ops@lab.org, userName: ops, token: t-lab}\norganizations:\n  - name: lab\n    members:\n      - {email: ops@lab.org, role: owner}\n";
+    let p = Platform::start(world);
+    let config = format!(
+        "kind: Settings\nplatforms:\n  lab:\n    endpoint: {}\n---\nkind: Organization\nname: lab\nplatform: lab\nmembers:\n  - {{user: ops@lab.org, role: owner}}\n",
+        p.url()
+    );
+    let dir = crate::support::config_dir(&[("c.yaml", &config)]);
+    let d = dir.path().to_str().unwrap();
+    let out = expect_exit(
+        crate::support::roster()
+            .args(["plan", d, "--detailed-exitcode"])
+            .env("SEQERA_ACCESS_TOKEN", "t-lab")
+            .env("TOWER_API_ENDPOINT", "https://elsewhere.example/api"),
+        0,
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "warning: TOWER_API_ENDPOINT=https://elsewhere.example/api is ignored for platform lab"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("t-lab"), "the token is never shown: {err}");
+    // Neither set: the error names both variables, in the order they are read.
+    let out = expect_exit(
+        crate::support::roster()
+            .args(["plan", d])
+            .env_remove("SEQERA_ACCESS_TOKEN"),
+        1,
+    );
+    assert!(
+        stderr(&out).contains("set TOWER_ACCESS_TOKEN or SEQERA_ACCESS_TOKEN"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_refused_connection_fails_fast_with_a_hint() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    // The listener is dropped: nothing listens on the port now.
+    let config = format!(
+        "kind: Settings\nplatforms:\n  lab:\n    endpoint: http://127.0.0.1:{port}\n---\nkind: Organization\nname: lab\nplatform: lab\nmembers:\n  - {{user: ops@lab.org, role: owner}}\n"
+    );
+    let dir = crate::support::config_dir(&[("c.yaml", &config)]);
+    let start = std::time::Instant::now();
+    let out = expect_exit(
+        crate::support::roster()
+            .args(["plan", dir.path().to_str().unwrap()])
+            .env("TOWER_ACCESS_TOKEN", "t"),
+        1,
+    );
+    let took = start.elapsed();
+    let err = stderr(&out);
+    assert!(err.contains("check the endpoint's host and port"), "{err}");
+    assert!(
+        took < std::time::Duration::from_secs(5),
+        "took {took:?}: {err}"
+    );
+}
