@@ -70,6 +70,7 @@ Examples:
   roster validate                        the repository in the current directory
   roster validate examples/biocommons    another directory
   roster validate --format json          machine-readable diagnostics on stdout
+  roster validate --allow-any-domain     a policy problem the override allows is a warning
 
 Exit codes: 0 valid, 1 problems found (or the directory could not be read).")]
     Validate(ValidateArgs),
@@ -160,6 +161,11 @@ pub struct ValidateArgs {
     /// Output format of the diagnostics.
     #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
     pub format: DiagFormat,
+
+    /// The same overrides as `plan`: a policy problem an override allows is reported as a
+    /// warning and does not fail validation (so a deliberate override passes the PR check).
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

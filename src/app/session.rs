@@ -89,26 +89,32 @@ pub fn connect(
                     ));
                     continue;
                 };
+                let env_endpoint = std::env::var("TOWER_API_ENDPOINT")
+                    .ok()
+                    .filter(|s| !s.is_empty());
                 let endpoint = conn
                     .endpoint
                     .clone()
                     .or_else(|| trusted.map(|p| p.endpoint.clone()))
-                    .or_else(|| {
-                        std::env::var("TOWER_API_ENDPOINT")
-                            .ok()
-                            .filter(|s| !s.is_empty())
-                    })
+                    .or_else(|| env_endpoint.clone())
                     .unwrap_or_else(|| CLOUD_ENDPOINT.to_string());
+                if let Some(e) = env_endpoint.filter(|e| *e != endpoint) {
+                    ui.status(format!(
+                        "warning: TOWER_API_ENDPOINT={e} is ignored for platform {platform}: {} wins ({endpoint})",
+                        if conn.endpoint.is_some() { "--endpoint" } else { "the Settings endpoint" }
+                    ));
+                }
                 trust.check_endpoint(platform, &endpoint)?;
                 let var = trusted
                     .map(|p| p.token_env.clone())
                     .unwrap_or_else(|| DEFAULT_TOKEN_ENV.to_string());
-                let token = match std::env::var(&var) {
-                    Ok(t) if !t.trim().is_empty() => SecretString::from(t.trim().to_string()),
-                    _ => bail!(
+                let (var, token) = token_from_env(&var);
+                let Some(token) = token else {
+                    bail!(
                         "no access token for platform {platform} ({endpoint}): set {var}, or try `--sandbox` to run against a local emulator"
-                    ),
+                    )
                 };
+                tracing::info!(%platform, %endpoint, token_env = %var, "connecting");
                 (endpoint, token)
             }
         };
@@ -127,6 +133,31 @@ pub fn connect(
     }
     Ok(out)
 }
+
+/// The variable names a platform's token is read from, in order: a `tokenEnv` the Settings name
+/// is the only one; the default, TOWER_ACCESS_TOKEN, falls back to SEQERA_ACCESS_TOKEN (the name
+/// newer Seqera tools use). Returns the names to mention when none is set, and the token.
+pub fn token_from_env(var: &str) -> (String, Option<SecretString>) {
+    let names: &[&str] = if var == DEFAULT_TOKEN_ENV {
+        &[DEFAULT_TOKEN_ENV, SEQERA_TOKEN_ENV]
+    } else {
+        &[var]
+    };
+    for name in names {
+        if let Ok(t) = std::env::var(name)
+            && !t.trim().is_empty()
+        {
+            return (
+                name.to_string(),
+                Some(SecretString::from(t.trim().to_string())),
+            );
+        }
+    }
+    (names.join(" or "), None)
+}
+
+/// The second name the default token is read from.
+pub const SEQERA_TOKEN_ENV: &str = "SEQERA_ACCESS_TOKEN";
 
 /// What was read from one platform.
 pub struct Reading {
@@ -173,6 +204,13 @@ pub async fn read_all(
         let (i, r) = joined.context("reader task")?;
         let (acting, live, scope) = r?;
         let c = &conns[i];
+        tracing::info!(
+            platform = %c.platform,
+            listings = live.fingerprints.len(),
+            calls = c.client.calls(),
+            elapsed_ms = start.elapsed().as_millis() as u64,
+            "read the live state"
+        );
         ui.status(format!(
             "Read {} listings of platform {} as {} <{}>.",
             live.fingerprints.len(),
@@ -272,6 +310,12 @@ fn make_plan(
         .collect();
     let mut plan = plan::build(desired, source, &inputs, overrides, units);
     plan.pending_settings = trust.pending(desired);
+    tracing::info!(
+        changes = plan.changes.len(),
+        refused = plan.is_refused(),
+        scoped = units.is_some(),
+        "planned"
+    );
     // Preflight: the acting user must have the rights the plan needs.
     let problems: Vec<String> = inputs
         .iter()

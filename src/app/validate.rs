@@ -1,15 +1,18 @@
 //! `roster validate [DIR]`: load and validate a config repository offline, print every problem
-//! (text on stderr, or JSON on stdout), and a one-line summary.
+//! (text on stderr, or JSON on stdout), and a one-line summary. Policy problems that a given
+//! `--allow-*` override allows are downgraded to warnings, as `plan` would let them through.
 
 use std::io::Write;
 
 use crate::app::{Outcome, Ui};
+use crate::cli::OverrideArgs;
 use crate::cli::{DiagFormat, ValidateArgs};
 use crate::config;
-use crate::diag;
+use crate::diag::{self, Code, Severity};
 
 pub fn run(ui: &Ui, args: &ValidateArgs) -> anyhow::Result<Outcome> {
-    let cfg = config::read(&args.dir);
+    let mut cfg = config::read(&args.dir);
+    allow_overridden(&mut cfg.diags, &args.overrides);
     match args.format {
         DiagFormat::Json => {
             let out = diag::render_json(&cfg.diags, &cfg.loaded.sources);
@@ -28,6 +31,35 @@ pub fn run(ui: &Ui, args: &ValidateArgs) -> anyhow::Result<Outcome> {
     })
 }
 
+/// The override flag that lets a policy problem through, and whether `o` gives it, for the
+/// validator's policy codes (`None` for every other code).
+fn override_for(code: Code, o: &OverrideArgs) -> Option<(&'static str, bool)> {
+    match code {
+        Code::DomainNotAllowed => Some(("--allow-any-domain", o.allow_any_domain)),
+        Code::TooFewOwners => Some(("--allow-few-owners", o.allow_few_owners)),
+        Code::CollaboratorRole => Some(("--allow-collaborator-role", o.allow_collaborator_role)),
+        _ => None,
+    }
+}
+
+/// Downgrade to warnings the policy errors an override given on the command line allows; each
+/// says which flag allowed it, so the override stays visible in the pull-request check.
+pub fn allow_overridden(diags: &mut [diag::Diagnostic], overrides: &OverrideArgs) {
+    for d in diags.iter_mut() {
+        if d.severity != Severity::Error {
+            continue;
+        }
+        if let Some((flag, true)) = override_for(d.code, overrides) {
+            d.severity = Severity::Warning;
+            let note = format!("allowed by {flag}");
+            d.help = Some(match d.help.take() {
+                Some(h) => format!("{h} ({note})"),
+                None => note,
+            });
+        }
+    }
+}
+
 /// One line: how many problems in how many files, or that everything is valid.
 pub fn summary(cfg: &config::Config) -> String {
     let (docs, files) = cfg.counts();
@@ -37,6 +69,14 @@ pub fn summary(cfg: &config::Config) -> String {
             "valid: {} in {}",
             plural(docs, "document"),
             plural(files, "file")
+        );
+    }
+    if !cfg.has_errors() {
+        return format!(
+            "valid: {} in {}, with {}",
+            plural(docs, "document"),
+            plural(files, "file"),
+            plural(cfg.diags.len(), "warning")
         );
     }
     let mut bad_files: Vec<_> = cfg

@@ -1,6 +1,6 @@
-//! GitOps: the example GitHub workflows' own scripts run against the emulator (with a stand-in
-//! `gh` that records what it is asked), change-scoped plans equal the full plan restricted to
-//! their scope, several platforms in one run, and Markdown split for large plans.
+//! GitOps: change-scoped plans equal the full plan restricted to their scope, several platforms
+//! in one run, and Markdown split for large plans. The example workflows and the action they use
+//! are run step by step in `action.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -69,187 +69,6 @@ fn config_repo(endpoint: &str) -> tempfile::TempDir {
 /// The config files of a directory (not its hidden sandbox files).
 fn crate_files(dir: &Path) -> Vec<std::path::PathBuf> {
     roster::config::load::find_files(dir).unwrap()
-}
-
-/// A stand-in for the GitHub CLI: records every call; list queries find nothing.
-fn fake_gh(bin: &Path) {
-    let script = r#"#!/usr/bin/env bash
-printf '%s\n' "$*" >> "$GH_LOG"
-prev=
-for a in "$@"; do
-  case "$a" in body=@*) cp "${a#body=@}" "$GH_LOG.body.$(date +%s%N)";; esac
-  if [ "$prev" = "--body-file" ]; then cp "$a" "$GH_LOG.body.$(date +%s%N)"; fi
-  prev=$a
-done
-exit 0
-"#;
-    let path = bin.join("gh");
-    std::fs::write(&path, script).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
-
-struct StepRun {
-    code: i32,
-    output: String,
-}
-
-/// Run every `run:` step of a workflow file (but the install step) as GitHub would, with `bash
-/// -eo pipefail`, in `repo`, with `env` and the roster binary on PATH.
-fn run_workflow(name: &str, repo: &Path, env: &BTreeMap<&str, String>) -> (Vec<StepRun>, String) {
-    let text = std::fs::read_to_string(manifest_dir().join("examples/github").join(name)).unwrap();
-    let wf: Value = serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let bin = tempfile::tempdir().unwrap();
-    fake_gh(bin.path());
-    let roster_dir = Path::new(env!("CARGO_BIN_EXE_roster"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let path = format!(
-        "{}:{}:{}",
-        bin.path().display(),
-        roster_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let gh_log = bin.path().join("gh.log");
-    let github_output = bin.path().join("output");
-    let summary = bin.path().join("summary");
-    let mut runs = Vec::new();
-    for (_, job) in wf["jobs"].as_object().unwrap() {
-        for step in job["steps"].as_array().unwrap() {
-            let Some(script) = step["run"].as_str() else {
-                continue;
-            };
-            if step["name"] == "Install roster" {
-                continue;
-            }
-            // Every variable the step takes from the workflow must be provided by the test.
-            if let Some(step_env) = step["env"].as_object() {
-                for k in step_env.keys() {
-                    assert!(
-                        env.contains_key(k.as_str()),
-                        "{name}: the test does not provide {k}"
-                    );
-                }
-            }
-            let out = Command::new("bash")
-                .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
-                .current_dir(repo)
-                .env_clear()
-                .env("PATH", &path)
-                .env("HOME", std::env::var("HOME").unwrap_or_default())
-                .env("NO_COLOR", "1")
-                .env("GH_LOG", &gh_log)
-                .env("GITHUB_OUTPUT", &github_output)
-                .env("GITHUB_STEP_SUMMARY", &summary)
-                .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-                .output()
-                .unwrap();
-            runs.push(StepRun {
-                code: out.status.code().unwrap_or(-1),
-                output: format!("{}{}", stdout(&out), stderr(&out)),
-            });
-        }
-    }
-    let log = std::fs::read_to_string(&gh_log).unwrap_or_default();
-    let bodies: Vec<String> = std::fs::read_dir(bin.path())
-        .unwrap()
-        .filter_map(|e| {
-            let p = e.unwrap().path();
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("gh.log.body.")
-                .then(|| std::fs::read_to_string(p).unwrap())
-        })
-        .collect();
-    (
-        runs,
-        format!("{log}\n--- bodies\n{}", bodies.join("\n---\n")),
-    )
-}
-
-#[test]
-fn the_example_workflows_run_their_exact_scripts_against_the_emulator() {
-    let p = Platform::start(&biocommons_world());
-    let repo = config_repo(&p.url());
-    let env: BTreeMap<&str, String> = [
-        ("TOWER_ACCESS_TOKEN", p.token.clone()),
-        ("BASE_REF", "origin/main".to_string()),
-        ("GH_TOKEN", "gh-test-token".to_string()),
-        ("REPO", "example/config".to_string()),
-        ("PR", "7".to_string()),
-    ]
-    .into_iter()
-    .collect();
-
-    // A pull request that changes one workspace file.
-    git(repo.path(), &["checkout", "-q", "-b", "pr"]);
-    let ws = repo.path().join("workspaces/proteomics.yaml");
-    let text = std::fs::read_to_string(&ws).unwrap().replace(
-        "  - user: sofia.rossi@csiro.au\n    role: launch",
-        "  - user: sofia.rossi@csiro.au\n    role: maintain",
-    );
-    std::fs::write(&ws, text).unwrap();
-    git(
-        repo.path(),
-        &["commit", "-qam", "sofia maintains proteomics"],
-    );
-    p.reset_stats();
-    let (runs, gh) = run_workflow("roster-pr.yml", repo.path(), &env);
-    for r in &runs {
-        assert_eq!(r.code, 0, "pull-request step failed:\n{}", r.output);
-    }
-    assert!(
-        gh.contains("api -X POST repos/example/config/issues/7/comments"),
-        "{gh}"
-    );
-    assert!(gh.contains("<!-- roster-plan 1 -->"), "{gh}");
-    assert!(
-        gh.contains("sofia.rossi@csiro.au"),
-        "the comment holds the plan:\n{gh}"
-    );
-    assert!(gh.contains("launch → maintain"), "{gh}");
-    // Only the changed workspace and its org's listings were read.
-    assert!(p.stats().total <= 8, "{:#?}", p.stats().requests);
-    assert_eq!(
-        p.writes(),
-        0,
-        "a pull request writes nothing to the platform"
-    );
-
-    // Merged: the apply workflow makes the platform match.
-    git(repo.path(), &["checkout", "-q", "main"]);
-    git(repo.path(), &["merge", "-q", "pr"]);
-    let (runs, _) = run_workflow("roster-apply.yml", repo.path(), &env);
-    for r in &runs {
-        assert_eq!(r.code, 0, "apply step failed:\n{}", r.output);
-    }
-    assert!(
-        runs[0].output.contains("Apply complete"),
-        "{}",
-        runs[0].output
-    );
-    assert!(repo.path().join("roster-audit.jsonl").exists());
-
-    // The schedule: no drift, so no issue is opened.
-    let (runs, gh) = run_workflow("roster-drift.yml", repo.path(), &env);
-    assert_eq!(runs[0].code, 0, "{}", runs[0].output);
-    assert!(gh.contains("issue list"), "{gh}");
-    assert!(!gh.contains("issue create"), "{gh}");
-
-    // Someone adds a member by hand: the drift check opens an issue holding the plan.
-    let org_id = p.handle.world().organizations[0].id.as_ref().unwrap().value;
-    let status = p.api(
-        "PUT",
-        &format!("/orgs/{org_id}/members/add"),
-        serde_json::json!({"user": "visitor@partner.edu.au"}),
-    );
-    assert_eq!(status, 200);
-    let (runs, gh) = run_workflow("roster-drift.yml", repo.path(), &env);
-    assert_eq!(runs[0].code, 0, "{}", runs[0].output);
-    assert!(gh.contains("issue create --repo example/config --title roster: the platform has drifted from the config"), "{gh}");
-    assert!(gh.contains("visitor@partner.edu.au"), "{gh}");
 }
 
 // --- Change-scoped plans -------------------------------------------------------------------
@@ -727,4 +546,74 @@ fn a_large_plan_is_split_into_comments_under_githubs_limit() {
         let who = format!("collaborator-with-a-long-name-{i:04}@partner-institute.edu.au");
         assert!(all.contains(&who), "{who} missing from the parts");
     }
+}
+
+// --- Tokens, endpoints and connection failures ----------------------------------------------
+
+#[test]
+fn seqera_access_token_is_read_when_tower_access_token_is_unset_and_a_losing_endpoint_variable_is_named()
+ {
+    let world = "users:\n  - {email: ops@lab.org, userName: ops, token: t-lab}\norganizations:\n  - name: lab\n    members:\n      - {email: ops@lab.org, role: owner}\n";
+    let p = Platform::start(world);
+    let config = format!(
+        "kind: Settings\nplatforms:\n  lab:\n    endpoint: {}\n---\nkind: Organization\nname: lab\nplatform: lab\nmembers:\n  - {{user: ops@lab.org, role: owner}}\n",
+        p.url()
+    );
+    let dir = crate::support::config_dir(&[("c.yaml", &config)]);
+    let d = dir.path().to_str().unwrap();
+    let out = expect_exit(
+        crate::support::roster()
+            .args(["plan", d, "--detailed-exitcode"])
+            .env("SEQERA_ACCESS_TOKEN", "t-lab")
+            .env("TOWER_API_ENDPOINT", "https://elsewhere.example/api"),
+        0,
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "warning: TOWER_API_ENDPOINT=https://elsewhere.example/api is ignored for platform lab"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("t-lab"), "the token is never shown: {err}");
+    // Neither set: the error names both variables, in the order they are read.
+    let out = expect_exit(
+        crate::support::roster()
+            .args(["plan", d])
+            .env_remove("SEQERA_ACCESS_TOKEN"),
+        1,
+    );
+    assert!(
+        stderr(&out).contains("set TOWER_ACCESS_TOKEN or SEQERA_ACCESS_TOKEN"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_refused_connection_fails_fast_with_a_hint() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    // The listener is dropped: nothing listens on the port now.
+    let config = format!(
+        "kind: Settings\nplatforms:\n  lab:\n    endpoint: http://127.0.0.1:{port}\n---\nkind: Organization\nname: lab\nplatform: lab\nmembers:\n  - {{user: ops@lab.org, role: owner}}\n"
+    );
+    let dir = crate::support::config_dir(&[("c.yaml", &config)]);
+    let start = std::time::Instant::now();
+    let out = expect_exit(
+        crate::support::roster()
+            .args(["plan", dir.path().to_str().unwrap()])
+            .env("TOWER_ACCESS_TOKEN", "t"),
+        1,
+    );
+    let took = start.elapsed();
+    let err = stderr(&out);
+    assert!(err.contains("check the endpoint's host and port"), "{err}");
+    assert!(
+        took < std::time::Duration::from_secs(5),
+        "took {took:?}: {err}"
+    );
 }

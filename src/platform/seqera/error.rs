@@ -2,12 +2,16 @@
 //! request path), its serializable [`ApiErrorKind`], and [`ClientError`] (a client that cannot be
 //! built). It also turns an HTTP status and body into the matching [`ApiError`].
 //!
+//! It also classifies a transport error ([`transport_failure`]) and adds a hint for the usual
+//! causes (an untrusted certificate, a refused connection, an endpoint without `/api`).
+//!
 //! It must not decide whether to retry (that is `retry.rs`), and no error may carry the token.
 
 use reqwest::StatusCode;
 use serde::Serialize;
 
 use super::dto::ErrorResponse;
+use super::retry::Failure;
 use crate::endpoint::EndpointError;
 
 /// Why [`Client::new`](super::Client::new) refused its configuration.
@@ -187,7 +191,7 @@ pub(super) fn status_error(
         404 => ApiError::NotFound {
             operation,
             path,
-            message,
+            message: missing_api_hint(endpoint, operation, message),
         },
         409 => ApiError::Conflict {
             operation,
@@ -205,6 +209,48 @@ pub(super) fn status_error(
             status: s,
             message,
         },
+    }
+}
+
+/// How a request that got no answer failed: a certificate the client does not trust, a
+/// connection that could not be made, or a request that may have reached the server.
+pub(super) fn transport_failure(e: &reqwest::Error) -> Failure {
+    if is_certificate_error(&error_chain(e)) {
+        Failure::Certificate
+    } else if e.is_connect() {
+        Failure::Refused
+    } else {
+        Failure::Lost
+    }
+}
+
+/// Whether an error chain's text is a TLS certificate failure (rustls names them
+/// `invalid peer certificate: UnknownIssuer`, `…: Expired`, `…: NotValidForName`, …).
+fn is_certificate_error(chain: &str) -> bool {
+    let c = chain.to_lowercase();
+    c.contains("certificate") || c.contains("unknownissuer")
+}
+
+/// A transport error's text with a hint for its usual cause appended.
+pub(super) fn with_hint(cause: String) -> String {
+    let hint = if is_certificate_error(&cause) {
+        "hint: the server's TLS certificate is not trusted here; for a private or institutional CA, set SSL_CERT_FILE to its PEM bundle"
+    } else if cause.to_lowercase().contains("refused") || cause.contains("dns error") {
+        "hint: check the endpoint's host and port (the Seqera API is usually https://HOST/api)"
+    } else {
+        return cause;
+    };
+    format!("{cause} ({hint})")
+}
+
+/// The hint for a first call answered 404: an endpoint without `/api` reaches the web app.
+fn missing_api_hint(endpoint: &str, operation: &str, message: String) -> String {
+    if operation == "UserInfo" && !endpoint.trim_end_matches('/').ends_with("/api") {
+        format!(
+            "{message} (hint: the endpoint {endpoint} does not end in /api; the Seqera API is usually https://HOST/api)"
+        )
+    } else {
+        message
     }
 }
 
@@ -287,5 +333,39 @@ mod tests {
             error_message(br#"{"message":"  "}"#, StatusCode::NOT_FOUND),
             "Not Found"
         );
+    }
+
+    #[test]
+    fn certificate_and_connection_failures_carry_a_hint() {
+        let tls =
+            with_hint("error sending request: invalid peer certificate: UnknownIssuer".into());
+        assert!(tls.contains("SSL_CERT_FILE"), "{tls}");
+        assert!(is_certificate_error("invalid peer certificate: Expired"));
+        let refused = with_hint("tcp connect error: Connection refused (os error 111)".into());
+        assert!(refused.contains("host and port"), "{refused}");
+        assert_eq!(
+            with_hint("operation timed out".into()),
+            "operation timed out"
+        );
+    }
+
+    #[test]
+    fn a_first_call_answered_404_on_an_endpoint_without_api_says_so() {
+        let e = status_error(
+            "https://seqera.example.org",
+            "UserInfo",
+            "/user-info",
+            StatusCode::NOT_FOUND,
+            "Not Found".into(),
+        );
+        assert!(e.to_string().contains("does not end in /api"), "{e}");
+        let e = status_error(
+            "https://seqera.example.org/api",
+            "UserInfo",
+            "/user-info",
+            StatusCode::NOT_FOUND,
+            "Not Found".into(),
+        );
+        assert!(!e.to_string().contains("hint"), "{e}");
     }
 }

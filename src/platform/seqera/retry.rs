@@ -10,7 +10,9 @@
 //! transport errors are retried for reads, updates and deletes, which are idempotent, within both
 //! budgets; for creates they are not, because the write may have happened: the decision is
 //! [`Decision::Unsure`] and the caller re-reads before repeating it. A refused connection never
-//! reached the server, so even a create is retried.
+//! reached the server, so even a create is retried — but at most [`REFUSED_RETRIES`] times: a
+//! host that refuses is usually the wrong host or port, not a blip. A certificate the client does
+//! not trust is never retried: the answer cannot change.
 //!
 //! It must not sleep, send, read a clock or draw random numbers: the transport does that.
 
@@ -65,6 +67,9 @@ pub enum Failure {
     Refused,
     /// The request may have reached the server (timeout, reset, body cut short).
     Lost,
+    /// The TLS handshake failed on the server's certificate (unknown issuer, expired, wrong
+    /// name): the request never left, and repeating it cannot help.
+    Certificate,
 }
 
 impl Failure {
@@ -73,6 +78,9 @@ impl Failure {
         matches!(self, Failure::Status { status: 429, .. })
     }
 }
+
+/// How many times a refused connection is retried before giving up.
+pub const REFUSED_RETRIES: u32 = 2;
 
 /// Which attempt failed, and how far into the call.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -143,9 +151,11 @@ pub fn decide(
                 Decision::GiveUp
             }
         }
+        Failure::Certificate => Decision::GiveUp,
         Failure::Refused | Failure::Lost => {
             let safe = kind == CallKind::Idempotent || failure == Failure::Refused;
-            if safe && !out_of_time && !out_of_attempts {
+            let refused_spent = failure == Failure::Refused && attempt.failures > REFUSED_RETRIES;
+            if safe && !out_of_time && !out_of_attempts && !refused_spent {
                 Decision::Retry {
                     after: backoff(policy, attempt.failures, jitter),
                 }

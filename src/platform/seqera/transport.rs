@@ -20,7 +20,9 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 use super::PAGE_SIZE;
-use super::error::{ApiError, ClientError, error_chain, error_message, status_error};
+use super::error::{
+    ApiError, ClientError, error_chain, error_message, status_error, transport_failure, with_hint,
+};
 use super::pacer::Pacer;
 use super::retry::{Attempt, CallKind, Decision, Failure, RetryPolicy, decide, parse_retry_after};
 
@@ -270,13 +272,9 @@ impl Client {
                 }
                 Err(e) => {
                     tracing::debug!(operation, path, error = %e, failures, "transport error");
-                    let failure = if e.is_connect() {
-                        Failure::Refused
-                    } else {
-                        Failure::Lost
-                    };
+                    let failure = transport_failure(&e);
                     let decision = decide(&inner.retry, failure, attempt, kind);
-                    let cause = error_chain(&e);
+                    let cause = with_hint(error_chain(&e));
                     let error = match decision {
                         Decision::Unsure => ApiError::Unsure {
                             operation,

@@ -404,3 +404,30 @@ fn an_unreadable_retry_after_falls_back_to_the_backoff() {
         Decision::Retry { after: ms(200) }
     );
 }
+
+#[test]
+fn a_certificate_error_is_never_retried_and_a_refused_connection_only_twice() {
+    for kind in [Idempotent, Create] {
+        assert_eq!(
+            decide(&policy(), Failure::Certificate, nth(1, 1.0), kind),
+            Decision::GiveUp
+        );
+        assert_eq!(
+            decide(&policy(), Failure::Refused, nth(1, 1.0), kind),
+            Decision::Retry { after: ms(100) }
+        );
+        assert_eq!(
+            decide(&policy(), Failure::Refused, nth(2, 1.0), kind),
+            Decision::Retry { after: ms(200) }
+        );
+        assert_eq!(
+            decide(&policy(), Failure::Refused, nth(3, 1.0), kind),
+            Decision::GiveUp
+        );
+    }
+    // A lost request is still retried within the whole budget.
+    assert_eq!(
+        decide(&policy(), Failure::Lost, nth(3, 1.0), Idempotent),
+        Decision::Retry { after: ms(400) }
+    );
+}
