@@ -27,7 +27,9 @@ Examples:
 Exit codes: 0 success (or no changes), 1 error or refused, 2 changes present (plan
 --detailed-exitcode only).
 
-Environment: TOWER_ACCESS_TOKEN (token), TOWER_API_ENDPOINT (API URL), NO_COLOR."
+Environment: TOWER_ACCESS_TOKEN, then SEQERA_ACCESS_TOKEN (token, unless Settings name a
+tokenEnv), TOWER_API_ENDPOINT (API URL), ROSTER_ALLOWED_ENDPOINTS (where a token may go),
+NO_COLOR."
 )]
 pub struct Cli {
     #[command(flatten)]
