@@ -117,6 +117,19 @@ impl SourceFile {
                 .unwrap_or(line_text.len())
     }
 
+    /// The byte range of lines `first..=last` (1-based, clamped), without the last newline.
+    pub fn line_range(&self, first: u32, last: u32) -> (usize, usize) {
+        let n = self.line_starts.len();
+        let first = (first.max(1) as usize - 1).min(n - 1);
+        let last = (last.max(1) as usize - 1).clamp(first, n - 1);
+        let start = self.line_starts[first];
+        let end = match self.line_starts.get(last + 1) {
+            Some(&next) => next - 1,
+            None => self.text.len(),
+        };
+        (start, end.max(start))
+    }
+
     /// 1-based line and character column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.text.len());
@@ -431,7 +444,62 @@ pub fn sort(diags: &mut Vec<Diagnostic>, sources: &Sources) {
     diags.dedup();
 }
 
+/// Text that is safe to show on a terminal, in Markdown or in a log: control characters
+/// (ESC, NUL, newlines…) and invisible characters that reorder or hide text (bidirectional
+/// overrides, zero-width marks) become visible `\u{…}` escapes. Used for every path and message
+/// a diagnostic shows.
+pub fn sanitize(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`sanitize`] for multi-line prose (messages, help): newlines are kept.
+fn sanitize_lines(s: &str) -> String {
+    s.split('\n')
+        .map(|l| sanitize(l).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{feff}')
+}
+
+/// One snippet of a rendered diagnostic.
+struct SnippetParts {
+    file: FileId,
+    path: String,
+    start: usize,
+    end: usize,
+    /// Byte ranges relative to `start`, label texts, and whether each is the primary label.
+    anns: Vec<(std::ops::Range<usize>, String, bool)>,
+}
+
+/// Labels further apart than this many lines are shown in separate snippets, so that the text
+/// rendered for one diagnostic is bounded by its labels' lines, not by the file.
+const SNIPPET_GAP: u32 = 50;
+
 /// Render diagnostics as text with snippets, followed by nothing else (the caller adds a summary).
+///
+/// Linear in the number of diagnostics: each snippet is given only the lines its labels cover
+/// (found through the file's line index), never the whole file.
 pub fn render_text(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
     let renderer = if color {
         Renderer::styled()
@@ -444,7 +512,8 @@ pub fn render_text(diags: &[Diagnostic], sources: &Sources, color: bool) -> Stri
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+        let message = sanitize_lines(&d.message);
+        let title = level.primary_title(message.as_str()).id(d.code.as_str());
         let mut group = Group::with_title(title);
         // Primary and secondary labels grouped per file, primary file first.
         let mut by_file: Vec<(FileId, Vec<(&Label, bool)>)> = Vec::new();
@@ -459,25 +528,68 @@ pub fn render_text(diags: &[Diagnostic], sources: &Sources, color: bool) -> Stri
                 None => by_file.push((label.span.file, vec![(label, primary)])),
             }
         }
+        // Per snippet: its file, shown path, byte range and annotations (ranges relative to it).
+        let mut owned: Vec<SnippetParts> = Vec::new();
         for (file, labels) in by_file {
             let src = sources.get(file);
-            let mut snippet = Snippet::source(&*src.text)
-                .path(src.path.as_str())
+            let path = sanitize(&src.path).into_owned();
+            // Clusters of labels close to each other, in line order.
+            let mut sorted = labels;
+            sorted.sort_by_key(|(l, primary)| (!*primary, l.span.line));
+            let mut clusters: Vec<(u32, u32, Vec<(&Label, bool)>)> = Vec::new();
+            for (label, primary) in sorted {
+                let line = label.span.line.max(1);
+                match clusters
+                    .iter_mut()
+                    .find(|(lo, hi, _)| line + SNIPPET_GAP >= *lo && line <= *hi + SNIPPET_GAP)
+                {
+                    Some((lo, hi, v)) => {
+                        *lo = (*lo).min(line);
+                        *hi = (*hi).max(line);
+                        v.push((label, primary));
+                    }
+                    None => clusters.push((line, line, vec![(label, primary)])),
+                }
+            }
+            for (lo, hi, labels) in clusters {
+                let (start, end) = src.line_range(lo, hi);
+                let anns = labels
+                    .into_iter()
+                    .map(|(label, primary)| {
+                        let a = (label.span.start as usize).clamp(start, end);
+                        let b = (label.span.end as usize).clamp(a, end);
+                        (a - start..b - start, sanitize(&label.text).into_owned(), primary)
+                    })
+                    .collect();
+                owned.push(SnippetParts {
+                    file,
+                    path: path.clone(),
+                    start,
+                    end,
+                    anns,
+                });
+            }
+        }
+        for part in &owned {
+            let src = sources.get(part.file);
+            let line_start = src.line_col(part.start).0 as usize;
+            let mut snippet = Snippet::source(&src.text[part.start..part.end])
+                .path(part.path.as_str())
+                .line_start(line_start)
                 .fold(true);
-            for (label, primary) in labels {
-                let kind = if primary {
+            for (range, text, primary) in &part.anns {
+                let kind = if *primary {
                     AnnotationKind::Primary
                 } else {
                     AnnotationKind::Context
                 };
-                let start = label.span.start as usize;
-                let end = (label.span.end as usize).max(start);
-                snippet = snippet.annotation(kind.span(start..end).label(label.text.as_str()));
+                snippet = snippet.annotation(kind.span(range.clone()).label(text.as_str()));
             }
             group = group.element(snippet);
         }
+        let help = d.help.as_deref().map(sanitize_lines);
         let mut report = vec![group];
-        if let Some(help) = &d.help {
+        if let Some(help) = &help {
             report.push(Group::with_title(
                 Level::HELP.secondary_title(help.as_str()),
             ));
