@@ -650,6 +650,67 @@ pub fn render_json(diags: &[Diagnostic], sources: &Sources) -> String {
     serde_json::to_string_pretty(&doc).expect("diagnostics serialize") + "\n"
 }
 
+/// Render diagnostics as GitHub workflow commands, one line each:
+/// `::error file=PATH,line=L,col=C,title=CODE::MESSAGE` (`::warning` for warnings), with the
+/// properties and the message escaped as GitHub requires and sanitised like the text output.
+pub fn render_github(diags: &[Diagnostic], sources: &Sources) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = Vec::new();
+        if let Some(l) = &d.primary {
+            props.push(format!(
+                "file={}",
+                github_property(&sanitize(&sources.get(l.span.file).path))
+            ));
+            props.push(format!("line={}", l.span.line));
+            props.push(format!("col={}", l.span.col));
+        }
+        props.push(format!("title={}", github_property(d.code.as_str())));
+        let mut message = d.message.clone();
+        if let Some(l) = &d.primary
+            && !l.text.is_empty()
+        {
+            message.push_str(": ");
+            message.push_str(&l.text);
+        }
+        for l in &d.secondary {
+            message.push_str(&format!(
+                "\n{}:{}:{}: {}",
+                sources.get(l.span.file).path,
+                l.span.line,
+                l.span.col,
+                l.text
+            ));
+        }
+        if let Some(h) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(h);
+        }
+        out.push_str(&format!(
+            "::{command} {}::{}\n",
+            props.join(","),
+            github_data(&sanitize_lines(&message))
+        ));
+    }
+    out
+}
+
+/// A workflow command's message: `%`, CR and LF escaped.
+fn github_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: as a message, and `:` and `,` too.
+fn github_property(s: &str) -> String {
+    github_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// A diagnostic built from a serde-saphyr error in `file`, whose text starts at `line_offset`
 /// lines into the file (for documents cut out of a multi-document stream).
 pub fn from_yaml_error(
@@ -877,6 +938,72 @@ mod tests {
             .map(|d| d.location(&sources).unwrap())
             .collect();
         assert_eq!(locs, ["a.yaml:1:4", "a.yaml:2:1", "b.yaml:1:1"]);
+    }
+
+    #[test]
+    fn github_annotations_escape_properties_and_message() {
+        let mut sources = Sources::new();
+        let f = sources.add("dir,a:b/100%.yaml", "kind: Organization\nname: bad name\n");
+        let span = sources.get(f).token_span(f, 2, 7);
+        let mut w = Diagnostic::error(Code::UnknownField, "50% off,\r\nnext").at(span, "here");
+        w.severity = Severity::Warning;
+        let d = Diagnostic::error(Code::InvalidName, "bad")
+            .at(span, "")
+            .also(span, "also")
+            .help("fix it");
+        let unlocated = Diagnostic::error(Code::Io, "cannot read x");
+        let out = render_github(&[w, d, unlocated], &sources);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "::warning file=dir%2Ca%3Ab/100%25.yaml,line=2,col=7,title=unknown-field::50%25 off,\\r%0Anext: here",
+                "::error file=dir%2Ca%3Ab/100%25.yaml,line=2,col=7,title=invalid-name::bad%0Adir,a:b/100%25.yaml:2:7: also%0Ahelp: fix it",
+                "::error title=io::cannot read x",
+            ]
+        );
+    }
+
+    #[test]
+    fn paths_and_messages_are_sanitised_in_text_and_github_output() {
+        let mut sources = Sources::new();
+        let f = sources.add("evil\u{1b}[2J\u{202e}.yaml", "kind: x\u{1b}[31m\n");
+        let span = sources.get(f).token_span(f, 1, 7);
+        let d = Diagnostic::error(Code::UnknownKind, "unknown kind `x\u{1b}[31m`").at(span, "here");
+        for out in [
+            render_text(std::slice::from_ref(&d), &sources, false),
+            render_github(std::slice::from_ref(&d), &sources),
+        ] {
+            assert!(!out.contains('\u{1b}'), "{out:?}");
+            assert!(!out.contains('\u{202e}'), "{out:?}");
+            assert!(out.contains("evil\\u{001b}[2J\\u{202e}.yaml"), "{out}");
+        }
+        assert_eq!(sanitize("a\u{0}b\tc"), "a\\u{0000}b\\tc");
+        assert_eq!(sanitize("Zoë 基因组"), "Zoë 基因组");
+    }
+
+    #[test]
+    fn text_rendering_shows_only_the_lines_of_each_diagnostic() {
+        // Work, not time: the snippet handed to the renderer for a diagnostic is the lines of its
+        // labels, however long the file.
+        let mut sources = Sources::new();
+        let mut text = String::new();
+        for i in 0..5000 {
+            text.push_str(&format!("k{i}: v\n"));
+        }
+        let f = sources.add("big.yaml", text);
+        let src = sources.get(f);
+        let (a, b) = src.line_range(4000, 4000);
+        assert_eq!(&src.text[a..b], "k3999: v");
+        let (a, b) = src.line_range(1, 2);
+        assert_eq!(&src.text[a..b], "k0: v\nk1: v");
+        let d = Diagnostic::error(Code::InvalidName, "bad")
+            .at(src.token_span(f, 4000, 1), "here")
+            .also(src.token_span(f, 10, 1), "first");
+        let out = render_text(&[d], &sources, false);
+        assert!(out.contains("big.yaml:4000:1"), "{out}");
+        assert!(out.contains("big.yaml:10:1"), "{out}");
+        assert!(out.lines().count() < 20, "{out}");
     }
 
     #[test]
