@@ -51,6 +51,9 @@ pub fn is_valid_email(s: &str) -> bool {
     EMAIL_RE.is_match(s)
 }
 
+/// The longest email address (RFC 5321: a 256-octet path less its angle brackets).
+pub const MAX_EMAIL_LEN: usize = 254;
+
 const NAME_RULE: &str = "2–39 letters or digits, in runs joined by single `-` or `_`, starting and ending with a letter or digit";
 
 /// Validate loaded documents; returns the desired state and every problem found.
@@ -197,6 +200,19 @@ impl<'a> Validator<'a> {
         let raw = u.value.trim();
         let span = self.span(doc, u);
         if raw.contains('@') {
+            let n = raw.chars().count();
+            if n > MAX_EMAIL_LEN {
+                self.push(
+                    Diagnostic::error(
+                        Code::TooLong,
+                        format!(
+                            "email address is {n} characters; an address has at most {MAX_EMAIL_LEN}"
+                        ),
+                    )
+                    .at(span, format!("shorten to {MAX_EMAIL_LEN} characters or fewer")),
+                );
+                return None;
+            }
             if !is_valid_email(raw) {
                 self.push(
                     Diagnostic::error(
