@@ -20,7 +20,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::desired::{Desired, Org, OrgRole, Policy, UserRef};
+use super::desired::{
+    Desired, Org, OrgRole, Origin, Policy, UserList, UserRef, UserSite, UserSites,
+};
 use super::load::{Doc, Loaded, LoadedDoc};
 use super::model::{SettingsDoc, Sp};
 use crate::diag::{Code, Diagnostic, Span};
@@ -61,6 +63,7 @@ pub fn validate(loaded: &Loaded) -> (Desired, Vec<Diagnostic>) {
     let mut v = Validator {
         loaded,
         diags: Vec::new(),
+        sites: Vec::new(),
     };
     let desired = v.run();
     (desired, v.diags)
@@ -69,6 +72,8 @@ pub fn validate(loaded: &Loaded) -> (Desired, Vec<Diagnostic>) {
 struct Validator<'a> {
     loaded: &'a Loaded,
     diags: Vec<Diagnostic>,
+    /// Where each accepted user reference is (see [`UserSites`]).
+    sites: Vec<UserSite>,
 }
 
 /// Where each declared member, team and participant is, for cross-checks and duplicate reports.
@@ -93,6 +98,16 @@ impl<'a> Validator<'a> {
 
     fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
+    }
+
+    /// Record where an accepted user reference was declared.
+    fn site(&mut self, list: UserList, doc: &LoadedDoc, u: &Sp<String>, user: &UserRef) {
+        self.sites.push(UserSite {
+            list,
+            written: u.value.trim().to_string(),
+            user: user.clone(),
+            origin: Origin(self.loaded.origin(doc, u)),
+        });
     }
 
     fn run(&mut self) -> Desired {
@@ -145,6 +160,7 @@ impl<'a> Validator<'a> {
             platforms,
             policy,
             orgs,
+            user_sites: UserSites(std::mem::take(&mut self.sites)),
         }
     }
 

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::{OrgIndex, Repeat, Validator, duplicate};
-use crate::config::desired::{
+use crate::config::desired::{UserList, 
     Ensure, Label, Org, Origin, PREDEFINED_WORKSPACE_ROLES, Participant, Policy, Principal,
     Studios, Visibility, Workspace, workspace_role_rank,
 };
@@ -306,6 +306,13 @@ impl Validator<'_> {
                         .also(pspan, "not an organization member, so a collaborator")
                         .help("lower the role, make the user an organization member, or plan/apply with --allow-collaborator-role"),
                     );
+                }
+                if let (Principal::User(user), Some(u)) = (&principal, &p.user) {
+                    let list = UserList::Participants {
+                        org: w.org.value.to_lowercase(),
+                        workspace: w.name.value.to_lowercase(),
+                    };
+                    self.site(list, doc, u, user);
                 }
                 seen.insert(seen_key, pspan);
                 out.push(Participant { principal, role });
