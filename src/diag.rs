@@ -482,6 +482,40 @@ fn needs_escape(c: char) -> bool {
             | '\u{feff}')
 }
 
+/// Snippets longer than this are not quoted; the diagnostic points at the place instead.
+const MAX_SNIPPET_BYTES: usize = 16 * 1024;
+
+/// Source text safe to quote: characters [`sanitize`] escapes become visible escapes (tabs,
+/// newlines and carriage returns are left to the snippet renderer). The shifts say, for each
+/// replaced character, the byte offset just after it in the original and how many bytes the
+/// text has grown by then, so annotation ranges can follow.
+fn clean_source(text: &str) -> (String, Vec<(usize, usize)>) {
+    let bad = |c: char| needs_escape(c) && !matches!(c, '\t' | '\n' | '\r');
+    if !text.chars().any(bad) {
+        return (text.to_string(), Vec::new());
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut shifts = Vec::new();
+    let mut grown = 0usize;
+    for (i, c) in text.char_indices() {
+        if bad(c) {
+            let esc = format!("\\u{{{:04x}}}", c as u32);
+            grown += esc.len() - c.len_utf8();
+            out.push_str(&esc);
+            shifts.push((i + c.len_utf8(), grown));
+        } else {
+            out.push(c);
+        }
+    }
+    (out, shifts)
+}
+
+/// Where byte `offset` of the original text is in the cleaned text.
+fn shifted(shifts: &[(usize, usize)], offset: usize) -> usize {
+    let i = shifts.partition_point(|(after, _)| *after <= offset);
+    offset + if i == 0 { 0 } else { shifts[i - 1].1 }
+}
+
 /// One snippet of a rendered diagnostic.
 struct SnippetParts {
     file: FileId,
@@ -558,7 +592,11 @@ pub fn render_text(diags: &[Diagnostic], sources: &Sources, color: bool) -> Stri
                     .map(|(label, primary)| {
                         let a = (label.span.start as usize).clamp(start, end);
                         let b = (label.span.end as usize).clamp(a, end);
-                        (a - start..b - start, sanitize(&label.text).into_owned(), primary)
+                        (
+                            a - start..b - start,
+                            sanitize(&label.text).into_owned(),
+                            primary,
+                        )
                     })
                     .collect();
                 owned.push(SnippetParts {
@@ -570,20 +608,40 @@ pub fn render_text(diags: &[Diagnostic], sources: &Sources, color: bool) -> Stri
                 });
             }
         }
-        for part in &owned {
+        let cleaned: Vec<(String, Vec<(usize, usize)>)> = owned
+            .iter()
+            .map(|part| clean_source(&sources.get(part.file).text[part.start..part.end]))
+            .collect();
+        for (part, (text, shifts)) in owned.iter().zip(&cleaned) {
             let src = sources.get(part.file);
+            if part.end - part.start > MAX_SNIPPET_BYTES {
+                // Too long to quote (a megabyte-long line): point at it without a snippet.
+                for (range, label, _) in &part.anns {
+                    let (line, col) = src.line_col(part.start + range.start);
+                    group = group.element(
+                        annotate_snippets::Origin::path(part.path.as_str())
+                            .line(line as usize)
+                            .char_column(col as usize),
+                    );
+                    if !label.is_empty() {
+                        group = group.element(Level::NOTE.message(label.as_str()));
+                    }
+                }
+                continue;
+            }
             let line_start = src.line_col(part.start).0 as usize;
-            let mut snippet = Snippet::source(&src.text[part.start..part.end])
+            let mut snippet = Snippet::source(text.as_str())
                 .path(part.path.as_str())
                 .line_start(line_start)
                 .fold(true);
-            for (range, text, primary) in &part.anns {
+            for (range, label, primary) in &part.anns {
                 let kind = if *primary {
                     AnnotationKind::Primary
                 } else {
                     AnnotationKind::Context
                 };
-                snippet = snippet.annotation(kind.span(range.clone()).label(text.as_str()));
+                let range = shifted(shifts, range.start)..shifted(shifts, range.end);
+                snippet = snippet.annotation(kind.span(range).label(label.as_str()));
             }
             group = group.element(snippet);
         }
@@ -979,6 +1037,14 @@ mod tests {
             assert!(out.contains("evil\\u{001b}[2J\\u{202e}.yaml"), "{out}");
         }
         assert_eq!(sanitize("a\u{0}b\tc"), "a\\u{0000}b\\tc");
+        // Quoted source is cleaned too, and the caret still covers the token.
+        let f = sources.add("c1.yaml", "name: \"x\u{9b}2J\" y\n");
+        let span = sources.get(f).token_span(f, 1, 7);
+        let d = Diagnostic::error(Code::InvalidName, "bad").at(span, "here");
+        let out = render_text(&[d], &sources, false);
+        assert!(!out.contains('\u{9b}'), "{out}");
+        assert!(out.contains("\"x\\u{009b}2J\" y"), "{out}");
+        assert!(out.contains(&format!("      {}", "^".repeat(13))), "{out}");
         assert_eq!(sanitize("Zoë 基因组"), "Zoë 基因组");
     }
 

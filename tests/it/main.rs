@@ -6,6 +6,7 @@ mod cli_usage;
 mod client_recorded;
 mod emulator;
 mod gitops;
+mod hostile;
 mod plan;
 mod support;
 mod trust;

@@ -1,5 +1,5 @@
 //! Loading a config directory: find every `*.yaml` / `*.yml` below it (hidden files and
-//! directories skipped), split each file into its YAML documents, and deserialize each document
+//! directories skipped; only regular files inside it, capped in size, see [`files`]), split each file into its YAML documents, and deserialize each document
 //! into the type its `kind` names. Problems become located diagnostics; loading carries on with the
 //! next document so one run reports everything it can: a document with unknown fields is parsed
 //! again without them (see [`super::lenient`]) so its other problems are found too, and a document
@@ -21,6 +21,9 @@ pub mod files;
 use files::Entry;
 
 use document::{load_document, recover_name};
+
+/// The most documents roster reads from one file.
+pub const MAX_DOCUMENTS_PER_FILE: usize = 10_000;
 
 /// The kinds of document roster reads.
 pub const KINDS: [&str; 3] = ["Settings", "Organization", "Workspace"];
@@ -274,9 +277,25 @@ fn load_file_bytes(id: FileId, shown: String, bytes: Vec<u8>) -> FileLoad {
         source,
     };
     let text = out.source.text.clone();
+    let mut count = 0usize;
     for (line_offset, chunk) in split_documents(&text) {
         if is_blank_document(chunk) {
             continue;
+        }
+        count += 1;
+        if count > MAX_DOCUMENTS_PER_FILE {
+            let span = out.source.token_span(id, line_offset + 1, 1);
+            out.diags.push(
+                Diagnostic::error(
+                    Code::Io,
+                    format!(
+                        "more than {MAX_DOCUMENTS_PER_FILE} documents in one file; the rest of it is not read"
+                    ),
+                )
+                .at(span, "documents from here on are not read")
+                .help("split the config into several files"),
+            );
+            break;
         }
         let parsed = load_document(&out.source, id, line_offset, chunk);
         out.diags.extend(parsed.diags);
