@@ -139,6 +139,9 @@ mod tests {
             ("Alice@Uni.edu.au".into(), Origin("a.yaml:6:7".into()))
         );
         let text = c.to_string();
-        assert!(text.contains("a.yaml:4:7") && text.contains("a.yaml:6:7"), "{text}");
+        assert!(
+            text.contains("a.yaml:4:7") && text.contains("a.yaml:6:7"),
+            "{text}"
+        );
     }
 }

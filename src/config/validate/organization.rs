@@ -8,8 +8,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::{OrgIndex, Repeat, Validator, duplicate};
-use crate::config::desired::{UserList, 
-    Member, Org, OrgRole, Origin, Platform, Policy, Team, UserRef, workspace_role_rank,
+use crate::config::desired::{
+    Member, Org, OrgRole, Origin, Platform, Policy, Team, UserList, UserRef, workspace_role_rank,
 };
 use crate::config::load::LoadedDoc;
 use crate::config::model::OrganizationDoc;

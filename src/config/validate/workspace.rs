@@ -8,9 +8,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::{OrgIndex, Repeat, Validator, duplicate};
-use crate::config::desired::{UserList, 
+use crate::config::desired::{
     Ensure, Label, Org, Origin, PREDEFINED_WORKSPACE_ROLES, Participant, Policy, Principal,
-    Studios, Visibility, Workspace, workspace_role_rank,
+    Studios, UserList, Visibility, Workspace, workspace_role_rank,
 };
 use crate::config::load::LoadedDoc;
 use crate::config::model::WorkspaceDoc;
