@@ -233,7 +233,7 @@ fn cases() -> Vec<Case> {
         "error[",
         format!(
             "{ORG}teams:\n  - name: t\n    members:\n{}",
-            (0..50_000)
+            (0..30_000)
                 .map(|i| format!("      - u{i}@x.org\n"))
                 .collect::<String>()
         ),

@@ -177,7 +177,7 @@ impl<'a> Validator<'a> {
             self.push(
                 Diagnostic::error(
                     Code::InvalidName,
-                    format!("invalid {what} name `{}`: {why}", name.value),
+                    format!("invalid {what} name `{}`: {why}", abbreviated(&name.value)),
                 )
                 .at(span, NAME_RULE),
             );
@@ -268,6 +268,14 @@ impl<'a> Validator<'a> {
             );
         }
         Some(user)
+    }
+}
+
+/// A value short enough to quote in a message: at most 80 characters, then `…`.
+fn abbreviated(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(80) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((i, _)) => std::borrow::Cow::Owned(format!("{}…", &s[..i])),
     }
 }
 
