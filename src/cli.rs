@@ -152,6 +152,8 @@ Examples:
 pub enum DiagFormat {
     Text,
     Json,
+    /// GitHub workflow annotations (`::error file=…,line=…,col=…::…`) on stdout.
+    Github,
 }
 
 #[derive(Debug, Args)]

@@ -33,6 +33,7 @@ pub fn state_path(dir: &Path) -> PathBuf {
 /// Start the sandbox of `dir`.
 pub async fn start(ui: &Ui, dir: &Path) -> Result<Sandbox> {
     let world_file = world_path(dir);
+    ensure_inside(dir, &world_file)?;
     if !world_file.exists() {
         bail!(
             "no sandbox world at {}: a sandbox needs a world file describing the users (and, optionally, the live state) to start from; see docs/emulator.md",
@@ -56,6 +57,7 @@ pub async fn start(ui: &Ui, dir: &Path) -> Result<Sandbox> {
     let token = SecretString::from(token);
     let acting_email = acting.email.value.clone();
     let state = state_path(dir);
+    ensure_inside(dir, &state)?;
     std::fs::create_dir_all(state.parent().expect("state has a parent"))
         .with_context(|| format!("creating {}", state.display()))?;
     let resumed = state.exists();
@@ -78,6 +80,34 @@ pub async fn start(ui: &Ui, dir: &Path) -> Result<Sandbox> {
         endpoint,
         token,
     })
+}
+
+/// Refuse a sandbox file that is, or lies under, a symbolic link leading out of the config
+/// directory `dir`: the sandbox reads and writes only inside it (a link inside is followed).
+fn ensure_inside(dir: &Path, path: &Path) -> Result<()> {
+    let root = std::fs::canonicalize(dir).with_context(|| format!("reading {}", dir.display()))?;
+    // The deepest part of `path` that exists (itself, or a parent directory).
+    let mut existing = path;
+    while existing.symlink_metadata().is_err() {
+        match existing.parent() {
+            Some(p) => existing = p,
+            None => return Ok(()),
+        }
+    }
+    let real = std::fs::canonicalize(existing).map_err(|e| {
+        anyhow::anyhow!(
+            "{} cannot be resolved (a dangling or looping symbolic link?): {e}",
+            crate::diag::sanitize(&existing.display().to_string())
+        )
+    })?;
+    if !real.starts_with(&root) {
+        bail!(
+            "{} leads outside the config directory {} through a symbolic link; the sandbox reads and writes only inside it",
+            crate::diag::sanitize(&path.display().to_string()),
+            crate::diag::sanitize(&dir.display().to_string())
+        );
+    }
+    Ok(())
 }
 
 impl Sandbox {

@@ -11,7 +11,8 @@ use secrecy::SecretString;
 use crate::app::Ui;
 use crate::app::trust::Trust;
 use crate::cli::{ConnectionArgs, OverrideArgs};
-use crate::config::desired::{DEFAULT_TOKEN_ENV, Desired};
+use crate::config::desired::{DEFAULT_TOKEN_ENV, Desired, UserRef};
+use crate::config::identity::LiveUser;
 use crate::config::{self, Config};
 use crate::diag::{self, Code};
 use crate::live::read;
@@ -232,7 +233,47 @@ pub async fn read_all(
         if calls == 1 { "" } else { "s" },
         start.elapsed().as_secs_f64()
     ));
-    Ok(out.into_iter().flatten().collect())
+    let out: Vec<Reading> = out.into_iter().flatten().collect();
+    // Two references that the platform says are one user would flip roles on every apply.
+    let collisions = config::identity::collisions(desired, |org, user| live_user(&out, org, user));
+    if !collisions.is_empty() {
+        for c in &collisions {
+            eprintln!("{c}\n");
+        }
+        bail!(
+            "the config names {} user{} twice under different references; nothing was planned",
+            collisions.len(),
+            if collisions.len() == 1 { "" } else { "s" }
+        );
+    }
+    Ok(out)
+}
+
+/// The live user of org `org` (any reading) that a config reference names: a member, a
+/// collaborator, a team member or a workspace participant.
+fn live_user(readings: &[Reading], org: &str, user: &UserRef) -> Option<LiveUser> {
+    let u = user.as_str();
+    let o = readings.iter().find_map(|r| r.live.orgs.get(org))?;
+    let team_members = o.teams.iter().flat_map(|t| t.members.iter().flatten());
+    let member = o.members.iter().chain(&o.collaborators).chain(team_members);
+    if let Some(m) = member.into_iter().find(|m| m.is(u)) {
+        return Some(LiveUser {
+            id: m.key(),
+            shown: format!("{} <{}>", m.user_name, m.email),
+        });
+    }
+    o.workspaces
+        .iter()
+        .flat_map(|w| w.participants.iter().flatten())
+        .find(|p| p.is_user(u))
+        .map(|p| LiveUser {
+            id: p.key().trim_start_matches("user:").to_string(),
+            shown: format!(
+                "{} <{}>",
+                p.user_name.as_deref().unwrap_or(""),
+                p.email.as_deref().unwrap_or("")
+            ),
+        })
 }
 
 /// What to plan against the live platforms.

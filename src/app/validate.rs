@@ -1,6 +1,7 @@
 //! `roster validate [DIR]`: load and validate a config repository offline, print every problem
-//! (text on stderr, or JSON on stdout), and a one-line summary. Policy problems that a given
-//! `--allow-*` override allows are downgraded to warnings, as `plan` would let them through.
+//! (text on stderr, or JSON or GitHub annotations on stdout), and a one-line summary. Policy
+//! problems that a given `--allow-*` override allows are downgraded to warnings, as `plan` would
+//! let them through.
 
 use std::io::Write;
 
@@ -17,6 +18,11 @@ pub fn run(ui: &Ui, args: &ValidateArgs) -> anyhow::Result<Outcome> {
         DiagFormat::Json => {
             let out = diag::render_json(&cfg.diags, &cfg.loaded.sources);
             std::io::stdout().write_all(out.as_bytes())?;
+        }
+        DiagFormat::Github => {
+            let out = diag::render_github(&cfg.diags, &cfg.loaded.sources);
+            std::io::stdout().write_all(out.as_bytes())?;
+            ui.status(summary(&cfg));
         }
         DiagFormat::Text => {
             let text = diag::render_text(&cfg.diags, &cfg.loaded.sources, ui.color_stderr);

@@ -125,6 +125,63 @@ pub struct Desired {
     pub policy: Policy,
     /// Sorted by lower-cased name.
     pub orgs: Vec<Org>,
+    /// Where each user reference was declared, for reports that name the file.
+    #[serde(skip)]
+    pub user_sites: UserSites,
+}
+
+/// Where user references were declared: one entry per accepted reference in an org's members,
+/// a team's members or a workspace's participants, in declaration order. Not part of the
+/// state's identity: any two compare equal.
+#[derive(Debug, Clone, Default)]
+pub struct UserSites(pub Vec<UserSite>);
+
+impl PartialEq for UserSites {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// One user reference and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserSite {
+    pub list: UserList,
+    /// As written (trimmed), before lower-casing.
+    pub written: String,
+    pub user: UserRef,
+    pub origin: Origin,
+}
+
+/// A list that holds user references; names are lower-cased.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UserList {
+    OrgMembers { org: String },
+    TeamMembers { org: String, team: String },
+    Participants { org: String, workspace: String },
+}
+
+impl UserList {
+    pub fn org(&self) -> &str {
+        match self {
+            UserList::OrgMembers { org }
+            | UserList::TeamMembers { org, .. }
+            | UserList::Participants { org, .. } => org,
+        }
+    }
+}
+
+impl fmt::Display for UserList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UserList::OrgMembers { org } => write!(f, "the members of organization `{org}`"),
+            UserList::TeamMembers { org, team } => {
+                write!(f, "the members of team `{team}` of organization `{org}`")
+            }
+            UserList::Participants { org, workspace } => {
+                write!(f, "the participants of workspace `{org}/{workspace}`")
+            }
+        }
+    }
 }
 
 /// A platform instance declared in Settings.

@@ -34,6 +34,12 @@ pub enum ConfigError {
     /// A config file is not UTF-8 text.
     #[error("{path}: not UTF-8 text; YAML config files must be UTF-8")]
     NotUtf8 { path: String },
+    /// A config path is a FIFO, socket, device or directory where a file was expected.
+    #[error("cannot read {path}: {what}, not a regular file; roster reads only regular files")]
+    NotRegular { path: String, what: &'static str },
+    /// A config file is larger than roster reads.
+    #[error("cannot read {path}: larger than {} MiB, the most roster reads from one file", cap / (1024 * 1024))]
+    TooBig { path: String, cap: u64 },
 }
 
 impl ConfigError {

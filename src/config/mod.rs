@@ -3,6 +3,7 @@
 
 pub mod desired;
 pub mod error;
+pub mod identity;
 pub mod lenient;
 pub mod load;
 pub mod model;

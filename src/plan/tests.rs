@@ -83,6 +83,7 @@ fn desired(o: Org) -> Desired {
             ..Policy::default()
         },
         orgs: vec![o],
+        ..Desired::default()
     }
 }
 

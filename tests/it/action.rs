@@ -646,11 +646,19 @@ fn the_example_workflows_run_the_loop_through_the_action() {
 
     // Drift that was there before the pull request was not in its plan, so the merge left it
     // alone ("apply what was reviewed"); a manual run of the workflow applies everything.
-    assert!(!run.log().contains("former.postdoc@uq.edu.au"), "{}", run.log());
+    assert!(
+        !run.log().contains("former.postdoc@uq.edu.au"),
+        "{}",
+        run.log()
+    );
     let manual = Runner::manual(&p);
     let run = manual.run_workflow("roster-apply.yml", repo.path());
     run.assert_green();
-    assert!(run.log().contains("former.postdoc@uq.edu.au"), "{}", run.log());
+    assert!(
+        run.log().contains("former.postdoc@uq.edu.au"),
+        "{}",
+        run.log()
+    );
 
     // The schedule: no drift, no issue.
     let drift = Runner::for_platform("schedule", &p);

@@ -8,6 +8,7 @@ mod cli_usage;
 mod client_recorded;
 mod emulator;
 mod gitops;
+mod hostile;
 mod plan;
 mod preflight;
 mod rate;

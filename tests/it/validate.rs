@@ -395,3 +395,33 @@ fn parse_failure_does_not_cascade_into_undeclared_org() {
     let codes: Vec<&str> = got.iter().map(|(c, _)| c.as_str()).collect();
     assert_eq!(codes, ["undeclared-org", "wrong-type"]);
 }
+
+#[test]
+fn github_format_prints_one_annotation_per_diagnostic_on_stdout() {
+    let out = roster()
+        .args([
+            "validate",
+            "--format",
+            "github",
+            "tests/fixtures/invalid/duplicate-member",
+        ])
+        .output()
+        .expect("run roster");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(!lines.is_empty(), "no annotations");
+    for line in &lines {
+        assert!(
+            line.starts_with("::error file=tests/fixtures/invalid/duplicate-member/a.yaml,line="),
+            "{line}"
+        );
+        assert!(line.contains(",title=duplicate::"), "{line}");
+        assert!(
+            line.contains("%0A"),
+            "the second place follows on its own line: {line}"
+        );
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.trim().starts_with("invalid: "), "{stderr}");
+}

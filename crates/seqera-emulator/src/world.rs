@@ -218,13 +218,47 @@ impl Default for WorldStudios {
     }
 }
 
-/// Read and check a world (or state) file.
+/// The largest world or state file the emulator reads.
+pub const MAX_WORLD_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Read and check a world (or state) file: a regular file (never a FIFO or device, which would
+/// block or never end) of at most [`MAX_WORLD_BYTES`].
 pub fn load_world(path: &Path) -> Result<World, WorldError> {
     let name = path.display().to_string();
-    match std::fs::read_to_string(path) {
+    match read_capped(path, MAX_WORLD_BYTES) {
         Ok(text) => parse_world(&name, &text),
         Err(error) => Err(WorldError::Read { path: name, error }),
     }
+}
+
+/// The text of a regular file of at most `cap` bytes.
+fn read_capped(path: &Path, cap: u64) -> std::io::Result<String> {
+    use std::io::Read;
+    let not_regular = || std::io::Error::other("not a regular file");
+    let too_big = || {
+        std::io::Error::other(format!(
+            "larger than {} MiB, the most the emulator reads",
+            cap / (1024 * 1024)
+        ))
+    };
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    if meta.len() > cap {
+        return Err(too_big());
+    }
+    let file = std::fs::File::open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(not_regular());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"))
 }
 
 /// Parse and check a world (or state) file's text; `name` is the path shown in errors.
@@ -265,5 +299,22 @@ impl World {
     /// The world as YAML (the state file format): deterministic for the same world.
     pub fn to_yaml(&self) -> String {
         serde_saphyr::to_string(self).unwrap_or_else(|e| format!("# cannot serialize: {e}\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_is_capped_and_only_regular_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("w.yaml");
+        std::fs::write(&p, "users: []\n").unwrap();
+        assert_eq!(read_capped(&p, 10).unwrap(), "users: []\n");
+        let e = read_capped(&p, 9).unwrap_err();
+        assert!(e.to_string().contains("larger than"), "{e}");
+        let e = read_capped(dir.path(), 100).unwrap_err();
+        assert_eq!(e.to_string(), "not a regular file");
     }
 }

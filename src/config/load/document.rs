@@ -17,8 +17,19 @@ fn scan_key<'a>(chunk: &'a str, key: &str) -> Option<&'a str> {
     chunk.lines().find_map(|l| {
         let rest = l.strip_prefix(key)?.strip_prefix(':')?;
         let v = rest.split(" #").next()?.trim();
-        Some(v.trim_matches('"').trim_matches('\''))
+        Some(unquote(v))
     })
+}
+
+/// A scalar without the one pair of matching quotes around it, if it has them. Only a matched
+/// pair is removed, as YAML removes it: `Organization'` stays as it is.
+fn unquote(v: &str) -> &str {
+    for q in ['"', '\''] {
+        if v.len() >= 2 && v.starts_with(q) && v.ends_with(q) {
+            return &v[1..v.len() - 1];
+        }
+    }
+    v
 }
 
 /// The known kind `text` names, ignoring case (a miscased kind is still reported as unknown).
@@ -225,6 +236,27 @@ mod tests {
         let p = parse_one("kind: organization\nname: lab\n");
         assert_eq!(p.diags[0].code, Code::UnknownKind);
         assert_eq!(p.doc.err(), Some(Some("Organization")));
+    }
+
+    #[test]
+    fn a_kind_with_a_stray_quote_is_unknown() {
+        for text in [
+            "kind: Organization'\nname: lab\n",
+            "kind: \"Organization\nname: lab\n",
+            "kind: 'Organization\"\nname: lab\n",
+        ] {
+            let p = parse_one(text);
+            assert!(p.doc.is_err(), "{text:?} parsed");
+            assert!(
+                matches!(p.diags[0].code, Code::UnknownKind | Code::YamlSyntax),
+                "{text:?}: {:?}",
+                p.diags
+            );
+        }
+        assert_eq!(unquote("'Workspace'"), "Workspace");
+        assert_eq!(unquote("\"Workspace\""), "Workspace");
+        assert_eq!(unquote("Workspace'"), "Workspace'");
+        assert!(parse_one("kind: 'Organization'\nname: lab\n").doc.is_ok());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Loading a config directory: find every `*.yaml` / `*.yml` below it (hidden files and
-//! directories skipped), split each file into its YAML documents, and deserialize each document
+//! directories skipped; only regular files inside it, capped in size, see [`files`]), split each file into its YAML documents, and deserialize each document
 //! into the type its `kind` names. Problems become located diagnostics; loading carries on with the
 //! next document so one run reports everything it can: a document with unknown fields is parsed
 //! again without them (see [`super::lenient`]) so its other problems are found too, and a document
@@ -13,11 +13,17 @@ use std::path::{Path, PathBuf};
 
 use super::error::ConfigError;
 use super::model::{OrganizationDoc, SettingsDoc, Sp, WorkspaceDoc};
-use crate::diag::{Code, Diagnostic, FileId, SourceFile, Sources, Span};
+use crate::diag::{Code, Diagnostic, FileId, Severity, SourceFile, Sources, Span};
 
 mod document;
+pub mod files;
+
+use files::Entry;
 
 use document::{load_document, recover_name};
+
+/// The most documents roster reads from one file.
+pub const MAX_DOCUMENTS_PER_FILE: usize = 10_000;
 
 /// The kinds of document roster reads.
 pub const KINDS: [&str; 3] = ["Settings", "Organization", "Workspace"];
@@ -124,8 +130,20 @@ impl Loaded {
     }
 }
 
-/// The config files under `root`, sorted by path. `root` may also be a single file.
+/// The config files under `root` that are read, sorted by path. `root` may also be a single
+/// file. Paths refused by the walk (see [`files::walk`]) are left out.
 pub fn find_files(root: &Path) -> Result<Vec<PathBuf>, ConfigError> {
+    Ok(entries(root)?
+        .into_iter()
+        .filter_map(|e| match e {
+            Entry::Read(p) => Some(p),
+            Entry::Refused { .. } => None,
+        })
+        .collect())
+}
+
+/// Every config path under `root`, read or refused, sorted by path.
+fn entries(root: &Path) -> Result<Vec<Entry>, ConfigError> {
     let meta = std::fs::metadata(root).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => ConfigError::NotFound {
             path: root.to_path_buf(),
@@ -136,45 +154,21 @@ pub fn find_files(root: &Path) -> Result<Vec<PathBuf>, ConfigError> {
         },
     })?;
     if meta.is_file() {
-        return Ok(vec![root.to_path_buf()]);
+        return Ok(vec![Entry::Read(root.to_path_buf())]);
     }
     if !meta.is_dir() {
         return Err(ConfigError::NotADirectory {
             path: root.to_path_buf(),
         });
     }
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let read_dir = |source| ConfigError::ReadDir {
-            path: dir.clone(),
-            source,
-        };
-        for entry in std::fs::read_dir(&dir).map_err(read_dir)? {
-            let entry = entry.map_err(read_dir)?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with('.') {
-                continue;
-            }
-            let path = entry.path();
-            let ty = entry.file_type().map_err(read_dir)?;
-            if ty.is_dir() || (ty.is_symlink() && path.is_dir()) {
-                stack.push(path);
-            } else if name.ends_with(".yaml") || name.ends_with(".yml") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    files::walk(root)
 }
 
 /// Load every config file under `root`. Files are parsed in parallel; the result is the same as
 /// loading them one by one in path order.
 pub fn load_dir(root: &Path) -> Loaded {
     let mut loaded = Loaded::default();
-    let files = match find_files(root) {
+    let files = match entries(root) {
         Ok(f) => f,
         Err(e) => {
             loaded.diags.push(e.to_diagnostic());
@@ -210,7 +204,8 @@ pub fn load_dir(root: &Path) -> Loaded {
         loaded.diags.extend(r.diags);
         loaded.failed.extend(r.failed);
     }
-    if loaded.docs.is_empty() && loaded.diags.is_empty() {
+    let errors = loaded.diags.iter().any(|d| d.severity == Severity::Error);
+    if loaded.docs.is_empty() && !errors {
         let mut d = Diagnostic::error(
             Code::NoDocuments,
             format!("no roster documents under {}", root.display()),
@@ -233,26 +228,32 @@ struct FileLoad {
 }
 
 impl FileLoad {
-    fn unreadable(shown: String, e: ConfigError) -> Self {
+    /// A file that was not read (or not as text): an `io` problem located at its start, naming
+    /// it and never showing what it holds.
+    fn unreadable(id: FileId, shown: String, why: String, severity: Severity) -> Self {
+        let source = SourceFile::new(shown, "");
+        let span = source.token_span(id, 1, 1);
+        let mut d = Diagnostic::error(Code::Io, why).at(span, "not read");
+        d.severity = severity;
         FileLoad {
-            source: SourceFile::new(shown, ""),
+            source,
             docs: Vec::new(),
-            diags: vec![e.to_diagnostic()],
+            diags: vec![d],
             failed: Vec::new(),
         }
     }
 }
 
-fn load_file(id: FileId, path: &Path) -> FileLoad {
+fn load_file(id: FileId, entry: &Entry) -> FileLoad {
+    let path = entry.path();
     let shown = path.display().to_string();
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(source) => {
-            let e = ConfigError::ReadFile {
-                path: shown.clone(),
-                source,
-            };
-            return FileLoad::unreadable(shown, e);
+    let bytes = match entry {
+        Entry::Read(path) => match files::read_capped(path) {
+            Ok(b) => b,
+            Err(e) => return FileLoad::unreadable(id, shown, e.to_string(), Severity::Error),
+        },
+        Entry::Refused { severity, why, .. } => {
+            return FileLoad::unreadable(id, shown, why.clone(), *severity);
         }
     };
     load_file_bytes(id, shown, bytes)
@@ -265,7 +266,7 @@ fn load_file_bytes(id: FileId, shown: String, bytes: Vec<u8>) -> FileLoad {
             let e = ConfigError::NotUtf8 {
                 path: shown.clone(),
             };
-            return FileLoad::unreadable(shown, e);
+            return FileLoad::unreadable(id, shown, e.to_string(), Severity::Error);
         }
     };
     let source = SourceFile::new(shown, text);
@@ -276,9 +277,25 @@ fn load_file_bytes(id: FileId, shown: String, bytes: Vec<u8>) -> FileLoad {
         source,
     };
     let text = out.source.text.clone();
+    let mut count = 0usize;
     for (line_offset, chunk) in split_documents(&text) {
         if is_blank_document(chunk) {
             continue;
+        }
+        count += 1;
+        if count > MAX_DOCUMENTS_PER_FILE {
+            let span = out.source.token_span(id, line_offset + 1, 1);
+            out.diags.push(
+                Diagnostic::error(
+                    Code::Io,
+                    format!(
+                        "more than {MAX_DOCUMENTS_PER_FILE} documents in one file; the rest of it is not read"
+                    ),
+                )
+                .at(span, "documents from here on are not read")
+                .help("split the config into several files"),
+            );
+            break;
         }
         let parsed = load_document(&out.source, id, line_offset, chunk);
         out.diags.extend(parsed.diags);

@@ -20,7 +20,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::desired::{Desired, Org, OrgRole, Policy, UserRef};
+use super::desired::{
+    Desired, Org, OrgRole, Origin, Policy, UserList, UserRef, UserSite, UserSites,
+};
 use super::load::{Doc, Loaded, LoadedDoc};
 use super::model::{SettingsDoc, Sp};
 use crate::diag::{Code, Diagnostic, Span};
@@ -51,6 +53,9 @@ pub fn is_valid_email(s: &str) -> bool {
     EMAIL_RE.is_match(s)
 }
 
+/// The longest email address (RFC 5321: a 256-octet path less its angle brackets).
+pub const MAX_EMAIL_LEN: usize = 254;
+
 const NAME_RULE: &str = "2–39 letters or digits, in runs joined by single `-` or `_`, starting and ending with a letter or digit";
 
 /// Validate loaded documents; returns the desired state and every problem found.
@@ -58,6 +63,7 @@ pub fn validate(loaded: &Loaded) -> (Desired, Vec<Diagnostic>) {
     let mut v = Validator {
         loaded,
         diags: Vec::new(),
+        sites: Vec::new(),
     };
     let desired = v.run();
     (desired, v.diags)
@@ -66,6 +72,8 @@ pub fn validate(loaded: &Loaded) -> (Desired, Vec<Diagnostic>) {
 struct Validator<'a> {
     loaded: &'a Loaded,
     diags: Vec<Diagnostic>,
+    /// Where each accepted user reference is (see [`UserSites`]).
+    sites: Vec<UserSite>,
 }
 
 /// Where each declared member, team and participant is, for cross-checks and duplicate reports.
@@ -90,6 +98,16 @@ impl<'a> Validator<'a> {
 
     fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
+    }
+
+    /// Record where an accepted user reference was declared.
+    fn site(&mut self, list: UserList, doc: &LoadedDoc, u: &Sp<String>, user: &UserRef) {
+        self.sites.push(UserSite {
+            list,
+            written: u.value.trim().to_string(),
+            user: user.clone(),
+            origin: Origin(self.loaded.origin(doc, u)),
+        });
     }
 
     fn run(&mut self) -> Desired {
@@ -142,6 +160,7 @@ impl<'a> Validator<'a> {
             platforms,
             policy,
             orgs,
+            user_sites: UserSites(std::mem::take(&mut self.sites)),
         }
     }
 
@@ -158,7 +177,7 @@ impl<'a> Validator<'a> {
             self.push(
                 Diagnostic::error(
                     Code::InvalidName,
-                    format!("invalid {what} name `{}`: {why}", name.value),
+                    format!("invalid {what} name `{}`: {why}", abbreviated(&name.value)),
                 )
                 .at(span, NAME_RULE),
             );
@@ -197,6 +216,19 @@ impl<'a> Validator<'a> {
         let raw = u.value.trim();
         let span = self.span(doc, u);
         if raw.contains('@') {
+            let n = raw.chars().count();
+            if n > MAX_EMAIL_LEN {
+                self.push(
+                    Diagnostic::error(
+                        Code::TooLong,
+                        format!(
+                            "email address is {n} characters; an address has at most {MAX_EMAIL_LEN}"
+                        ),
+                    )
+                    .at(span, format!("shorten to {MAX_EMAIL_LEN} characters or fewer")),
+                );
+                return None;
+            }
             if !is_valid_email(raw) {
                 self.push(
                     Diagnostic::error(
@@ -236,6 +268,14 @@ impl<'a> Validator<'a> {
             );
         }
         Some(user)
+    }
+}
+
+/// A value short enough to quote in a message: at most 80 characters, then `…`.
+fn abbreviated(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(80) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((i, _)) => std::borrow::Cow::Owned(format!("{}…", &s[..i])),
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{OrgIndex, Repeat, Validator, duplicate};
 use crate::config::desired::{
-    Member, Org, OrgRole, Origin, Platform, Policy, Team, UserRef, workspace_role_rank,
+    Member, Org, OrgRole, Origin, Platform, Policy, Team, UserList, UserRef, workspace_role_rank,
 };
 use crate::config::load::LoadedDoc;
 use crate::config::model::OrganizationDoc;
@@ -160,6 +160,8 @@ impl Validator<'_> {
                     continue;
                 }
                 idx.insert(user.clone(), (role, span));
+                let org = o.name.value.to_lowercase();
+                self.site(UserList::OrgMembers { org }, doc, m_user, &user);
                 list.push(Member { user, role });
             }
             let owners = list.iter().filter(|m| m.role == OrgRole::Owner).count() as u32;
@@ -243,6 +245,11 @@ impl Validator<'_> {
                                 .help("add the user to the organization's members first; teams hold organization members only"),
                             );
                         }
+                        let list = UserList::TeamMembers {
+                            org: o.name.value.to_lowercase(),
+                            team: t.name.value.to_lowercase(),
+                        };
+                        self.site(list, doc, u, &user);
                         seen.insert(user.clone(), uspan);
                     }
                     let mut users: Vec<UserRef> = seen.into_keys().collect();

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::{OrgIndex, Repeat, Validator, duplicate};
 use crate::config::desired::{
     Ensure, Label, Org, Origin, PREDEFINED_WORKSPACE_ROLES, Participant, Policy, Principal,
-    Studios, Visibility, Workspace, workspace_role_rank,
+    Studios, UserList, Visibility, Workspace, workspace_role_rank,
 };
 use crate::config::load::LoadedDoc;
 use crate::config::model::WorkspaceDoc;
@@ -272,7 +272,12 @@ impl Validator<'_> {
                     self.push(d);
                     continue;
                 };
-                if let Some(&first) = seen.get(&principal) {
+                // Team names compare case-insensitively, as the platform does.
+                let seen_key = match &principal {
+                    Principal::Team(t) => Principal::Team(t.to_lowercase()),
+                    user => user.clone(),
+                };
+                if let Some(&first) = seen.get(&seen_key) {
                     let subject = format!("participant `{principal}`");
                     let within = format!("workspace `{}/{}`", w.org.value, w.name.value);
                     self.push(duplicate(
@@ -302,7 +307,14 @@ impl Validator<'_> {
                         .help("lower the role, make the user an organization member, or plan/apply with --allow-collaborator-role"),
                     );
                 }
-                seen.insert(principal.clone(), pspan);
+                if let (Principal::User(user), Some(u)) = (&principal, &p.user) {
+                    let list = UserList::Participants {
+                        org: w.org.value.to_lowercase(),
+                        workspace: w.name.value.to_lowercase(),
+                    };
+                    self.site(list, doc, u, user);
+                }
+                seen.insert(seen_key, pspan);
                 out.push(Participant { principal, role });
             }
             out.sort_by(|a, b| a.principal.cmp(&b.principal));

@@ -2,14 +2,17 @@
 //! a file held by [`Sources`]). Stages collect every diagnostic they find; the caller sorts them by
 //! file and line and renders them once, as text with source snippets or as JSON.
 //!
-//! This module owns the location model and the renderers. It must not decide what is an error: the
+//! This module owns the location model and the YAML error wording; `render` owns the renderers. It must not decide what is an error: the
 //! config loader, the validator and the emulator's world loader do.
 
 use std::fmt;
 use std::sync::Arc;
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
+
+mod render;
+
+pub use render::{render_github, render_json, render_text, sanitize};
 
 /// A value with the 1-based line and character column it was read from (relative to its YAML
 /// document; 0 and 0 when built in memory). Deserializes through serde-saphyr's `Spanned`,
@@ -115,6 +118,19 @@ impl SourceFile {
                 .nth(skip)
                 .map(|(i, _)| i)
                 .unwrap_or(line_text.len())
+    }
+
+    /// The byte range of lines `first..=last` (1-based, clamped), without the last newline.
+    pub fn line_range(&self, first: u32, last: u32) -> (usize, usize) {
+        let n = self.line_starts.len();
+        let first = (first.max(1) as usize - 1).min(n - 1);
+        let last = (last.max(1) as usize - 1).clamp(first, n - 1);
+        let start = self.line_starts[first];
+        let end = match self.line_starts.get(last + 1) {
+            Some(&next) => next - 1,
+            None => self.text.len(),
+        };
+        (start, end.max(start))
     }
 
     /// 1-based line and character column of a byte offset.
@@ -431,113 +447,6 @@ pub fn sort(diags: &mut Vec<Diagnostic>, sources: &Sources) {
     diags.dedup();
 }
 
-/// Render diagnostics as text with snippets, followed by nothing else (the caller adds a summary).
-pub fn render_text(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
-    let mut out = String::new();
-    for d in diags {
-        let level = match d.severity {
-            Severity::Error => Level::ERROR,
-            Severity::Warning => Level::WARNING,
-        };
-        let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
-        let mut group = Group::with_title(title);
-        // Primary and secondary labels grouped per file, primary file first.
-        let mut by_file: Vec<(FileId, Vec<(&Label, bool)>)> = Vec::new();
-        for (label, primary) in d
-            .primary
-            .iter()
-            .map(|l| (l, true))
-            .chain(d.secondary.iter().map(|l| (l, false)))
-        {
-            match by_file.iter_mut().find(|(f, _)| *f == label.span.file) {
-                Some((_, v)) => v.push((label, primary)),
-                None => by_file.push((label.span.file, vec![(label, primary)])),
-            }
-        }
-        for (file, labels) in by_file {
-            let src = sources.get(file);
-            let mut snippet = Snippet::source(&*src.text)
-                .path(src.path.as_str())
-                .fold(true);
-            for (label, primary) in labels {
-                let kind = if primary {
-                    AnnotationKind::Primary
-                } else {
-                    AnnotationKind::Context
-                };
-                let start = label.span.start as usize;
-                let end = (label.span.end as usize).max(start);
-                snippet = snippet.annotation(kind.span(start..end).label(label.text.as_str()));
-            }
-            group = group.element(snippet);
-        }
-        let mut report = vec![group];
-        if let Some(help) = &d.help {
-            report.push(Group::with_title(
-                Level::HELP.secondary_title(help.as_str()),
-            ));
-        }
-        out.push_str(&renderer.render(&report));
-        out.push_str("\n\n");
-    }
-    out
-}
-
-#[derive(Serialize)]
-struct JsonLabel<'a> {
-    file: &'a str,
-    line: u32,
-    column: u32,
-    label: &'a str,
-}
-
-#[derive(Serialize)]
-struct JsonDiag<'a> {
-    severity: Severity,
-    code: Code,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    location: Option<JsonLabel<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    related: Vec<JsonLabel<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    help: Option<&'a str>,
-}
-
-/// Render diagnostics as one JSON document: `{"format_version": "1", "diagnostics": [...]}`.
-pub fn render_json(diags: &[Diagnostic], sources: &Sources) -> String {
-    fn label<'a>(sources: &'a Sources, l: &'a Label) -> JsonLabel<'a> {
-        JsonLabel {
-            file: &sources.get(l.span.file).path,
-            line: l.span.line,
-            column: l.span.col,
-            label: &l.text,
-        }
-    }
-    let items: Vec<JsonDiag<'_>> = diags
-        .iter()
-        .map(|d| JsonDiag {
-            severity: d.severity,
-            code: d.code,
-            message: &d.message,
-            location: d.primary.as_ref().map(|l| label(sources, l)),
-            related: d.secondary.iter().map(|l| label(sources, l)).collect(),
-            help: d.help.as_deref(),
-        })
-        .collect();
-    let doc = serde_json::json!({
-        "format_version": "1",
-        "valid": !diags.iter().any(|d| d.severity == Severity::Error),
-        "diagnostics": items,
-    });
-    serde_json::to_string_pretty(&doc).expect("diagnostics serialize") + "\n"
-}
-
 /// A diagnostic built from a serde-saphyr error in `file`, whose text starts at `line_offset`
 /// lines into the file (for documents cut out of a multi-document stream).
 pub fn from_yaml_error(
@@ -765,17 +674,5 @@ mod tests {
             .map(|d| d.location(&sources).unwrap())
             .collect();
         assert_eq!(locs, ["a.yaml:1:4", "a.yaml:2:1", "b.yaml:1:1"]);
-    }
-
-    #[test]
-    fn text_rendering_points_at_file_line_col_with_a_caret() {
-        let mut sources = Sources::new();
-        let f = sources.add("org.yaml", "kind: Organization\nname: bad name\n");
-        let span = sources.get(f).token_span(f, 2, 7);
-        let d = Diagnostic::error(Code::InvalidName, "bad").at(span, "here");
-        let text = render_text(&[d], &sources, false);
-        assert!(text.contains("org.yaml:2:7"), "{text}");
-        assert!(text.contains("^^^"), "{text}");
-        assert!(text.contains("error[invalid-name]: bad"), "{text}");
     }
 }
