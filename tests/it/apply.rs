@@ -466,7 +466,7 @@ fn a_second_ctrl_c_exits_130_at_once_and_the_audit_log_names_the_unfinished_chan
     for i in 0..NEW {
         config.push_str(&format!("  - user: u{i}@lab.org\n"));
     }
-    let latency = Duration::from_millis(1_000);
+    let latency = Duration::from_millis(3_000);
     let opts = Options {
         latency_ms: latency.as_millis() as u64,
         ..Options::default()
