@@ -485,6 +485,10 @@ fn a_second_ctrl_c_exits_130_at_once_and_the_audit_log_names_the_unfinished_chan
         audit.to_str().unwrap(),
     ];
     let mut run = Running::new(spawn_until_writes(&p, &apply, 1));
+    // The next changes leave the pacer within milliseconds and then stay in flight for the
+    // emulator's latency: interrupt once they are surely in flight, so the first Ctrl-C cannot
+    // find them still waiting to start (it would cancel them at once and the run would end).
+    std::thread::sleep(latency / 6);
     run.interrupt();
     run.wait_for("letting calls in flight finish");
     run.interrupt();
