@@ -137,6 +137,35 @@ Examples:
   roster emulator --listen 127.0.0.1:8080 --world world.yaml --state state.yaml --fail-rate 0.1 --seed 7")]
     Emulator(EmulatorArgs),
 
+    /// Write a config repository from a live platform: its orgs, members, teams and workspaces.
+    #[command(after_help = "\
+Reads the orgs the token's user owns (or those named) and every workspace in them, one listing
+call per page, and writes roster.yaml, organizations/ORG.yaml, workspaces/ORG/NAME.yaml and
+schemas/roster.schema.json. `roster plan DIR` on the result shows no changes. Set ROSTER_NOW to
+fix the date in the header comments.
+
+Examples:
+  roster export adopted                               every org the token's user owns
+  roster export adopted --org biocommons              one org and all its workspaces
+  roster export adopted --workspace biocommons/genomics --force
+
+Exit codes: 0 written, 1 error (including a non-empty DIR without --force).")]
+    Export(ExportArgs),
+
+    /// Scaffold a new config repository: Settings, schema, GitHub workflows, CODEOWNERS.
+    #[command(after_help = "\
+Writes roster.yaml (the platform and a commented policy), schemas/roster.schema.json (every
+file's modeline points at it), .github/workflows/ (plan on pull requests, apply on merge, a
+drift check), .github/CODEOWNERS and .gitignore. With --from-export, the organizations and
+workspaces of a live platform are exported into it too (the export options apply).
+
+Examples:
+  roster init access                         an empty repository
+  roster init access --from-export --org biocommons
+
+Exit codes: 0 written, 1 error (including a non-empty DIR without --force).")]
+    Init(InitArgs),
+
     /// Print a shell completion script.
     #[command(after_help = "\
 Examples:
@@ -361,4 +390,56 @@ pub struct CompletionsArgs {
     /// The shell to generate completions for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Directory to write the config repository into (created when missing; must be empty).
+    pub dir: PathBuf,
+
+    /// Export only this organization (repeatable); default: every org the token's user owns.
+    #[arg(long = "org", value_name = "NAME", value_delimiter = ',')]
+    pub orgs: Vec<String>,
+
+    /// Export only this workspace (repeatable), as ORG/NAME; its org is exported too.
+    #[arg(long = "workspace", value_name = "ORG/NAME", value_delimiter = ',')]
+    pub workspaces: Vec<String>,
+
+    /// Write into a non-empty DIR, overwriting the files export writes (others are left alone).
+    #[arg(long)]
+    pub force: bool,
+
+    /// Add to an existing config what the platform has and the config lacks (not yet implemented).
+    #[arg(long, conflicts_with = "force")]
+    pub merge: bool,
+
+    /// The platform's name in the written Settings.
+    #[arg(long, default_value = "seqera", value_name = "NAME")]
+    pub platform: String,
+
+    /// The environment variable holding the token, read now and named in the written Settings.
+    #[arg(long, default_value = "TOWER_ACCESS_TOKEN", value_name = "VAR")]
+    pub token_env: String,
+
+    /// API endpoint (default: TOWER_API_ENDPOINT, else Seqera Cloud).
+    #[arg(long, value_name = "URL", help_heading = "Platform")]
+    pub endpoint: Option<String>,
+
+    /// Maximum API calls in flight at once (1–64).
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64), help_heading = "Platform")]
+    pub parallelism: u32,
+
+    /// Client-side pacing, in requests per second per token (0.01–1000; the platform allows 20).
+    #[arg(long, default_value_t = 20.0, value_name = "PER_SECOND", value_parser = parse_rate, help_heading = "Platform")]
+    pub rate: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Also export a live platform into the new repository (the options of `roster export`).
+    #[arg(long)]
+    pub from_export: bool,
+
+    #[command(flatten)]
+    pub export: ExportArgs,
 }

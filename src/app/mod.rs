@@ -12,6 +12,8 @@ mod apply;
 mod changed;
 mod completions;
 mod emulator;
+mod export;
+mod init;
 mod plan;
 mod sandbox;
 mod schema;
@@ -139,6 +141,8 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::run(&ui, args),
         Command::Apply(args) => apply::run(&ui, args),
         Command::Show(args) => show::run(&ui, args),
+        Command::Export(args) => export::run(&ui, args),
+        Command::Init(args) => init::run(&ui, args),
     };
     match result {
         Ok(outcome) => outcome.into(),
