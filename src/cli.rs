@@ -166,6 +166,9 @@ Examples:
 Exit codes: 0 written, 1 error (including a non-empty DIR without --force).")]
     Init(InitArgs),
 
+    /// The sandbox of a config: `roster sandbox init` writes its world from the config.
+    Sandbox(SandboxArgs),
+
     /// Print a shell completion script.
     #[command(after_help = "\
 Examples:
@@ -409,6 +412,10 @@ pub struct ExportArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// Also write an emulator world of what was read to FILE (no tokens), to rehearse offline.
+    #[arg(long, value_name = "FILE")]
+    pub world: Option<PathBuf>,
+
     /// Add to an existing config what the platform has and the config lacks (not yet implemented).
     #[arg(long, conflicts_with = "force")]
     pub merge: bool,
@@ -442,4 +449,46 @@ pub struct InitArgs {
 
     #[command(flatten)]
     pub export: ExportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    #[command(subcommand)]
+    pub command: SandboxCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Write DIR/.roster/sandbox.world.yaml from the config in DIR, so `plan --sandbox` works.
+    #[command(after_help = "\
+The world holds every user, organization, team and workspace the config declares, so the first
+`roster plan --sandbox DIR` shows no changes; --drift adds a few differences (a role, a team
+member, a description, a former member) chosen by --seed, each listed in the world's header.
+The sandbox acts as the first owner the config declares, with a placeholder token.
+
+Examples:
+  roster sandbox init .                  then: roster plan --sandbox .
+  roster sandbox init . --drift --seed 7 --force
+
+Exit codes: 0 written, 1 error (an invalid config, or an existing world without --force).")]
+    Init(SandboxInitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxInitArgs {
+    /// Directory holding the config.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Start the sandbox a little drifted from the config.
+    #[arg(long)]
+    pub drift: bool,
+
+    /// Seed choosing the drift (the same seed gives the same world).
+    #[arg(long, default_value_t = 1, value_name = "N", requires = "drift")]
+    pub seed: u64,
+
+    /// Replace an existing world (and drop the sandbox state kept beside it).
+    #[arg(long)]
+    pub force: bool,
 }

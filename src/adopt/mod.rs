@@ -4,7 +4,12 @@
 
 pub mod export;
 pub mod init;
+pub mod sandbox;
+pub mod world;
 pub mod yaml;
+
+/// Generated files: `(path relative to the repository root, text)`, sorted by path.
+pub type Files = Vec<(String, String)>;
 
 /// Where every generated repository keeps the JSON Schema, relative to its root.
 pub const SCHEMA_PATH: &str = "schemas/roster.schema.json";

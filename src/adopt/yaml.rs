@@ -120,6 +120,12 @@ impl Doc {
         self.text.push('\n');
         self
     }
+    /// A line written as given (already valid YAML at its place).
+    pub fn line(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self.text.push('\n');
+        self
+    }
     /// An empty line.
     pub fn blank(&mut self) -> &mut Self {
         self.text.push('\n');

@@ -19,7 +19,7 @@ use crate::app::{Outcome, Ui};
 use crate::cli::ExportArgs;
 use crate::config::desired::Desired;
 use crate::live::read::{self, OrgScope, Scope};
-use crate::live::{Live, LiveLabel, LiveMember, LiveParticipant, LiveStudios};
+use crate::live::{ActingUser, Live, LiveLabel, LiveMember, LiveParticipant, LiveStudios};
 use crate::platform::seqera::{CLOUD_ENDPOINT, Client, ClientConfig, RetryPolicy};
 
 /// The environment variable that fixes the export date (for reproducible output and tests).
@@ -32,8 +32,20 @@ pub fn run(ui: &Ui, args: &ExportArgs) -> Result<Outcome> {
         );
     }
     refuse_non_empty(&args.dir, args.force)?;
-    let files = collect(ui, args)?;
+    let (files, world) = collect(ui, args)?;
     write_files(&args.dir, &files)?;
+    if let (Some(path), Some(text)) = (&args.world, world) {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        write_atomically(path, text.as_bytes())
+            .with_context(|| format!("writing {}", path.display()))?;
+        ui.status(format!(
+            "Wrote the emulator world {} (no tokens: the sandbox acts as the token's user with a placeholder).",
+            path.display()
+        ));
+    }
     ui.status(format!(
         "Wrote {} files to {}. Check them with: roster plan {}",
         files.len(),
@@ -43,12 +55,13 @@ pub fn run(ui: &Ui, args: &ExportArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// Read the platform `args` names and return the files of the exported repository.
-pub fn collect(ui: &Ui, args: &ExportArgs) -> Result<Vec<(String, String)>> {
+/// Read the platform `args` names and return the files of the exported repository, and with
+/// `--world` the text of an emulator world of what was read.
+pub fn collect(ui: &Ui, args: &ExportArgs) -> Result<(adopt::Files, Option<String>)> {
     let client = client(args)?;
     let start = Instant::now();
     let rt = crate::app::session::runtime()?;
-    let live = rt.block_on(read_everything(ui, &client, args))?;
+    let (acting, live) = rt.block_on(read_everything(ui, &client, args))?;
     let calls = client.calls();
     let (orgs, wss) = (
         live.orgs.len(),
@@ -71,11 +84,19 @@ pub fn collect(ui: &Ui, args: &ExportArgs) -> Result<Vec<(String, String)>> {
         token_env: &args.token_env,
         date: &date,
     };
-    Ok(adopt::export::export(
-        &src,
-        &live,
-        &crate::config::schema_json(),
-    ))
+    let files = adopt::export::export(&src, &live, &crate::config::schema_json());
+    let world = args.world.as_ref().map(|_| {
+        let header = format!(
+            "An emulator world exported by roster export from {} on {date}: what the platform had, for\n\
+             rehearsing changes offline (`roster emulator --world FILE`, or as DIR/.roster/sandbox.world.yaml).\n\
+             No token is copied: the sandbox acts as {} <{}> with the placeholder token.",
+            client.endpoint(),
+            acting.user_name,
+            acting.email
+        );
+        adopt::world::render(&adopt::world::from_live(&live, &acting), &header)
+    });
+    Ok((files, world))
 }
 
 /// The endpoint `args` names (else `TOWER_API_ENDPOINT`, else Seqera Cloud).
@@ -166,7 +187,11 @@ fn wanted_workspaces(args: &ExportArgs) -> Result<BTreeMap<String, Vec<String>>>
 }
 
 /// Read every org in scope and everything roster manages in it.
-async fn read_everything(ui: &Ui, client: &Client, args: &ExportArgs) -> Result<Live> {
+async fn read_everything(
+    ui: &Ui,
+    client: &Client,
+    args: &ExportArgs,
+) -> Result<(ActingUser, Live)> {
     let wanted = wanted_workspaces(args)?;
     // The orgs: those named (by --org or --workspace), or every org the user owns.
     let mut names: Vec<String> = args.orgs.iter().map(|o| o.to_lowercase()).collect();
@@ -245,7 +270,7 @@ async fn read_everything(ui: &Ui, client: &Client, args: &ExportArgs) -> Result<
         if workspaces == 1 { "" } else { "s" },
     ));
     read_details(client, &mut live).await?;
-    Ok(live)
+    Ok((acting, live))
 }
 
 /// What one detail listing returned: (org key, index, content).

@@ -39,7 +39,7 @@ pub fn run(ui: &Ui, args: &InitArgs) -> Result<Outcome> {
     if args.from_export {
         // The export's files win (its Settings name the platform read, its policy is commented
         // out so the first plan reports what exists rather than refusing it).
-        let exported = export::collect(ui, ex)?;
+        let (exported, _) = export::collect(ui, ex)?;
         files.retain(|(p, _)| !exported.iter().any(|(q, _)| q == p));
         files.extend(exported);
         files.sort();

@@ -16,6 +16,7 @@ mod export;
 mod init;
 mod plan;
 mod sandbox;
+mod sandbox_init;
 mod schema;
 mod session;
 mod show;
@@ -143,6 +144,9 @@ pub fn main() -> ExitCode {
         Command::Show(args) => show::run(&ui, args),
         Command::Export(args) => export::run(&ui, args),
         Command::Init(args) => init::run(&ui, args),
+        Command::Sandbox(crate::cli::SandboxArgs {
+            command: crate::cli::SandboxCommand::Init(args),
+        }) => sandbox_init::run(&ui, args),
     };
     match result {
         Ok(outcome) => outcome.into(),

@@ -12,6 +12,7 @@ mod init;
 mod plan;
 mod preflight;
 mod rate;
+mod sandbox_init;
 mod saved_plan;
 mod support;
 mod trust;
