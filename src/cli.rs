@@ -166,6 +166,9 @@ Examples:
 Exit codes: 0 written, 1 error (including a non-empty DIR without --force).")]
     Init(InitArgs),
 
+    /// Translate another tool's files into a roster config (`roster import seqerakit`).
+    Import(ImportArgs),
+
     /// The sandbox of a config: `roster sandbox init` writes its world from the config.
     Sandbox(SandboxArgs),
 
@@ -491,4 +494,62 @@ pub struct SandboxInitArgs {
     /// Replace an existing world (and drop the sandbox state kept beside it).
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub command: ImportCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Translate seqerakit YAML (organizations, members, teams, workspaces, participants).
+    #[command(after_help = "\
+Several files (or directories of *.yml) are merged, as seqerakit does. Blocks roster does not
+manage (compute-envs, credentials, pipelines, launch, …) are listed with their file:line.
+$VAR and ${VAR} must be set in the environment or in --env-file. seqerakit only adds, while
+roster's lists are authoritative: plan the result before any apply.
+
+Examples:
+  roster import seqerakit seqerakit.yml --out access --owner me@lab.org
+  roster import seqerakit yaml/ --env-file .env --out access
+
+Exit codes: 0 written, 1 problems (each listed; nothing written).")]
+    Seqerakit(ImportSeqerakitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportSeqerakitArgs {
+    /// seqerakit files, or directories holding them.
+    #[arg(required = true, value_name = "FILE|DIR")]
+    pub files: Vec<PathBuf>,
+
+    /// Directory to write the roster config into (must be empty unless --force).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// KEY=VALUE lines supplying $VARs (before the environment).
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Option<PathBuf>,
+
+    /// The user seqerakit ran as (the owner of what it created), added as owner everywhere.
+    #[arg(long, value_name = "EMAIL")]
+    pub owner: Vec<String>,
+
+    /// Write into a non-empty DIR.
+    #[arg(long)]
+    pub force: bool,
+
+    /// The endpoint the written Settings name (default: Seqera Cloud).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+
+    /// The platform's name in the written Settings.
+    #[arg(long, default_value = "seqera", value_name = "NAME")]
+    pub platform: String,
+
+    /// The token's variable in the written Settings.
+    #[arg(long, default_value = "TOWER_ACCESS_TOKEN", value_name = "VAR")]
+    pub token_env: String,
 }

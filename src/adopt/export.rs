@@ -18,7 +18,11 @@ use crate::live::{Live, LiveMember, LiveOrg, LiveParticipant, LiveWorkspace, Par
 /// Where the export came from, for the Settings and the header comments.
 #[derive(Debug, Clone)]
 pub struct Source<'a> {
-    /// The API endpoint read.
+    /// The command that writes the files, for the header (`roster export`).
+    pub tool: &'a str,
+    /// Where the content came from (the endpoint read, or the files imported), for the header.
+    pub from: &'a str,
+    /// The API endpoint the Settings name.
     pub endpoint: &'a str,
     /// The name of the platform in Settings.
     pub platform: &'a str,
@@ -53,10 +57,7 @@ fn header(doc: &mut Doc, src: &Source<'_>, path: &str) {
     doc.comment(0, "");
     doc.comment(
         0,
-        &format!(
-            "created by roster export from {} on {}",
-            src.endpoint, src.date
-        ),
+        &format!("created by {} from {} on {}", src.tool, src.from, src.date),
     );
 }
 
@@ -390,6 +391,8 @@ mod tests {
     }
 
     const SRC: Source<'static> = Source {
+        tool: "roster export",
+        from: "https://api.example.org",
         endpoint: "https://api.example.org",
         platform: "example",
         token_env: "TOWER_ACCESS_TOKEN",

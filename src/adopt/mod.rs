@@ -5,6 +5,7 @@
 pub mod export;
 pub mod init;
 pub mod sandbox;
+pub mod seqerakit;
 pub mod world;
 pub mod yaml;
 

@@ -33,7 +33,19 @@ pub fn run(ui: &Ui, args: &ExportArgs) -> Result<Outcome> {
     }
     refuse_non_empty(&args.dir, args.force)?;
     let (files, world) = collect(ui, args)?;
+    let stale = stale_files(&args.dir, &files);
     write_files(&args.dir, &files)?;
+    if !stale.is_empty() {
+        ui.status(format!(
+            "warning: {} config file{} in {} {} not written by this export and {} still read as config (remove what the platform no longer has):\n  {}",
+            stale.len(),
+            if stale.len() == 1 { "" } else { "s" },
+            args.dir.display(),
+            if stale.len() == 1 { "was" } else { "were" },
+            if stale.len() == 1 { "is" } else { "are" },
+            stale.join("\n  ")
+        ));
+    }
     if let (Some(path), Some(text)) = (&args.world, world) {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)
@@ -79,6 +91,8 @@ pub fn collect(ui: &Ui, args: &ExportArgs) -> Result<(adopt::Files, Option<Strin
     ));
     let date = export_date();
     let src = adopt::export::Source {
+        tool: "roster export",
+        from: client.endpoint(),
         endpoint: client.endpoint(),
         platform: &args.platform,
         token_env: &args.token_env,
@@ -153,6 +167,33 @@ pub fn refuse_non_empty(dir: &Path, force: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// YAML files under `dir/organizations` and `dir/workspaces` (an earlier export, with `--force`)
+/// that `files` does not include, as relative paths.
+fn stale_files(dir: &Path, files: &[(String, String)]) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml")
+                && let Ok(rel) = p.strip_prefix(root)
+            {
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for sub in ["organizations", "workspaces"] {
+        walk(dir, &dir.join(sub), &mut found);
+    }
+    found.retain(|f| !files.iter().any(|(p, _)| p == f));
+    found.sort();
+    found
 }
 
 /// Write `(relative path, text)` pairs under `dir`, each atomically.

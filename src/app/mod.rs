@@ -13,6 +13,7 @@ mod changed;
 mod completions;
 mod emulator;
 mod export;
+mod import;
 mod init;
 mod plan;
 mod sandbox;
@@ -144,6 +145,9 @@ pub fn main() -> ExitCode {
         Command::Show(args) => show::run(&ui, args),
         Command::Export(args) => export::run(&ui, args),
         Command::Init(args) => init::run(&ui, args),
+        Command::Import(crate::cli::ImportArgs {
+            command: crate::cli::ImportCommand::Seqerakit(args),
+        }) => import::run(&ui, args),
         Command::Sandbox(crate::cli::SandboxArgs {
             command: crate::cli::SandboxCommand::Init(args),
         }) => sandbox_init::run(&ui, args),

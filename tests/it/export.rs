@@ -152,8 +152,19 @@ fn a_non_empty_directory_is_refused_unless_forced() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("is not empty"), "{}", stderr(&out));
     assert!(!dir.path().join("roster.yaml").exists(), "nothing written");
+    // A file of an earlier export that this one does not write is named, not deleted.
+    let old = dir.path().join("workspaces/biocommons/retired.yaml");
+    std::fs::create_dir_all(old.parent().unwrap()).unwrap();
+    std::fs::write(&old, "kind: Workspace\norg: biocommons\nname: retired\n").unwrap();
     let out = export(&p, dir.path(), &["--force"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not written by this export")
+            && stderr(&out).contains("workspaces/biocommons/retired.yaml"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(old.exists());
     assert_eq!(
         std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
         "mine"

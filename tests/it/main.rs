@@ -8,6 +8,7 @@ mod client_recorded;
 mod emulator;
 mod export;
 mod gitops;
+mod import;
 mod init;
 mod plan;
 mod preflight;
