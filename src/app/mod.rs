@@ -12,8 +12,12 @@ mod apply;
 mod changed;
 mod completions;
 mod emulator;
+mod export;
+mod import;
+mod init;
 mod plan;
 mod sandbox;
+mod sandbox_init;
 mod schema;
 mod session;
 mod show;
@@ -139,6 +143,14 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::run(&ui, args),
         Command::Apply(args) => apply::run(&ui, args),
         Command::Show(args) => show::run(&ui, args),
+        Command::Export(args) => export::run(&ui, args),
+        Command::Init(args) => init::run(&ui, args),
+        Command::Import(crate::cli::ImportArgs {
+            command: crate::cli::ImportCommand::Seqerakit(args),
+        }) => import::run(&ui, args),
+        Command::Sandbox(crate::cli::SandboxArgs {
+            command: crate::cli::SandboxCommand::Init(args),
+        }) => sandbox_init::run(&ui, args),
     };
     match result {
         Ok(outcome) => outcome.into(),

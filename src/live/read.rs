@@ -84,7 +84,7 @@ pub async fn read(client: &Client, scope: &Scope) -> Result<(ActingUser, Live)> 
     Ok((acting, live))
 }
 
-fn member(m: MemberDbDto) -> LiveMember {
+pub fn member(m: MemberDbDto) -> LiveMember {
     LiveMember {
         member_id: m.member_id,
         user_id: m.user_id,
@@ -100,7 +100,7 @@ fn sorted_members(ms: Vec<MemberDbDto>) -> Vec<LiveMember> {
     v
 }
 
-fn participant(p: ParticipantResponseDto) -> LiveParticipant {
+pub fn participant(p: ParticipantResponseDto) -> LiveParticipant {
     let kind = match p.kind.as_deref().map(str::to_ascii_uppercase).as_deref() {
         Some("TEAM") => ParticipantKind::Team,
         Some("COLLABORATOR") => ParticipantKind::Collaborator,
