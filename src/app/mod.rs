@@ -8,6 +8,7 @@ use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
 
+mod access;
 mod apply;
 mod changed;
 mod completions;
@@ -139,6 +140,7 @@ pub fn main() -> ExitCode {
         Command::Plan(args) => plan::run(&ui, args),
         Command::Apply(args) => apply::run(&ui, args),
         Command::Show(args) => show::run(&ui, args),
+        Command::Access(args) => access::run(&ui, args),
     };
     match result {
         Ok(outcome) => outcome.into(),
