@@ -290,4 +290,24 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn what_the_config_does_not_manage_is_marked_unmanaged() {
+        let mut config = org(&[], &[], vec![]);
+        config.members = None;
+        config.teams = None;
+        config.workspaces[0].participants = None;
+        let live = org(
+            &[("a@x.org", "member")],
+            &["a@x.org"],
+            vec![(Who::User("a@x.org".into()), "view")],
+        );
+        let c = compare(
+            &Snapshot { orgs: vec![config] },
+            &Snapshot { orgs: vec![live] },
+            "a@x.org",
+        );
+        assert_eq!(c.len(), 3, "{c:?}");
+        assert!(c.iter().all(|c| c.mark == Mark::Unmanaged), "{c:?}");
+    }
 }
