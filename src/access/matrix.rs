@@ -205,4 +205,31 @@ mod tests {
         // of their own, which they have none of.
         assert_eq!(m.rows[1].org_roles, vec![None]);
     }
+
+    #[test]
+    fn several_orgs_name_columns_and_teams_by_org() {
+        let org = |name: &str| OrgGrants {
+            name: name.into(),
+            platform: "default".into(),
+            full_name: None,
+            custom_roles: vec![],
+            members: Some([("a@x.org".to_string(), "owner".to_string())].into()),
+            teams: Some(vec![TeamGrants {
+                name: "t".into(),
+                members: Some(["a@x.org".to_string()].into()),
+            }]),
+            workspaces: vec![WorkspaceGrants {
+                name: "ws".into(),
+                participants: Some(vec![(Who::User("a@x.org".into()), "view".into())]),
+            }],
+        };
+        let m = Matrix::of(&Snapshot {
+            orgs: vec![org("one"), org("two")],
+        });
+        let labels: Vec<String> = m.columns.iter().map(|c| m.column_label(c)).collect();
+        assert_eq!(labels, ["one/ws", "two/ws"]);
+        assert_eq!(m.org_label(&m.orgs[1]), "two role");
+        assert_eq!(m.rows.len(), 1, "one person across both orgs");
+        assert_eq!(m.rows[0].teams, ["one/t", "two/t"]);
+    }
 }
