@@ -121,6 +121,23 @@ Examples:
     )]
     Show(ShowArgs),
 
+    /// Who can reach what: one person's grants, or the access matrix of every organization.
+    #[command(after_help = "\
+USER is matched case-insensitively by email address or user name. Offline (the default) it reads
+only the config; --live (or --sandbox) also reads the platform and marks each grant: + only in
+the config (apply grants it), - only on the platform (apply removes it), ~ on the platform where
+the config manages nothing. With --matrix the positional argument is DIR. See docs/access.md.
+
+Examples:
+  roster access jane.doe@uq.edu.au examples/biocommons
+  roster access jdoe examples/biocommons --sandbox
+  roster access --matrix examples/biocommons
+  roster access --matrix --format html examples/biocommons > access.html
+  roster access --matrix --format csv > access.csv
+
+Exit codes: 0 shown, 1 error (or nobody matches USER on either side).")]
+    Access(AccessArgs),
+
     /// Print the JSON Schema (draft 2020-12) of a roster config document.
     #[command(after_help = "\
 Editors with the YAML language server validate and complete config files that start with:
@@ -562,4 +579,40 @@ pub struct ImportSeqerakitArgs {
     /// The token's variable in the written Settings.
     #[arg(long, default_value = "TOWER_ACCESS_TOKEN", value_name = "VAR")]
     pub token_env: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AccessFormat {
+    Text,
+    Markdown,
+    Csv,
+    Json,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct AccessArgs {
+    /// The person (an email address or user name); with --matrix, the config directory.
+    #[arg(value_name = "USER")]
+    pub user: Option<String>,
+
+    /// Directory holding the config.
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Print every person × workspace of the config's organizations instead of one person.
+    #[arg(long)]
+    pub matrix: bool,
+
+    /// Output format (markdown, csv and html need --matrix).
+    #[arg(long, value_enum, default_value_t = AccessFormat::Text)]
+    pub format: AccessFormat,
+
+    /// Also read the platform and mark what differs from the config (with --matrix: show the
+    /// platform's matrix instead of the config's).
+    #[arg(long)]
+    pub live: bool,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }

@@ -9,6 +9,7 @@
 //! problems, and [`platform`] talks to the Seqera REST API. The local stand-in for that API is its
 //! own crate, `seqera-emulator` (crates/seqera-emulator), which depends on nothing of roster's.
 
+pub mod access;
 pub mod adopt;
 pub mod app;
 pub mod apply;

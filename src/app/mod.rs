@@ -8,6 +8,7 @@ use clap::{CommandFactory, Parser};
 
 use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
 
+mod access;
 mod apply;
 mod changed;
 mod completions;
@@ -151,6 +152,7 @@ pub fn main() -> ExitCode {
         Command::Sandbox(crate::cli::SandboxArgs {
             command: crate::cli::SandboxCommand::Init(args),
         }) => sandbox_init::run(&ui, args),
+        Command::Access(args) => access::run(&ui, args),
     };
     match result {
         Ok(outcome) => outcome.into(),

@@ -1,6 +1,7 @@
 //! The integration-test binary: drives the real `roster` binary, and the emulator over HTTP on
 //! loopback. One binary keeps link time down; each module covers one command or component.
 
+mod access;
 mod action;
 mod apply;
 mod boundaries;
