@@ -21,6 +21,30 @@ fn scan_key<'a>(chunk: &'a str, key: &str) -> Option<&'a str> {
     })
 }
 
+/// The top-level blocks of a seqerakit file (its YAML keys name what it creates).
+const SEQERAKIT_BLOCKS: [&str; 12] = [
+    "organizations",
+    "workspaces",
+    "teams",
+    "members",
+    "participants",
+    "compute-envs",
+    "credentials",
+    "pipelines",
+    "launch",
+    "datasets",
+    "secrets",
+    "actions",
+];
+
+/// The first seqerakit block `chunk` has at its top level, if any.
+fn seqerakit_block(chunk: &str) -> Option<&'static str> {
+    SEQERAKIT_BLOCKS
+        .iter()
+        .copied()
+        .find(|b| scan_key(chunk, b).is_some_and(str::is_empty))
+}
+
 /// A scalar without the one pair of matching quotes around it, if it has them. Only a matched
 /// pair is removed, as YAML removes it: `Organization'` stays as it is.
 fn unquote(v: &str) -> &str {
@@ -96,9 +120,22 @@ pub(super) fn load_document(
             };
             let Some(kind) = probe.kind else {
                 let span = src.token_span(file, line_offset + doc_start, 1);
-                return Parsed::failed(None, Diagnostic::error(Code::MissingKind, "document has no `kind`")
-                    .at(span, "this document needs `kind: Settings`, `Organization` or `Workspace`")
-                    .help("every roster document starts with `kind:`; files that are not roster config do not belong under the config directory"));
+                let help = match seqerakit_block(chunk) {
+                    Some(block) => format!(
+                        "this looks like a seqerakit file (it has a top-level `{block}:` block); translate it with `roster import seqerakit {} --out DIR`",
+                        src.path
+                    ),
+                    None => "every roster document starts with `kind:`; files that are not roster config do not belong under the config directory".to_string(),
+                };
+                return Parsed::failed(
+                    None,
+                    Diagnostic::error(Code::MissingKind, "document has no `kind`")
+                        .at(
+                            span,
+                            "this document needs `kind: Settings`, `Organization` or `Workspace`",
+                        )
+                        .help(help),
+                );
             };
             match KINDS.iter().find(|k| **k == kind.value) {
                 Some(k) => k,
