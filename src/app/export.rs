@@ -27,9 +27,7 @@ pub const NOW_ENV: &str = "ROSTER_NOW";
 
 pub fn run(ui: &Ui, args: &ExportArgs) -> Result<Outcome> {
     if args.merge {
-        bail!(
-            "--merge is not implemented yet: export into an empty directory (or --force over an earlier export) and copy what you need"
-        );
+        return merge(ui, args);
     }
     refuse_non_empty(&args.dir, args.force)?;
     let (files, world) = collect(ui, args)?;
@@ -64,6 +62,65 @@ pub fn run(ui: &Ui, args: &ExportArgs) -> Result<Outcome> {
         args.dir.display(),
         args.dir.display()
     ));
+    Ok(Outcome::Success)
+}
+
+/// `--merge`: add to the config in `args.dir` the organizations and workspaces the platform has
+/// and the config does not declare, each as a new file; nothing declared is touched, and no
+/// existing file is overwritten (gradual adoption: declare what you review, merge the rest).
+fn merge(ui: &Ui, args: &ExportArgs) -> Result<Outcome> {
+    let cfg = crate::config::read(&args.dir);
+    if cfg.has_errors() {
+        bail!(
+            "the config in {} has problems (`roster validate` lists them); fix them before merging an export into it",
+            args.dir.display()
+        );
+    }
+    let declared_org = |o: &str| {
+        cfg.desired
+            .orgs
+            .iter()
+            .any(|d| d.name.eq_ignore_ascii_case(o))
+    };
+    let declared_ws = |o: &str, w: &str| {
+        cfg.desired.orgs.iter().any(|d| {
+            d.name.eq_ignore_ascii_case(o)
+                && d.workspaces.iter().any(|x| x.name.eq_ignore_ascii_case(w))
+        })
+    };
+    let has_settings = cfg
+        .loaded
+        .docs
+        .iter()
+        .any(|d| matches!(d.doc, crate::config::load::Doc::Settings(_)));
+    let (files, _) = collect(ui, args)?;
+    let mut added = Vec::new();
+    let mut kept = 0usize;
+    for (rel, text) in files {
+        let parts: Vec<&str> = rel.trim_end_matches(".yaml").split('/').collect();
+        let new = match parts.as_slice() {
+            ["roster"] => !has_settings,
+            ["organizations", org] => !declared_org(org),
+            ["workspaces", org, ws] => !declared_ws(org, ws),
+            _ => true, // the schema, for the modelines
+        };
+        if !new || args.dir.join(&rel).exists() {
+            kept += 1;
+            continue;
+        }
+        added.push((rel, text));
+    }
+    write_files(&args.dir, &added)?;
+    ui.status(format!(
+        "Merged into {}: added {} file{} for what the platform has and the config does not declare; {} left as declared.",
+        args.dir.display(),
+        added.len(),
+        if added.len() == 1 { "" } else { "s" },
+        kept
+    ));
+    for (rel, _) in &added {
+        ui.status(format!("  + {rel}"));
+    }
     Ok(Outcome::Success)
 }
 

@@ -28,7 +28,8 @@ pub struct ExportArgs {
     #[arg(long, value_name = "FILE")]
     pub world: Option<PathBuf>,
 
-    /// Add to an existing config what the platform has and the config lacks (not yet implemented).
+    /// Add to the config in DIR the organizations and workspaces it does not declare, as new
+    /// files; nothing declared is touched and no file is overwritten.
     #[arg(long, conflicts_with = "force")]
     pub merge: bool,
 

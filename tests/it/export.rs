@@ -472,3 +472,45 @@ proptest! {
             stdout(&plan), stderr(&plan), yaml, dump(dir.path()));
     }
 }
+
+#[test]
+fn merge_adds_what_the_config_does_not_declare_and_touches_nothing_declared() {
+    let p = Platform::start(&example_world());
+    let full = tempfile::tempdir().unwrap();
+    assert_eq!(export(&p, full.path(), &[]).status.code(), Some(0));
+    let all = tree(full.path());
+    // A config that has adopted one workspace so far, with a reviewer's comment in it.
+    let part = tempfile::tempdir().unwrap();
+    let kept = [
+        "roster.yaml",
+        "organizations/biocommons.yaml",
+        "workspaces/biocommons/genomics.yaml",
+    ];
+    for f in kept {
+        let path = part.path().join(f);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let mut bytes = all[f].clone();
+        bytes.extend_from_slice(b"# reviewed by the platform team\n");
+        std::fs::write(path, bytes).unwrap();
+    }
+    let before = tree(part.path());
+    let out = export(&p, part.path(), &["--merge"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let after = tree(part.path());
+    for f in kept {
+        assert_eq!(after[f], before[f], "{f} is declared: untouched");
+    }
+    // Everything else the platform has is added, as the full export writes it.
+    for (f, bytes) in &all {
+        if !kept.contains(&f.as_str()) {
+            assert_eq!(after.get(f), Some(bytes), "{f} is added");
+        }
+    }
+    assert_eq!(after.len(), all.len());
+    // The merged config plans no changes, like the full export.
+    let plan = expect_exit(
+        &mut p.roster(&["plan", part.path().to_str().unwrap(), "--detailed-exitcode"]),
+        0,
+    );
+    assert!(stdout(&plan).contains("No changes"), "{}", stdout(&plan));
+}
