@@ -39,6 +39,20 @@ pub struct OrgScope {
     /// Teams whose members the config manages.
     pub team_members: Vec<String>,
     pub workspaces: Vec<WorkspaceScope>,
+    /// Set when only some workspaces of the org are in scope (a change-scoped plan): its members
+    /// are then looked up user by user instead of listed in full (`live::read`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_lookup: Option<MemberLookup>,
+}
+
+/// The members a change-scoped read looks up: the users its workspaces name, and the org's
+/// declared owners (needed only when one of those users may stop being an owner).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberLookup {
+    /// Lower-cased user references, sorted.
+    pub users: Vec<String>,
+    /// Lower-cased, sorted; empty when the config does not manage the org's members.
+    pub owners: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +61,32 @@ pub struct WorkspaceScope {
     pub participants: bool,
     pub studios: bool,
     pub labels: bool,
+}
+
+/// The users the in-scope workspaces of `org` name, and its declared owners.
+fn member_lookup(org: &crate::config::desired::Org, units: Option<&Units>) -> MemberLookup {
+    use crate::config::desired::{OrgRole, Principal as Declared};
+    let users: BTreeSet<String> = org
+        .workspaces
+        .iter()
+        .filter(|w| units.is_some_and(|u| u.contains(&Address::workspace(&org.name, &w.name))))
+        .flat_map(|w| w.participants.iter().flatten())
+        .filter_map(|p| match &p.principal {
+            Declared::User(u) => Some(u.as_str().to_lowercase()),
+            Declared::Team(_) => None,
+        })
+        .collect();
+    let owners: BTreeSet<String> = org
+        .members
+        .iter()
+        .flatten()
+        .filter(|m| m.role == OrgRole::Owner)
+        .map(|m| m.user.as_str().to_lowercase())
+        .collect();
+    MemberLookup {
+        users: users.into_iter().collect(),
+        owners: owners.into_iter().collect(),
+    }
 }
 
 impl Scope {
@@ -95,6 +135,7 @@ impl Scope {
                         labels: w.labels.is_some() && w.ensure == Ensure::Present,
                     })
                     .collect(),
+                member_lookup: (!whole).then(|| member_lookup(o, units)),
             })
             .collect();
         Scope { orgs }

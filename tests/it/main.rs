@@ -11,6 +11,7 @@ mod plan;
 mod preflight;
 mod rate;
 mod saved_plan;
+mod scale;
 mod support;
 mod trust;
 mod typed_core;
