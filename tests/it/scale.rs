@@ -292,3 +292,65 @@ fn member_lookups_plan_what_the_full_plan_restricted_to_the_change_plans() {
         assert_eq!(got, want, "ws-{w} with {users:?}");
     }
 }
+
+#[test]
+fn org_and_platform_selection_plans_only_the_chosen_shard() {
+    let p = Platform::start(
+        "users:\n  - {email: owner@big.org, userName: owner, token: big-token}\n  - {email: a@big.org, userName: a}\norganizations:\n  - name: one\n    members:\n      - {email: owner@big.org, role: owner}\n  - name: two\n    members:\n      - {email: owner@big.org, role: owner}\n",
+    );
+    let dir = crate::support::config_dir(&[
+        (
+            "roster.yaml",
+            &format!(
+                "kind: Settings\nplatforms:\n  big:\n    endpoint: {}\npolicy:\n  minOrgOwners: 1\n",
+                p.url()
+            ),
+        ),
+        (
+            "one.yaml",
+            "kind: Organization\nname: one\nmembers:\n  - {user: owner@big.org, role: owner}\n  - user: a@big.org\n",
+        ),
+        (
+            "two.yaml",
+            "kind: Organization\nname: two\nmembers:\n  - {user: owner@big.org, role: owner}\n  - user: a@big.org\n",
+        ),
+    ]);
+    let d = dir.path().to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let out = crate::support::roster()
+            .args(["plan", d, "--format", "json"])
+            .args(extra)
+            .env("TOWER_ACCESS_TOKEN", &p.token)
+            .output()
+            .unwrap();
+        (out.status.code(), out)
+    };
+    let orgs_of = |out: &std::process::Output| -> BTreeSet<String> {
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json plan");
+        v["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["org"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (code, all) = run(&[]);
+    assert_eq!(code, Some(0), "{}", stderr(&all));
+    assert_eq!(orgs_of(&all), ["one".to_string(), "two".to_string()].into());
+    let (code, one) = run(&["--org", "ONE"]);
+    assert_eq!(code, Some(0), "{}", stderr(&one));
+    assert_eq!(orgs_of(&one), ["one".to_string()].into());
+    let (code, both) = run(&["--org", "one,two", "--platform", "big"]);
+    assert_eq!(code, Some(0), "{}", stderr(&both));
+    assert_eq!(orgs_of(&both), orgs_of(&all));
+    let (code, typo) = run(&["--org", "tow"]);
+    assert_eq!(code, Some(1));
+    assert!(stderr(&typo).contains("--org tow"), "{}", stderr(&typo));
+    let (code, typo) = run(&["--platform", "other"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr(&typo).contains("--platform other"),
+        "{}",
+        stderr(&typo)
+    );
+}
