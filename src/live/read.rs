@@ -143,6 +143,7 @@ async fn read_members(
     id: i64,
     lookup: Option<&MemberLookup>,
     acting: &ActingUser,
+    skip: &BTreeSet<String>,
 ) -> Result<(Vec<MemberDbDto>, Option<PartialMembers>), ApiError> {
     let Some(lookup) = lookup else {
         return Ok((client.list_members(id).await?, None));
@@ -184,7 +185,12 @@ async fn read_members(
     } else {
         acting.email.to_lowercase()
     };
-    let mut wanted: Vec<String> = lookup.users.clone();
+    let mut wanted: Vec<String> = lookup
+        .users
+        .iter()
+        .filter(|u| !skip.contains(*u))
+        .cloned()
+        .collect();
     wanted.push(acting_ref);
     for round in 0..2 {
         let missing: Vec<String> = wanted
@@ -229,7 +235,7 @@ async fn read_members(
         // A user of the changed workspaces who is an owner and is not declared one may lose
         // ownership: the plan then orders that after every owner grant, so the declared owners
         // are needed too.
-        let may_lose_owner = lookup.users.iter().any(|u| {
+        let may_lose_owner = lookup.users.iter().filter(|u| !skip.contains(*u)).any(|u| {
             !lookup.owners.contains(u)
                 && found.iter().any(|m| {
                     is(m, u)
@@ -248,6 +254,35 @@ async fn read_members(
     Ok((found, Some(PartialMembers { looked_up, total })))
 }
 
+/// The users of a [`MemberLookup`] whose every declared participation is already live with the
+/// declared role, and who do not leave the org while being a member participant: the plan
+/// changes nothing of theirs, so their membership needs no lookup.
+fn unchanged_users(lookup: &MemberLookup, workspaces: &[LiveWorkspace]) -> BTreeSet<String> {
+    let mut by_user: BTreeMap<&str, Vec<&crate::scope::DeclaredParticipation>> = BTreeMap::new();
+    for d in &lookup.declared {
+        by_user.entry(d.user.as_str()).or_default().push(d);
+    }
+    by_user
+        .into_iter()
+        .filter(|(user, ds)| {
+            ds.iter().all(|d| {
+                workspaces
+                    .iter()
+                    .find(|w| w.name.eq_ignore_ascii_case(&d.workspace))
+                    .and_then(|w| w.participants.as_ref())
+                    .is_some_and(|ps| {
+                        let mine: Vec<&LiveParticipant> =
+                            ps.iter().filter(|p| p.is_user(user)).collect();
+                        mine.len() == 1
+                            && mine[0].role == d.role
+                            && !(d.leaves_org && mine[0].kind == ParticipantKind::Member)
+                    })
+            })
+        })
+        .map(|(user, _)| user.to_string())
+        .collect()
+}
+
 async fn read_org(
     client: Client,
     scope: OrgScope,
@@ -261,11 +296,6 @@ async fn read_org(
     // Members and collaborators; teams and then the members of managed teams; workspaces and
     // then each declared workspace's details: three chains that run side by side, so a
     // workspace's participants are asked for as soon as the workspace list is in.
-    let members = async {
-        read_members(&client, id, scope.member_lookup.as_ref(), &acting)
-            .await
-            .with_context(|| format!("listing members of organization {name}"))
-    };
     let collaborators = async {
         client
             .list_collaborators(id)
@@ -274,8 +304,31 @@ async fn read_org(
     };
     let teams = read_teams(&client, id, &name, &scope);
     let workspaces = read_workspaces(&client, id, &name, &scope);
-    let (members, collaborators, teams, workspaces) =
-        tokio::join!(members, collaborators, teams, workspaces);
+    let members = |skip: BTreeSet<String>| {
+        let (client, lookup, acting, name) =
+            (&client, scope.member_lookup.as_ref(), &acting, &name);
+        async move {
+            read_members(client, id, lookup, acting, &skip)
+                .await
+                .with_context(|| format!("listing members of organization {name}"))
+        }
+    };
+    let (members, collaborators, teams, workspaces) = match &scope.member_lookup {
+        None => {
+            let (m, c, t, w) =
+                tokio::join!(members(BTreeSet::new()), collaborators, teams, workspaces);
+            (m, c, t, w)
+        }
+        Some(lookup) => {
+            // Which users need a lookup depends on the participants the workspaces have now.
+            let (c, t, w) = tokio::join!(collaborators, teams, workspaces);
+            let skip = match &w {
+                Ok((ws, _)) => unchanged_users(lookup, ws),
+                Err(_) => BTreeSet::new(),
+            };
+            (members(skip).await, c, t, w)
+        }
+    };
     let (members, partial) = members?;
     org.members = sorted_members(members);
     org.collaborators = sorted_members(collaborators?);

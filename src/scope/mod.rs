@@ -53,6 +53,22 @@ pub struct MemberLookup {
     pub users: Vec<String>,
     /// Lower-cased, sorted; empty when the config does not manage the org's members.
     pub owners: Vec<String>,
+    /// What the in-scope workspaces declare of each user: a user whose every such participation
+    /// is already live with that role, and who is not leaving the org, needs no lookup (nothing
+    /// the plan does depends on their membership).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub declared: Vec<DeclaredParticipation>,
+}
+
+/// One user participation a change-scoped read may find unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclaredParticipation {
+    pub workspace: String,
+    /// Lower-cased email (user-name references are always looked up).
+    pub user: String,
+    pub role: String,
+    /// The config manages the org's members and does not list this user.
+    pub leaves_org: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,9 +99,31 @@ fn member_lookup(org: &crate::config::desired::Org, units: Option<&Units>) -> Me
         .filter(|m| m.role == OrgRole::Owner)
         .map(|m| m.user.as_str().to_lowercase())
         .collect();
+    let declared = org
+        .workspaces
+        .iter()
+        .filter(|w| units.is_some_and(|u| u.contains(&Address::workspace(&org.name, &w.name))))
+        .filter(|w| w.ensure == Ensure::Present)
+        .flat_map(|w| {
+            w.participants
+                .iter()
+                .flatten()
+                .map(move |p| (w.name.as_str(), p))
+        })
+        .filter_map(|(ws, p)| match &p.principal {
+            Declared::User(u) if u.is_email() => Some(DeclaredParticipation {
+                workspace: ws.to_string(),
+                user: u.as_str().to_string(),
+                role: p.role.clone(),
+                leaves_org: org.members.is_some() && org.member(u).is_none(),
+            }),
+            _ => None,
+        })
+        .collect();
     MemberLookup {
         users: users.into_iter().collect(),
         owners: owners.into_iter().collect(),
+        declared,
     }
 }
 
