@@ -27,7 +27,8 @@ pub fn run(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
 
 fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
     let dir = &args.target;
-    let cfg = session::load_config(ui, dir)?;
+    let mut cfg = session::load_config(ui, dir)?;
+    crate::app::plan::select_orgs(&mut cfg.desired, &args.select)?;
     // `--changed-from REF`: exactly the scope a pull request's plan covered, with the endpoints
     // and token variables of REF's Settings.
     let (units, trust) = match &args.changed_from {
@@ -179,7 +180,8 @@ fn from_plan_file(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
         .config
         .clone()
         .unwrap_or_else(|| PathBuf::from(&saved.source));
-    let cfg = session::load_config(ui, &dir)?;
+    let mut cfg = session::load_config(ui, &dir)?;
+    crate::app::plan::select_orgs(&mut cfg.desired, &args.select)?;
     let units: Option<Units> = saved.scope.clone().map(|v| v.into_iter().collect());
     let trust = Trust::of_config(&cfg.desired);
     let rt = session::runtime()?;

@@ -9,7 +9,8 @@ use anyhow::{Context, Result};
 use crate::app::session;
 use crate::app::trust::Trust;
 use crate::app::{Outcome, Ui, changed, sandbox};
-use crate::cli::{PlanArgs, PlanFormat};
+use crate::cli::{PlanArgs, PlanFormat, SelectArgs};
+use crate::config::desired::Desired;
 use crate::plan::Plan;
 use crate::render;
 
@@ -17,7 +18,8 @@ use crate::render;
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
 
 pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
-    let cfg = session::load_config(ui, &args.dir)?;
+    let mut cfg = session::load_config(ui, &args.dir)?;
+    select_orgs(&mut cfg.desired, &args.select)?;
     let units = match &args.changed_from {
         Some(r) => {
             let units = changed::units(&args.dir, r, &cfg)?;
@@ -91,6 +93,42 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
     } else {
         Outcome::Success
     })
+}
+
+/// Keep only the declared orgs `--org`/`--platform` select (all without either), before anything
+/// connects: the others are neither read nor planned. A name that selects nothing is an error,
+/// so a typo in a CI matrix does not pass as an empty plan.
+pub fn select_orgs(desired: &mut Desired, select: &SelectArgs) -> Result<()> {
+    for name in &select.orgs {
+        if !desired
+            .orgs
+            .iter()
+            .any(|o| o.name.eq_ignore_ascii_case(name))
+        {
+            anyhow::bail!("--org {name}: no organization of that name is declared");
+        }
+    }
+    for name in &select.platforms {
+        if !desired
+            .orgs
+            .iter()
+            .any(|o| o.platform_name().eq_ignore_ascii_case(name))
+        {
+            anyhow::bail!("--platform {name}: no declared organization is on that platform");
+        }
+    }
+    desired.orgs.retain(|o| {
+        (select.orgs.is_empty() || select.orgs.iter().any(|n| o.name.eq_ignore_ascii_case(n)))
+            && (select.platforms.is_empty()
+                || select
+                    .platforms
+                    .iter()
+                    .any(|p| o.platform_name().eq_ignore_ascii_case(p)))
+    });
+    if desired.orgs.is_empty() {
+        anyhow::bail!("--org and --platform together select no declared organization");
+    }
+    Ok(())
 }
 
 /// Print a plan on stdout in the chosen format.

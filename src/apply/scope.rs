@@ -158,6 +158,7 @@ mod tests {
                     studios: false,
                     labels: false,
                 }],
+                member_lookup: None,
             }],
         };
         Allowed::new(&scope, &live)

@@ -334,6 +334,24 @@ pub struct PlanArgs {
 
     #[command(flatten)]
     pub overrides: OverrideArgs,
+
+    #[command(flatten)]
+    pub select: SelectArgs,
+}
+
+/// Sharding a large estate across CI jobs (docs/scale.md): plan or apply only some orgs.
+#[derive(Debug, Args, Clone, Default)]
+pub struct SelectArgs {
+    /// Plan or apply only the declared organization(s) NAME (repeat the flag or separate names
+    /// with commas); the others are neither read nor changed. Apply a saved plan with the same
+    /// selection it was made with.
+    #[arg(long = "org", value_name = "NAME", value_delimiter = ',')]
+    pub orgs: Vec<String>,
+
+    /// Plan or apply only the organizations of platform(s) NAME (as named in Settings'
+    /// `platforms`; `default` when Settings declares none).
+    #[arg(long = "platform", value_name = "NAME", value_delimiter = ',')]
+    pub platforms: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -373,6 +391,9 @@ pub struct ApplyArgs {
 
     #[command(flatten)]
     pub overrides: OverrideArgs,
+
+    #[command(flatten)]
+    pub select: SelectArgs,
 }
 
 #[derive(Debug, Args)]

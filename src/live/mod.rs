@@ -4,7 +4,7 @@
 //! Every listing read is fingerprinted (a digest of what it returned, in a canonical order), so a
 //! saved plan can tell later whether the platform changed under it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -35,6 +35,20 @@ pub struct Live {
     pub orgs: BTreeMap<String, LiveOrg>,
     /// Listing key (e.g. `org/lab/members`) → digest of its content.
     pub fingerprints: BTreeMap<String, String>,
+    /// Orgs (by lower-cased name) whose members were looked up user by user for a
+    /// change-scoped plan instead of listed in full: their `members` hold only part of the org.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub partial_members: BTreeMap<String, PartialMembers>,
+}
+
+/// What a partial member read covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartialMembers {
+    /// The user references (lower-cased emails or user names) that were looked up: for these,
+    /// `members` is authoritative (absent means not a member).
+    pub looked_up: BTreeSet<String>,
+    /// How many members the org has, as the listing's `totalSize` reports.
+    pub total: usize,
 }
 
 /// An organization and what roster reads of it.
@@ -72,6 +86,66 @@ impl LiveOrg {
         self.workspaces
             .iter()
             .find(|w| w.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// Hash indexes over one [`LiveOrg`], built once per plan so that the diff, the guard rails and
+/// the access view find members, collaborators, teams and workspaces in constant time instead of
+/// scanning the lists (which made their CPU grow with the square of the org size).
+#[derive(Debug, Default)]
+pub struct OrgIndex<'a> {
+    /// By lower-cased email and by lower-cased user name (the first in `member_id` order wins,
+    /// as the linear scans did).
+    members: HashMap<String, &'a LiveMember>,
+    collaborators: HashMap<String, &'a LiveMember>,
+    teams: HashMap<String, &'a LiveTeam>,
+    workspaces: HashMap<String, &'a LiveWorkspace>,
+}
+
+fn by_user(ms: &[LiveMember]) -> HashMap<String, &LiveMember> {
+    let mut out = HashMap::with_capacity(ms.len() * 2);
+    // Emails first, so that an email never loses to another member's user name spelled alike.
+    for m in ms.iter().filter(|m| !m.email.is_empty()) {
+        out.entry(m.email.to_ascii_lowercase()).or_insert(m);
+    }
+    for m in ms.iter().filter(|m| !m.user_name.is_empty()) {
+        out.entry(m.user_name.to_ascii_lowercase()).or_insert(m);
+    }
+    out
+}
+
+impl<'a> OrgIndex<'a> {
+    pub fn new(org: &'a LiveOrg) -> OrgIndex<'a> {
+        let mut teams = HashMap::with_capacity(org.teams.len());
+        for t in &org.teams {
+            teams.entry(t.name.to_ascii_lowercase()).or_insert(t);
+        }
+        let mut workspaces = HashMap::with_capacity(org.workspaces.len());
+        for w in &org.workspaces {
+            workspaces.entry(w.name.to_ascii_lowercase()).or_insert(w);
+        }
+        OrgIndex {
+            members: by_user(&org.members),
+            collaborators: by_user(&org.collaborators),
+            teams,
+            workspaces,
+        }
+    }
+    /// As [`LiveOrg::member`].
+    pub fn member(&self, user: &str) -> Option<&'a LiveMember> {
+        self.members.get(&user.to_ascii_lowercase()).copied()
+    }
+    /// As [`LiveOrg::collaborator`].
+    pub fn collaborator(&self, user: &str) -> Option<&'a LiveMember> {
+        self.collaborators.get(&user.to_ascii_lowercase()).copied()
+    }
+    /// As [`LiveOrg::team`].
+    pub fn team(&self, name: &str) -> Option<&'a LiveTeam> {
+        self.teams.get(&name.to_ascii_lowercase()).copied()
+    }
+    /// As [`LiveOrg::workspace`].
+    pub fn workspace(&self, name: &str) -> Option<&'a LiveWorkspace> {
+        self.workspaces.get(&name.to_ascii_lowercase()).copied()
     }
 }
 

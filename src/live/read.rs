@@ -2,21 +2,26 @@
 //! and for each declared org its members, collaborators, teams (and the members of teams whose
 //! membership the config manages) and workspaces; for each declared workspace its participants,
 //! and its studios settings and labels only when declared. Every read is one full paginated
-//! listing (no per-object lookups, no searches), and independent listings run concurrently.
+//! listing, and independent listings run concurrently: a workspace's details are asked for as
+//! soon as the workspace list is in, whatever the member listing is doing. The one exception is
+//! a change-scoped read (`OrgScope::member_lookup`): the members it needs are looked up by
+//! `search` (matched exactly here; a miss falls back to the listing), or the listing is read
+//! when that is as cheap.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::{Context, Result};
 use tokio::task::JoinSet;
 
-pub use crate::scope::{OrgScope, Scope, WorkspaceScope};
+pub use crate::scope::{MemberLookup, OrgScope, Scope, WorkspaceScope};
 
 use super::{
     ActingUser, Live, LiveLabel, LiveMember, LiveOrg, LiveParticipant, LiveStudios, LiveTeam,
-    LiveWorkspace, ParticipantKind, fingerprint,
+    LiveWorkspace, PartialMembers, ParticipantKind, fingerprint,
 };
-use crate::platform::seqera::Client;
+use crate::platform::seqera::ApiError;
 use crate::platform::seqera::dto::{MemberDbDto, ParticipantResponseDto};
+use crate::platform::seqera::{Client, PAGE_SIZE};
 
 /// Read the acting user and the live state of `scope`.
 pub async fn read(client: &Client, scope: &Scope) -> Result<(ActingUser, Live)> {
@@ -52,7 +57,7 @@ pub async fn read(client: &Client, scope: &Scope) -> Result<(ActingUser, Live)> 
                 teams: Vec::new(),
                 workspaces: Vec::new(),
             };
-            tasks.spawn(read_org(client.clone(), os.clone(), base));
+            tasks.spawn(read_org(client.clone(), os.clone(), base, acting.clone()));
         }
     }
     let org_fields: Vec<_> = scope
@@ -77,8 +82,11 @@ pub async fn read(client: &Client, scope: &Scope) -> Result<(ActingUser, Live)> 
         .insert("orgs".to_string(), fingerprint(&(&org_list, &org_fields)));
 
     while let Some(joined) = tasks.join_next().await {
-        let (org, prints) = joined.context("organization reader task")??;
+        let (org, prints, partial) = joined.context("organization reader task")??;
         live.fingerprints.extend(prints);
+        if let Some(p) = partial {
+            live.partial_members.insert(org.name.to_lowercase(), p);
+        }
         live.orgs.insert(org.name.to_lowercase(), org);
     }
     Ok((acting, live))
@@ -128,23 +136,231 @@ pub fn participant(p: ParticipantResponseDto) -> LiveParticipant {
 
 type Prints = BTreeMap<String, String>;
 
-async fn read_org(client: Client, scope: OrgScope, mut org: LiveOrg) -> Result<(LiveOrg, Prints)> {
+/// The members of an org: the full listing, or (with a [`MemberLookup`]) only the users a
+/// change-scoped plan needs, with what the partial read covers.
+async fn read_members(
+    client: &Client,
+    id: i64,
+    lookup: Option<&MemberLookup>,
+    acting: &ActingUser,
+    skip: &BTreeSet<String>,
+) -> Result<(Vec<MemberDbDto>, Option<PartialMembers>), ApiError> {
+    let Some(lookup) = lookup else {
+        return Ok((client.list_members(id).await?, None));
+    };
+    // The first page says how big the org is; a small org is then read whole.
+    let (first, total) = client.list_members_page(id, 0).await?;
+    let full_rest = |first: Vec<MemberDbDto>| async move {
+        let mut all = first;
+        let mut offset = all.len();
+        loop {
+            let (page, _) = client.list_members_page(id, offset).await?;
+            let n = page.len();
+            all.extend(page);
+            offset += n;
+            if n < PAGE_SIZE || total.is_some_and(|t| t > 0 && offset as i64 >= t) {
+                return Ok::<_, ApiError>((all, None));
+            }
+        }
+    };
+    if first.len() < PAGE_SIZE || total.is_some_and(|t| t > 0 && first.len() as i64 >= t) {
+        return Ok((first, None));
+    }
+    let Some(total) = total.filter(|t| *t > 0).map(|t| t as usize) else {
+        return full_rest(first).await;
+    };
+    let pages_left = total.div_ceil(PAGE_SIZE).saturating_sub(1);
+    let is = |m: &MemberDbDto, user: &str| {
+        m.email
+            .as_deref()
+            .is_some_and(|e| e.eq_ignore_ascii_case(user))
+            || m.user_name
+                .as_deref()
+                .is_some_and(|u| u.eq_ignore_ascii_case(user))
+    };
+    let mut found: Vec<MemberDbDto> = first;
+    let mut looked_up: BTreeSet<String> = BTreeSet::new();
+    let acting_ref = if acting.email.is_empty() {
+        acting.user_name.to_lowercase()
+    } else {
+        acting.email.to_lowercase()
+    };
+    let mut wanted: Vec<String> = lookup
+        .users
+        .iter()
+        .filter(|u| !skip.contains(*u))
+        .cloned()
+        .collect();
+    wanted.push(acting_ref);
+    for round in 0..2 {
+        let missing: Vec<String> = wanted
+            .iter()
+            .filter(|u| !looked_up.contains(*u))
+            .filter(|u| !found.iter().any(|m| is(m, u)))
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        looked_up.extend(wanted.iter().cloned());
+        if missing.len() >= pages_left {
+            // As many lookups as pages left: the listing is as cheap and complete.
+            let first: Vec<MemberDbDto> = found.into_iter().take(PAGE_SIZE).collect();
+            return full_rest(first).await;
+        }
+        let mut tasks = JoinSet::new();
+        for u in missing {
+            let c = client.clone();
+            tasks.spawn(async move {
+                let r = c.search_members(id, &u).await;
+                (u, r)
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let (u, r) = joined.map_err(|e| ApiError::Transport {
+                endpoint: client.endpoint().to_string(),
+                operation: "ListOrganizationMembers",
+                path: format!("/orgs/{id}/members"),
+                cause: format!("lookup task: {e}"),
+            })?;
+            let hits: Vec<MemberDbDto> = r?.into_iter().filter(|m| is(m, &u)).collect();
+            if hits.is_empty() {
+                // How the platform's search matches is not specified: a miss proves nothing,
+                // so the listing decides.
+                tasks.abort_all();
+                let first: Vec<MemberDbDto> = found.into_iter().take(PAGE_SIZE).collect();
+                return full_rest(first).await;
+            }
+            found.extend(hits);
+        }
+        // A user of the changed workspaces who is an owner and is not declared one may lose
+        // ownership: the plan then orders that after every owner grant, so the declared owners
+        // are needed too.
+        let may_lose_owner = lookup.users.iter().filter(|u| !skip.contains(*u)).any(|u| {
+            !lookup.owners.contains(u)
+                && found.iter().any(|m| {
+                    is(m, u)
+                        && m.role
+                            .as_deref()
+                            .is_some_and(|r| r.eq_ignore_ascii_case("owner"))
+                })
+        });
+        if round == 1 || !may_lose_owner || lookup.owners.is_empty() {
+            break;
+        }
+        wanted = lookup.owners.clone();
+    }
+    let mut seen = BTreeSet::new();
+    found.retain(|m| seen.insert(m.member_id));
+    Ok((found, Some(PartialMembers { looked_up, total })))
+}
+
+/// The users of a [`MemberLookup`] whose every declared participation is already live with the
+/// declared role, and who do not leave the org while being a member participant: the plan
+/// changes nothing of theirs, so their membership needs no lookup.
+fn unchanged_users(lookup: &MemberLookup, workspaces: &[LiveWorkspace]) -> BTreeSet<String> {
+    let mut by_user: BTreeMap<&str, Vec<&crate::scope::DeclaredParticipation>> = BTreeMap::new();
+    for d in &lookup.declared {
+        by_user.entry(d.user.as_str()).or_default().push(d);
+    }
+    by_user
+        .into_iter()
+        .filter(|(user, ds)| {
+            ds.iter().all(|d| {
+                workspaces
+                    .iter()
+                    .find(|w| w.name.eq_ignore_ascii_case(&d.workspace))
+                    .and_then(|w| w.participants.as_ref())
+                    .is_some_and(|ps| {
+                        let mine: Vec<&LiveParticipant> =
+                            ps.iter().filter(|p| p.is_user(user)).collect();
+                        mine.len() == 1
+                            && mine[0].role == d.role
+                            && !(d.leaves_org && mine[0].kind == ParticipantKind::Member)
+                    })
+            })
+        })
+        .map(|(user, _)| user.to_string())
+        .collect()
+}
+
+async fn read_org(
+    client: Client,
+    scope: OrgScope,
+    mut org: LiveOrg,
+    acting: ActingUser,
+) -> Result<(LiveOrg, Prints, Option<PartialMembers>)> {
     let id = org.id;
     let name = org.name.clone();
     let key = name.to_lowercase();
-    let (members, collaborators, teams, workspaces) = tokio::join!(
-        client.list_members(id),
-        client.list_collaborators(id),
-        client.list_teams(id),
-        client.list_workspaces(id),
+
+    // Members and collaborators; teams and then the members of managed teams; workspaces and
+    // then each declared workspace's details: three chains that run side by side, so a
+    // workspace's participants are asked for as soon as the workspace list is in.
+    let collaborators = async {
+        client
+            .list_collaborators(id)
+            .await
+            .with_context(|| format!("listing collaborators of organization {name}"))
+    };
+    let teams = read_teams(&client, id, &name, &scope);
+    let workspaces = read_workspaces(&client, id, &name, &scope);
+    let members = |skip: BTreeSet<String>| {
+        let (client, lookup, acting, name) =
+            (&client, scope.member_lookup.as_ref(), &acting, &name);
+        async move {
+            read_members(client, id, lookup, acting, &skip)
+                .await
+                .with_context(|| format!("listing members of organization {name}"))
+        }
+    };
+    let (members, collaborators, teams, workspaces) = match &scope.member_lookup {
+        None => {
+            let (m, c, t, w) =
+                tokio::join!(members(BTreeSet::new()), collaborators, teams, workspaces);
+            (m, c, t, w)
+        }
+        Some(lookup) => {
+            // Which users need a lookup depends on the participants the workspaces have now.
+            let (c, t, w) = tokio::join!(collaborators, teams, workspaces);
+            let skip = match &w {
+                Ok((ws, _)) => unchanged_users(lookup, ws),
+                Err(_) => BTreeSet::new(),
+            };
+            (members(skip).await, c, t, w)
+        }
+    };
+    let (members, partial) = members?;
+    org.members = sorted_members(members);
+    org.collaborators = sorted_members(collaborators?);
+    let (teams, team_prints) = teams?;
+    let (workspaces, ws_prints) = workspaces?;
+
+    let mut prints = Prints::new();
+    prints.insert(format!("org/{key}/members"), fingerprint(&org.members));
+    prints.insert(
+        format!("org/{key}/collaborators"),
+        fingerprint(&org.collaborators),
     );
-    org.members =
-        sorted_members(members.with_context(|| format!("listing members of organization {name}"))?);
-    org.collaborators = sorted_members(
-        collaborators.with_context(|| format!("listing collaborators of organization {name}"))?,
-    );
-    let mut teams: Vec<LiveTeam> = teams
-        .with_context(|| format!("listing teams of organization {name}"))?
+    for (k, v) in team_prints.into_iter().chain(ws_prints) {
+        prints.insert(format!("org/{key}/{k}"), v);
+    }
+    org.teams = teams;
+    org.workspaces = workspaces;
+    Ok((org, prints, partial))
+}
+
+/// The org's teams, then the members of the teams the config manages (concurrently). The
+/// returned fingerprint of the team listing is taken before members are filled in.
+async fn read_teams(
+    client: &Client,
+    id: i64,
+    org_name: &str,
+    scope: &OrgScope,
+) -> Result<(Vec<LiveTeam>, Prints)> {
+    let mut teams: Vec<LiveTeam> = client
+        .list_teams(id)
+        .await
+        .with_context(|| format!("listing teams of organization {org_name}"))?
         .into_iter()
         .map(|t| LiveTeam {
             id: t.team_id,
@@ -156,8 +372,55 @@ async fn read_org(client: Client, scope: OrgScope, mut org: LiveOrg) -> Result<(
         })
         .collect();
     teams.sort_by_key(|t| t.id);
-    let mut workspaces: Vec<LiveWorkspace> = workspaces
-        .with_context(|| format!("listing workspaces of organization {name}"))?
+    let mut tasks: JoinSet<Result<(usize, Vec<LiveMember>)>> = JoinSet::new();
+    for tname in &scope.team_members {
+        if let Some(i) = teams
+            .iter()
+            .position(|t| t.name.eq_ignore_ascii_case(tname))
+        {
+            let (c, team_id, tn, on) = (
+                client.clone(),
+                teams[i].id,
+                teams[i].name.clone(),
+                org_name.to_string(),
+            );
+            tasks.spawn(async move {
+                let ms = c.list_team_members(id, team_id).await.with_context(|| {
+                    format!("listing members of team {tn} in organization {on}")
+                })?;
+                Ok((i, sorted_members(ms)))
+            });
+        }
+    }
+    let mut prints = Prints::new();
+    // The listing's digest is of what it returned, before any team's members are filled in.
+    prints.insert("teams".to_string(), fingerprint(&teams));
+    let mut details = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        details.push(joined.context("team reader task")??);
+    }
+    for (i, ms) in details {
+        prints.insert(
+            format!("team/{}/members", teams[i].name.to_lowercase()),
+            fingerprint(&ms),
+        );
+        teams[i].members = Some(ms);
+    }
+    Ok((teams, prints))
+}
+
+/// The org's workspaces, then each declared workspace's participants, studios settings and
+/// labels as the scope asks (concurrently).
+async fn read_workspaces(
+    client: &Client,
+    id: i64,
+    org_name: &str,
+    scope: &OrgScope,
+) -> Result<(Vec<LiveWorkspace>, Prints)> {
+    let mut workspaces: Vec<LiveWorkspace> = client
+        .list_workspaces(id)
+        .await
+        .with_context(|| format!("listing workspaces of organization {org_name}"))?
         .into_iter()
         .map(|w| LiveWorkspace {
             id: w.id,
@@ -171,52 +434,27 @@ async fn read_org(client: Client, scope: OrgScope, mut org: LiveOrg) -> Result<(
         })
         .collect();
     workspaces.sort_by_key(|w| w.id);
-
     let mut prints = Prints::new();
-    prints.insert(format!("org/{key}/members"), fingerprint(&org.members));
-    prints.insert(
-        format!("org/{key}/collaborators"),
-        fingerprint(&org.collaborators),
-    );
-    prints.insert(format!("org/{key}/teams"), fingerprint(&teams));
-    prints.insert(format!("org/{key}/workspaces"), fingerprint(&workspaces));
+    prints.insert("workspaces".to_string(), fingerprint(&workspaces));
 
-    // Second round: team members and workspace details, all concurrently.
     enum Detail {
-        TeamMembers(usize, Vec<LiveMember>),
         Participants(usize, Vec<LiveParticipant>),
         Studios(usize, LiveStudios),
         Labels(usize, Vec<LiveLabel>),
     }
+    let by_name: HashMap<String, usize> = workspaces
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, w)| (w.name.to_ascii_lowercase(), i))
+        .collect();
     let mut tasks: JoinSet<Result<Detail>> = JoinSet::new();
-    for tname in &scope.team_members {
-        if let Some(i) = teams
-            .iter()
-            .position(|t| t.name.eq_ignore_ascii_case(tname))
-        {
-            let (c, team_id, tn, on) = (
-                client.clone(),
-                teams[i].id,
-                teams[i].name.clone(),
-                name.clone(),
-            );
-            tasks.spawn(async move {
-                let ms = c.list_team_members(id, team_id).await.with_context(|| {
-                    format!("listing members of team {tn} in organization {on}")
-                })?;
-                Ok(Detail::TeamMembers(i, sorted_members(ms)))
-            });
-        }
-    }
     for ws in &scope.workspaces {
-        let Some(i) = workspaces
-            .iter()
-            .position(|w| w.name.eq_ignore_ascii_case(&ws.name))
-        else {
+        let Some(&i) = by_name.get(&ws.name.to_ascii_lowercase()) else {
             continue;
         };
         let wid = workspaces[i].id;
-        let label = format!("{name}/{}", workspaces[i].name);
+        let label = format!("{org_name}/{}", workspaces[i].name);
         if ws.participants {
             let (c, label) = (client.clone(), label.clone());
             tasks.spawn(async move {
@@ -268,19 +506,16 @@ async fn read_org(client: Client, scope: OrgScope, mut org: LiveOrg) -> Result<(
             });
         }
     }
+    let mut details = Vec::new();
     while let Some(joined) = tasks.join_next().await {
-        match joined.context("workspace reader task")?? {
-            Detail::TeamMembers(i, ms) => {
-                prints.insert(
-                    format!("org/{key}/team/{}/members", teams[i].name.to_lowercase()),
-                    fingerprint(&ms),
-                );
-                teams[i].members = Some(ms);
-            }
+        details.push(joined.context("workspace reader task")??);
+    }
+    for d in details {
+        match d {
             Detail::Participants(i, ps) => {
                 prints.insert(
                     format!(
-                        "org/{key}/workspace/{}/participants",
+                        "workspace/{}/participants",
                         workspaces[i].name.to_lowercase()
                     ),
                     fingerprint(&ps),
@@ -289,27 +524,19 @@ async fn read_org(client: Client, scope: OrgScope, mut org: LiveOrg) -> Result<(
             }
             Detail::Studios(i, s) => {
                 prints.insert(
-                    format!(
-                        "org/{key}/workspace/{}/studios",
-                        workspaces[i].name.to_lowercase()
-                    ),
+                    format!("workspace/{}/studios", workspaces[i].name.to_lowercase()),
                     fingerprint(&s),
                 );
                 workspaces[i].studios = Some(s);
             }
             Detail::Labels(i, ls) => {
                 prints.insert(
-                    format!(
-                        "org/{key}/workspace/{}/labels",
-                        workspaces[i].name.to_lowercase()
-                    ),
+                    format!("workspace/{}/labels", workspaces[i].name.to_lowercase()),
                     fingerprint(&ls),
                 );
                 workspaces[i].labels = Some(ls);
             }
         }
     }
-    org.teams = teams;
-    org.workspaces = workspaces;
-    Ok((org, prints))
+    Ok((workspaces, prints))
 }

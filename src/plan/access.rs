@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{AccessChange, Address};
 use crate::config::desired::{Ensure, Org, Principal, workspace_role_rank};
-use crate::live::{ActingUser, Live, LiveOrg, ParticipantKind};
+use crate::live::{ActingUser, Live, OrgIndex, ParticipantKind};
 use crate::scope::{Units, in_units};
 
 /// A user's effective role somewhere, and where it comes from.
@@ -77,27 +77,36 @@ pub fn access(
     let mut before: State = BTreeMap::new();
     let mut after: State = BTreeMap::new();
     for org in orgs {
-        let l = live.orgs.get(&org.key());
-        let canon = |u: &str| canonical_user(l, u);
         let oplace = Address::org(&org.name);
-
-        // Organization roles.
-        let mut ob = BTreeMap::new();
-        if let Some(l) = l {
-            for m in &l.members {
-                ob.insert(m.key(), own(&m.role));
-            }
+        let whole = units.is_none_or(|u| u.contains(&oplace));
+        if units.is_some_and(|u| !u.iter().any(|x| x.is_within(&oplace))) {
+            continue; // nothing of this org is in the plan's units
         }
-        let oa = match &org.members {
-            Some(ms) => ms
-                .iter()
-                .map(|m| (canon(m.user.as_str()), own(m.role.as_str())))
-                .collect(),
-            None if l.is_none() => BTreeMap::from([(acting.email.to_lowercase(), own("owner"))]),
-            None => ob.clone(),
-        };
-        before.insert(oplace.clone(), ob);
-        after.insert(oplace, oa);
+        let l = live.orgs.get(&org.key());
+        let lix = l.map(OrgIndex::new);
+        let canon = |u: &str| canonical_user(lix.as_ref(), u);
+
+        // Organization roles (a place only when the whole org is in scope).
+        if whole {
+            let mut ob = BTreeMap::new();
+            if let Some(l) = l {
+                for m in &l.members {
+                    ob.insert(m.key(), own(&m.role));
+                }
+            }
+            let oa = match &org.members {
+                Some(ms) => ms
+                    .iter()
+                    .map(|m| (canon(m.user.as_str()), own(m.role.as_str())))
+                    .collect(),
+                None if l.is_none() => {
+                    BTreeMap::from([(acting.email.to_lowercase(), own("owner"))])
+                }
+                None => ob.clone(),
+            };
+            before.insert(oplace.clone(), ob);
+            after.insert(oplace.clone(), oa);
+        }
 
         // Team memberships: known before only for teams that were read.
         let mut teams_before: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -114,7 +123,8 @@ pub fn access(
             teams_after.retain(|name, _| ts.iter().any(|t| t.name.to_lowercase() == *name));
             for t in ts {
                 // A live team whose members were not read is unknown on both sides.
-                let unread = l
+                let unread = lix
+                    .as_ref()
                     .and_then(|l| l.team(&t.name))
                     .is_some_and(|lt| lt.members.is_none());
                 if let (Some(ms), false) = (&t.members, unread) {
@@ -128,8 +138,11 @@ pub fn access(
 
         // Workspaces whose participants the config manages (or that it deletes).
         for ws in &org.workspaces {
-            let lw = l.and_then(|l| l.workspace(&ws.name));
             let place = Address::workspace(&org.name, &ws.name);
+            if !whole && units.is_some_and(|u| !u.contains(&place)) {
+                continue;
+            }
+            let lw = lix.as_ref().and_then(|l| l.workspace(&ws.name));
             let mut wb: BTreeMap<String, Grant> = BTreeMap::new();
             if let Some(ps) = lw.and_then(|w| w.participants.as_ref()) {
                 for p in ps {
@@ -207,7 +220,7 @@ pub fn access(
 
 /// The key a user has in plans: a live member's (or participant's) email when the config names
 /// them by user name, else the reference itself.
-fn canonical_user(l: Option<&LiveOrg>, user: &str) -> String {
+fn canonical_user(l: Option<&OrgIndex<'_>>, user: &str) -> String {
     let user = user.to_lowercase();
     if user.contains('@') {
         return user;

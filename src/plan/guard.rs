@@ -62,15 +62,22 @@ pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
 
         // Removal fraction: access removed / access existing, in this org.
         if let Some(l) = live {
-            let existing = l.members.len()
+            // After a partial member read (a change-scoped plan) the listing's total counts.
+            let members = g
+                .live
+                .partial_members
+                .get(&org.key())
+                .map_or(l.members.len(), |p| p.total.max(l.members.len()));
+            let declared: std::collections::HashSet<String> = org
+                .workspaces
+                .iter()
+                .map(|d| d.name.to_ascii_lowercase())
+                .collect();
+            let existing = members
                 + l.teams.iter().map(team_size).sum::<usize>()
                 + l.workspaces
                     .iter()
-                    .filter(|w| {
-                        org.workspaces
-                            .iter()
-                            .any(|d| d.name.eq_ignore_ascii_case(&w.name))
-                    })
+                    .filter(|w| declared.contains(&w.name.to_ascii_lowercase()))
                     .map(|w| w.participants.as_ref().map_or(0, Vec::len))
                     .sum::<usize>();
             let mut removed_addrs = Vec::new();

@@ -98,6 +98,7 @@ pub fn build(
             orgs: input.orgs.clone(),
             live: input.live,
             acting: input.acting,
+            units,
         });
         let access_view = access::access(&input.orgs, input.live, input.acting, units);
         if let Some(units) = units {

@@ -59,6 +59,7 @@ pub fn check(changes: &[Change], orgs: &[&Org], live: &Live, acting: &ActingUser
         let Some(lo) = live.orgs.get(&org.key()) else {
             continue; // a new org: anyone may create one, and becomes its owner
         };
+        let lix = crate::live::OrgIndex::new(lo);
         let org_role = lo
             .members
             .iter()
@@ -85,7 +86,7 @@ pub fn check(changes: &[Change], orgs: &[&Org], live: &Live, acting: &ActingUser
             })
             .collect();
         for ws in &org.workspaces {
-            if lo.workspace(&ws.name).is_none()
+            if lix.workspace(&ws.name).is_none()
                 && org_level.iter().any(|c| {
                     c.kind == Kind::Workspace
                         && c.action == Action::Create
@@ -114,7 +115,7 @@ pub fn check(changes: &[Change], orgs: &[&Org], live: &Live, acting: &ActingUser
             ));
         }
         for ws in &org.workspaces {
-            let Some(lw) = lo.workspace(&ws.name) else {
+            let Some(lw) = lix.workspace(&ws.name) else {
                 continue;
             };
             let ws_changes: Vec<&&Change> = in_org

@@ -39,6 +39,36 @@ pub struct OrgScope {
     /// Teams whose members the config manages.
     pub team_members: Vec<String>,
     pub workspaces: Vec<WorkspaceScope>,
+    /// Set when only some workspaces of the org are in scope (a change-scoped plan): its members
+    /// are then looked up user by user instead of listed in full (`live::read`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_lookup: Option<MemberLookup>,
+}
+
+/// The members a change-scoped read looks up: the users its workspaces name, and the org's
+/// declared owners (needed only when one of those users may stop being an owner).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberLookup {
+    /// Lower-cased user references, sorted.
+    pub users: Vec<String>,
+    /// Lower-cased, sorted; empty when the config does not manage the org's members.
+    pub owners: Vec<String>,
+    /// What the in-scope workspaces declare of each user: a user whose every such participation
+    /// is already live with that role, and who is not leaving the org, needs no lookup (nothing
+    /// the plan does depends on their membership).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub declared: Vec<DeclaredParticipation>,
+}
+
+/// One user participation a change-scoped read may find unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeclaredParticipation {
+    pub workspace: String,
+    /// Lower-cased email (user-name references are always looked up).
+    pub user: String,
+    pub role: String,
+    /// The config manages the org's members and does not list this user.
+    pub leaves_org: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +77,54 @@ pub struct WorkspaceScope {
     pub participants: bool,
     pub studios: bool,
     pub labels: bool,
+}
+
+/// The users the in-scope workspaces of `org` name, and its declared owners.
+fn member_lookup(org: &crate::config::desired::Org, units: Option<&Units>) -> MemberLookup {
+    use crate::config::desired::{OrgRole, Principal as Declared};
+    let users: BTreeSet<String> = org
+        .workspaces
+        .iter()
+        .filter(|w| units.is_some_and(|u| u.contains(&Address::workspace(&org.name, &w.name))))
+        .flat_map(|w| w.participants.iter().flatten())
+        .filter_map(|p| match &p.principal {
+            Declared::User(u) => Some(u.as_str().to_lowercase()),
+            Declared::Team(_) => None,
+        })
+        .collect();
+    let owners: BTreeSet<String> = org
+        .members
+        .iter()
+        .flatten()
+        .filter(|m| m.role == OrgRole::Owner)
+        .map(|m| m.user.as_str().to_lowercase())
+        .collect();
+    let declared = org
+        .workspaces
+        .iter()
+        .filter(|w| units.is_some_and(|u| u.contains(&Address::workspace(&org.name, &w.name))))
+        .filter(|w| w.ensure == Ensure::Present)
+        .flat_map(|w| {
+            w.participants
+                .iter()
+                .flatten()
+                .map(move |p| (w.name.as_str(), p))
+        })
+        .filter_map(|(ws, p)| match &p.principal {
+            Declared::User(u) if u.is_email() => Some(DeclaredParticipation {
+                workspace: ws.to_string(),
+                user: u.as_str().to_string(),
+                role: p.role.clone(),
+                leaves_org: org.members.is_some() && org.member(u).is_none(),
+            }),
+            _ => None,
+        })
+        .collect();
+    MemberLookup {
+        users: users.into_iter().collect(),
+        owners: owners.into_iter().collect(),
+        declared,
+    }
 }
 
 impl Scope {
@@ -95,6 +173,7 @@ impl Scope {
                         labels: w.labels.is_some() && w.ensure == Ensure::Present,
                     })
                     .collect(),
+                member_lookup: (!whole).then(|| member_lookup(o, units)),
             })
             .collect();
         Scope { orgs }

@@ -18,6 +18,7 @@ mod preflight;
 mod rate;
 mod sandbox_init;
 mod saved_plan;
+mod scale;
 mod support;
 mod trust;
 mod typed_core;

@@ -23,8 +23,9 @@ use std::collections::{BTreeMap, HashMap};
 use draft::Draft;
 
 use super::model::{Action, Address, Change, Kind, Unmanaged};
-use crate::config::desired::{Org, UserRef};
-use crate::live::{ActingUser, Live, LiveOrg};
+use crate::config::desired::{Member, Org, UserRef};
+use crate::live::{ActingUser, Live, OrgIndex, PartialMembers};
+use crate::scope::Units;
 
 /// What the diff needs about one platform.
 pub struct Input<'a> {
@@ -33,6 +34,34 @@ pub struct Input<'a> {
     pub orgs: Vec<&'a Org>,
     pub live: &'a Live,
     pub acting: &'a ActingUser,
+    /// With a change-scoped plan, the units it covers: the diff then visits only what lies in
+    /// them and what they may depend on (the org's teams, and the members the read looked up).
+    pub units: Option<&'a Units>,
+}
+
+/// Indexes over one declared org and what was read of it, built once per diff.
+pub(super) struct Ix<'a> {
+    pub live: Option<OrgIndex<'a>>,
+    /// The declared members by user reference (already lower-cased).
+    pub desired_members: HashMap<&'a str, &'a Member>,
+    /// Set when the org's members were looked up user by user, not listed in full.
+    pub partial: Option<&'a PartialMembers>,
+}
+
+impl<'a> Ix<'a> {
+    pub fn new(org: &'a Org, live: &'a Live) -> Ix<'a> {
+        let key = org.key();
+        Ix {
+            live: live.orgs.get(&key).map(OrgIndex::new),
+            desired_members: org
+                .members
+                .iter()
+                .flatten()
+                .map(|m| (m.user.as_str(), m))
+                .collect(),
+            partial: live.partial_members.get(&key),
+        }
+    }
 }
 
 /// The changes and the things left alone.
@@ -44,6 +73,8 @@ pub struct Output {
 
 struct Differ<'a> {
     input: &'a Input<'a>,
+    /// Per declared org, by key.
+    ix: &'a HashMap<String, Ix<'a>>,
     drafts: Vec<Draft>,
     /// Index of each draft by address.
     index: HashMap<Address, usize>,
@@ -51,8 +82,14 @@ struct Differ<'a> {
 }
 
 pub fn diff(input: &Input<'_>) -> Output {
+    let ix: HashMap<String, Ix<'_>> = input
+        .orgs
+        .iter()
+        .map(|o| (o.key(), Ix::new(o, input.live)))
+        .collect();
     let mut d = Differ {
         input,
+        ix: &ix,
         drafts: Vec::new(),
         index: HashMap::new(),
         unmanaged: Vec::new(),
@@ -112,11 +149,42 @@ impl<'a> Differ<'a> {
         self.index.get(address).map(|&i| self.drafts[i].action)
     }
 
+    /// The indexes of a declared org.
+    fn ix(&self, org: &Org) -> &'a Ix<'a> {
+        let all: &'a HashMap<String, Ix<'a>> = self.ix;
+        &all[&org.key()]
+    }
+
+    /// Whether anything of `org` is in the plan's units (always, without units).
+    fn org_touched(&self, org: &Org) -> bool {
+        let a = Address::org(&org.name);
+        self.input
+            .units
+            .is_none_or(|u| u.iter().any(|x| x.is_within(&a)))
+    }
+
+    /// Whether the whole of `org` is in the plan's units (always, without units).
+    fn org_whole(&self, org: &Org) -> bool {
+        self.input
+            .units
+            .is_none_or(|u| u.contains(&Address::org(&org.name)))
+    }
+
+    /// Whether the declared workspace `ws` of `org` is in the plan's units.
+    fn workspace_in_scope(&self, org: &Org, ws: &str) -> bool {
+        self.org_whole(org)
+            || self
+                .input
+                .units
+                .is_some_and(|u| u.contains(&Address::workspace(&org.name, ws)))
+    }
+
     /// Whether `user` is an org member once the plan is applied.
-    fn member_after(&self, org: &Org, live: Option<&LiveOrg>, user: &UserRef) -> bool {
+    fn member_after(&self, org: &Org, user: &UserRef) -> bool {
+        let ix = self.ix(org);
         match &org.members {
-            Some(_) => org.member(user).is_some(),
-            None => match live {
+            Some(_) => ix.desired_members.contains_key(user.as_str()),
+            None => match &ix.live {
                 Some(l) => l.member(user.as_str()).is_some(),
                 None => self.input.acting.is(user.as_str()),
             },

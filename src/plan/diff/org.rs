@@ -1,6 +1,8 @@
 //! Changes to an organization itself and to its members, and the walk into its teams and
 //! workspaces. Owners are granted before any owner is removed or demoted.
 
+use std::collections::HashSet;
+
 use serde_json::json;
 
 use super::Differ;
@@ -21,6 +23,10 @@ fn org_attrs(f: &OrgFields) -> Attrs {
 
 impl Differ<'_> {
     pub(super) fn org(&mut self, org: &Org) {
+        if !self.org_touched(org) {
+            // Nothing of this org is in a change-scoped plan, and nothing in it is needed.
+            return;
+        }
         let live = self.input.live.orgs.get(&org.key());
         let oaddr = Address::org(&org.name);
         let org_ref = match live {
@@ -82,15 +88,19 @@ impl Differ<'_> {
         self.members(org, live, &org_ref, &org_dep);
         self.teams(org, live, &org_ref, &org_dep);
         for ws in &org.workspaces {
-            self.workspace(org, live, ws, &org_ref, &org_dep);
+            if self.workspace_in_scope(org, &ws.name) {
+                self.workspace(org, live, ws, &org_ref, &org_dep);
+            }
         }
-        if let Some(l) = live {
+        // Unmanaged things are reported for whole orgs only.
+        if let (Some(l), true) = (live, self.org_whole(org)) {
+            let declared: HashSet<String> = org
+                .workspaces
+                .iter()
+                .map(|w| w.name.to_ascii_lowercase())
+                .collect();
             for lw in &l.workspaces {
-                if !org
-                    .workspaces
-                    .iter()
-                    .any(|w| w.name.eq_ignore_ascii_case(&lw.name))
-                {
+                if !declared.contains(&lw.name.to_ascii_lowercase()) {
                     self.unmanaged.push(Unmanaged {
                         address: Address::workspace(&org.name, &lw.name),
                         reason: "workspace not declared in the config".to_string(),
@@ -111,12 +121,24 @@ impl Differ<'_> {
             return;
         };
         let acting = self.input.acting;
+        let ix = self.ix(org);
+        let lix = ix.live.as_ref();
+        // After a partial read, only the looked-up users are known: the others are left out
+        // (a change-scoped plan needs no change of theirs).
+        let known = |user: &str| {
+            ix.partial.is_none_or(|p| {
+                p.looked_up.contains(user) || lix.is_some_and(|l| l.member(user).is_some())
+            })
+        };
         let mut owner_grants: Vec<Address> = Vec::new();
         let mut owner_losses: Vec<usize> = Vec::new();
         for m in desired {
             let user = m.user.as_str();
+            if !known(user) {
+                continue;
+            }
             let addr = Address::member(&org.name, user);
-            let current_role: Option<String> = match live {
+            let current_role: Option<String> = match lix {
                 Some(l) => l.member(user).map(|lm| lm.role.clone()),
                 // The creator of a new org becomes its owner.
                 None => acting.is(user).then(|| "owner".to_string()),
@@ -125,7 +147,7 @@ impl Differ<'_> {
             let shown = |role: &str| attrs([("user", json!(user)), ("role", json!(role))]);
             match current_role {
                 None => {
-                    let note = live
+                    let note = lix
                         .and_then(|l| l.collaborator(user))
                         .map(|_| "currently a collaborator; becomes a member".to_string());
                     if m.role == OrgRole::Owner {
@@ -150,7 +172,9 @@ impl Differ<'_> {
                         // guard rail refuses this plan; nothing to execute here.
                         continue;
                     };
-                    let lm = l.member(user).expect("member found above");
+                    let lm = lix
+                        .and_then(|x| x.member(user))
+                        .expect("member found above");
                     if m.role == OrgRole::Owner {
                         owner_grants.push(addr.clone());
                     } else if role == "owner" {
@@ -171,8 +195,18 @@ impl Differ<'_> {
             }
         }
         if let Some(l) = live {
+            let declared = |s: &str| {
+                !s.is_empty() && ix.desired_members.contains_key(s.to_lowercase().as_str())
+            };
+            let looked_up = |s: &str| {
+                ix.partial
+                    .is_none_or(|p| !s.is_empty() && p.looked_up.contains(&s.to_lowercase()))
+            };
             for lm in &l.members {
-                if desired.iter().any(|m| lm.is(m.user.as_str())) {
+                if declared(&lm.email) || declared(&lm.user_name) {
+                    continue;
+                }
+                if !(looked_up(&lm.email) || looked_up(&lm.user_name)) {
                     continue;
                 }
                 let key = lm.key();

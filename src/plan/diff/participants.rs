@@ -59,7 +59,7 @@ impl Differ<'_> {
                     if self.action_of(&taddr) == Some(Action::Create) {
                         deps.insert(taddr.clone());
                     }
-                    let team_ref = match live.and_then(|l| l.team(t)) {
+                    let team_ref = match self.ix(org).live.as_ref().and_then(|l| l.team(t)) {
                         Some(lt) => Ref::Id(lt.id),
                         None => Ref::CreatedBy(taddr),
                     };
@@ -95,7 +95,7 @@ impl Differ<'_> {
                         // The creator of a new workspace is its owner participant.
                         existing = Some((-1, "owner".to_string()));
                     }
-                    let t = if self.member_after(org, live, u) {
+                    let t = if self.member_after(org, u) {
                         ParticipantType::Member
                     } else {
                         ParticipantType::Collaborator

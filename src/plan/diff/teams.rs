@@ -24,7 +24,7 @@ impl Differ<'_> {
         };
         for t in teams {
             let taddr = Address::team(&org.name, &t.name);
-            let lt = live.and_then(|l| l.team(&t.name));
+            let lt = self.ix(org).live.as_ref().and_then(|l| l.team(&t.name));
             let team_ref = match lt {
                 Some(lt) => Ref::Id(lt.id),
                 None => Ref::CreatedBy(taddr.clone()),

@@ -39,7 +39,11 @@ impl Differ<'_> {
         org_dep: &Option<Address>,
     ) {
         let waddr = Address::workspace(&org.name, &ws.name);
-        let lw = live.and_then(|l| l.workspace(&ws.name));
+        let lw = self
+            .ix(org)
+            .live
+            .as_ref()
+            .and_then(|l| l.workspace(&ws.name));
         if ws.ensure == Ensure::Absent {
             if let (Some(l), Some(lw)) = (live, lw) {
                 let n = lw.participants.as_ref().map_or(0, Vec::len);

@@ -66,6 +66,54 @@ impl Client {
         .await
     }
 
+    /// operationId `ListOrganizationMembers`, one page from `offset`: the members and the
+    /// `totalSize` the platform reports.
+    pub async fn list_members_page(
+        &self,
+        org_id: i64,
+        offset: usize,
+    ) -> Result<(Vec<MemberDbDto>, Option<i64>), ApiError> {
+        self.list_page(
+            "ListOrganizationMembers",
+            &format!("/orgs/{org_id}/members"),
+            &[],
+            offset,
+            |r: ListMembersResponse| (r.members, r.total_size),
+        )
+        .await
+    }
+
+    /// operationId `ListOrganizationMembers` with `search=TEXT`: the members whose fields the
+    /// platform matches against `text`. How the platform matches is not specified
+    /// (docs/seqera-api.md section 3), so callers match exactly themselves and must not treat an
+    /// empty answer as proof of absence. Read page after page (a search's `totalSize` may count
+    /// the whole collection), stopping at a short page.
+    pub async fn search_members(
+        &self,
+        org_id: i64,
+        text: &str,
+    ) -> Result<Vec<MemberDbDto>, ApiError> {
+        let path = format!("/orgs/{org_id}/members");
+        let query = [("search", text.to_string())];
+        let mut out = Vec::new();
+        loop {
+            let (items, _) = self
+                .list_page(
+                    "ListOrganizationMembers",
+                    &path,
+                    &query,
+                    out.len(),
+                    |r: ListMembersResponse| (r.members, r.total_size),
+                )
+                .await?;
+            let n = items.len();
+            out.extend(items);
+            if n < super::PAGE_SIZE {
+                return Ok(out);
+            }
+        }
+    }
+
     /// operationId `ListOrganizationCollaborators`.
     pub async fn list_collaborators(&self, org_id: i64) -> Result<Vec<MemberDbDto>, ApiError> {
         self.list_all(

@@ -338,28 +338,104 @@ impl Client {
 
     /// Every item of a paginated listing: pages of 100 until a short or empty page, or until the
     /// offset reaches `totalSize`. `query` comes before `max` and `offset`.
+    ///
+    /// Once the first page is in and reports a positive `totalSize`, the pages still needed are
+    /// known, so pages 2…N are requested concurrently (still paced and bounded by the permits):
+    /// a 30-page listing costs one round trip after the first instead of 29. They are merged in
+    /// offset order, and the listing is cut at the first short page, exactly as the sequential
+    /// loop would have read it; if the listing grew meanwhile the loop goes on sequentially from
+    /// there. The number of calls is the same as one page after another.
     pub(super) async fn list_all<R: DeserializeOwned, T>(
         &self,
         operation: &'static str,
         path: &str,
-        query: &[(&str, String)],
+        query: &[(&'static str, String)],
         split: impl Fn(R) -> (Vec<T>, Option<i64>),
     ) -> Result<Vec<T>, ApiError> {
-        let mut out = Vec::new();
-        let mut offset = 0usize;
+        let page_query = |offset: usize| {
+            let mut q = query.to_vec();
+            q.push(("max", PAGE_SIZE.to_string()));
+            q.push(("offset", offset.to_string()));
+            q
+        };
+        let first: R = self.get(operation, path, &page_query(0)).await?;
+        let (mut out, mut total) = split(first);
+        let mut offset = out.len();
+        let done = |n: usize, offset: usize, total: Option<i64>| {
+            n < PAGE_SIZE || total.is_some_and(|t| t > 0 && offset as i64 >= t)
+        };
+        if done(out.len(), offset, total) {
+            return Ok(out);
+        }
+        if let Some(t) = total.filter(|t| *t > 0) {
+            let offsets: Vec<usize> = (1..)
+                .map(|k| k * PAGE_SIZE)
+                .take_while(|o| (*o as i64) < t)
+                .collect();
+            let mut tasks = tokio::task::JoinSet::new();
+            for (i, o) in offsets.iter().enumerate() {
+                let (client, path, q) = (self.clone(), path.to_string(), page_query(*o));
+                tasks.spawn(async move {
+                    let body = client
+                        .call::<()>(
+                            operation,
+                            Method::GET,
+                            &path,
+                            &q,
+                            None,
+                            CallKind::Idempotent,
+                        )
+                        .await;
+                    (i, body)
+                });
+            }
+            let mut bodies: Vec<Option<Body>> = (0..offsets.len()).map(|_| None).collect();
+            while let Some(joined) = tasks.join_next().await {
+                let (i, body) = joined.map_err(|e| ApiError::Transport {
+                    endpoint: self.inner.base.clone(),
+                    operation,
+                    path: path.to_string(),
+                    cause: format!("page reader task: {e}"),
+                })?;
+                bodies[i] = Some(body?);
+            }
+            for body in bodies.into_iter().flatten() {
+                let (items, t) = split(body.decode(operation, path)?);
+                let n = items.len();
+                out.extend(items);
+                offset += n;
+                total = t;
+                if done(n, offset, total) {
+                    return Ok(out);
+                }
+            }
+        }
+        // No usable `totalSize`, or the listing grew while it was read: one page after another.
         loop {
-            let mut page_query = query.to_vec();
-            page_query.push(("max", PAGE_SIZE.to_string()));
-            page_query.push(("offset", offset.to_string()));
-            let page: R = self.get(operation, path, &page_query).await?;
+            let page: R = self.get(operation, path, &page_query(offset)).await?;
             let (items, total) = split(page);
             let n = items.len();
             out.extend(items);
             offset += n;
-            let reached_total = total.is_some_and(|t| t > 0 && offset as i64 >= t);
-            if n < PAGE_SIZE || reached_total {
+            if done(n, offset, total) {
                 return Ok(out);
             }
         }
+    }
+
+    /// One page of a listing from `offset`: its items and the `totalSize` it reports.
+    pub(super) async fn list_page<R: DeserializeOwned, T>(
+        &self,
+        operation: &'static str,
+        path: &str,
+        query: &[(&'static str, String)],
+        offset: usize,
+        split: impl Fn(R) -> (Vec<T>, Option<i64>),
+    ) -> Result<(Vec<T>, Option<i64>), ApiError> {
+        let mut q = query.to_vec();
+        q.push(("max", PAGE_SIZE.to_string()));
+        q.push(("offset", offset.to_string()));
+        let page: R = self.get(operation, path, &q).await?;
+        Ok(split(page))
     }
 }
