@@ -329,6 +329,7 @@ async fn read_everything(
                 name: n.clone(),
                 team_members: Vec::new(),
                 workspaces: Vec::new(),
+                member_lookup: None,
             })
             .collect(),
     };
