@@ -364,21 +364,23 @@ async fn on_interrupts(cancel: CancellationToken, abort: CancellationToken, quie
     if !interrupts.next().await {
         return;
     }
-    cancel.cancel();
+    // Say so before cancelling: once cancelled, the run may end (and this task be dropped)
+    // before a message printed afterwards is written.
     if !quiet {
         eprintln!(
             "\nInterrupted: letting calls in flight finish; starting nothing new. Press Ctrl-C again to stop at once."
         );
     }
+    cancel.cancel();
     if !interrupts.next().await {
         return;
     }
-    abort.cancel();
     if !quiet {
         eprintln!(
             "\nInterrupted again: stopping now; changes in flight are recorded as interrupted."
         );
     }
+    abort.cancel();
 }
 
 /// Ctrl-C as a stream: one listener for the whole run, so that a second signal arriving right
