@@ -15,25 +15,10 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{Platform, manifest_dir};
+use crate::support::{Platform, git, manifest_dir};
 
 /// The endpoint the example Settings and workflows name; tests swap in the emulator's.
 const BIOCOMMONS_ENDPOINT: &str = "https://seqera.services.biocommons.org.au/api";
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
-        .args(args)
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn git_out(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")

@@ -4,33 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::Value;
 
-use crate::support::{Platform, expect_exit, manifest_dir, stderr, stdout};
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=roster-test",
-            "-c",
-            "user.email=test@example.org",
-        ])
-        .args(args)
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use crate::support::{Platform, expect_exit, git, manifest_dir, stderr, stdout};
 
 fn biocommons_world() -> String {
     std::fs::read_to_string(manifest_dir().join("examples/biocommons/.roster/sandbox.world.yaml"))

@@ -160,3 +160,24 @@ pub fn expect_exit(cmd: &mut Command, code: i32) -> Output {
     );
     o
 }
+
+/// Run git in `dir` as a test user, failing the test with git's stderr when it fails.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=roster-test",
+            "-c",
+            "user.email=test@example.org",
+        ])
+        .args(args)
+        .output()
+        .expect("git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -3,12 +3,10 @@
 
 use std::io::Read;
 use std::net::TcpListener;
-use std::path::Path;
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::support::{Platform, config_dir, roster, stderr, stdout};
+use crate::support::{Platform, config_dir, git, roster, stderr, stdout};
 
 /// A loopback listener that records every byte sent to it (and answers nothing useful).
 struct Listener {
@@ -42,21 +40,6 @@ impl Listener {
     fn received(&self) -> String {
         String::from_utf8_lossy(&self.seen.lock().unwrap()).into_owned()
     }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
-        .args(args)
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 const WORLD: &str = "users:\n  - {email: ops@lab.org, userName: ops, token: secret-token-4f1d}\n  - {email: u@lab.org, userName: u}\norganizations:\n  - name: lab\n    members:\n      - {email: ops@lab.org, role: owner}\n";
