@@ -470,7 +470,54 @@ proptest! {
             .unwrap();
         prop_assert_eq!(plan.status.code(), Some(0), "not empty\n{}\n{}\nworld:\n{}\nfiles:\n{}",
             stdout(&plan), stderr(&plan), yaml, dump(dir.path()));
+
+        // One hand edit (a participant's role) plans exactly that edit.
+        if let Some((file, edited)) = edit_one_role(dir.path()) {
+            std::fs::write(&file, edited).unwrap();
+            let plan = p
+                .roster(&["plan", dir.path().to_str().unwrap(), "--format", "json", "--rate", "1000"])
+                .output()
+                .unwrap();
+            prop_assert_eq!(plan.status.code(), Some(0), "{}", stderr(&plan));
+            let json: serde_json::Value = serde_json::from_str(&stdout(&plan)).unwrap();
+            let changes = json["changes"].as_array().unwrap();
+            prop_assert_eq!(changes.len(), 1, "exactly the edit\n{}\nworld:\n{}", stdout(&plan), yaml);
+            prop_assert_eq!(&changes[0]["kind"], "participant");
+            prop_assert_eq!(&changes[0]["action"], "update");
+        }
     }
+}
+
+/// The first workspace file with a participant whose role is not `owner`, with that role
+/// changed (`view` becomes `launch`, anything else `view`).
+fn edit_one_role(dir: &Path) -> Option<(std::path::PathBuf, String)> {
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    let ws = dir.join("workspaces");
+    for org in std::fs::read_dir(&ws).ok()?.flatten() {
+        for f in std::fs::read_dir(org.path()).ok()?.flatten() {
+            files.push(f.path());
+        }
+    }
+    files.sort();
+    for f in files {
+        let text = std::fs::read_to_string(&f).ok()?;
+        let Some(at) = text.find("participants:\n") else {
+            continue;
+        };
+        let mut offset = at;
+        while let Some(i) = text[offset..].find("\n    role: ") {
+            let start = offset + i + "\n    role: ".len();
+            let end = start + text[start..].find('\n').unwrap_or(text.len() - start);
+            let role = &text[start..end];
+            if role != "owner" {
+                let new = if role == "view" { "launch" } else { "view" };
+                let edited = format!("{}{new}{}", &text[..start], &text[end..]);
+                return Some((f, edited));
+            }
+            offset = end;
+        }
+    }
+    None
 }
 
 #[test]
