@@ -1,28 +1,57 @@
 //! Who gains and who loses access: for every user the plan affects, their organization role and
-//! their effective role in each declared workspace (the higher of their own and their teams'),
-//! before and after the plan. Computed from the same desired and live states as the diff, for
-//! reviewers; it executes nothing.
+//! their effective role in each declared workspace, before and after the plan. A user's effective
+//! role in a workspace is the highest of their own role there and the roles of the teams they
+//! belong to, so team membership counts: joining a team gains its workspaces, leaving it loses
+//! them unless the user keeps access otherwise (their own role, or another team). Computed from
+//! the same desired and live states as the diff, for reviewers; it executes nothing.
+//!
+//! It is computed one place (an org or a workspace) at a time, over borrowed names and small
+//! sorted vectors, and keeps only what changes: its memory is that of the largest place plus the
+//! changes, not of every grant of the org (at 3,000 workspaces × 30 participants the maps of every
+//! grant were a third of a plan's peak memory).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
-use super::model::{AccessChange, Address};
-use crate::config::desired::{Ensure, Org, Principal, workspace_role_rank};
-use crate::live::{ActingUser, Live, OrgIndex, ParticipantKind};
+use super::model::{AccessChange, Address, EffectiveAccess, EffectiveRole};
+use crate::config::desired::{Ensure, Org, Principal, Workspace, workspace_role_rank};
+use crate::live::{ActingUser, Live, LiveOrg, LiveWorkspace, OrgIndex, ParticipantKind};
 use crate::scope::{Units, in_units};
 
-/// A user's effective role somewhere, and where it comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Grant {
-    role: String,
+/// A user's role somewhere, and where it comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Grant<'a> {
+    role: &'a str,
     /// The team the role comes from, when not the user's own.
-    via: Option<String>,
+    via: Option<&'a str>,
 }
 
-impl Grant {
+impl Grant<'_> {
     fn show(&self) -> String {
-        match &self.via {
+        match self.via {
             Some(t) => format!("{} (via team {t})", self.role),
-            None => self.role.clone(),
+            None => self.role.to_string(),
+        }
+    }
+
+    fn effective(&self) -> EffectiveRole {
+        EffectiveRole {
+            role: self.role.to_string(),
+            via: self.via.map(str::to_string),
+        }
+    }
+
+    /// Whether this grant wins over `other` as a user's effective one: the higher role; on a
+    /// tie, the user's own role, then the team whose name sorts first (so the choice does not
+    /// depend on the order participants were listed in).
+    fn beats(&self, other: &Grant<'_>) -> bool {
+        let (a, b) = (rank(self.role), rank(other.role));
+        if a != b {
+            return a > b;
+        }
+        match (self.via, other.via) {
+            (None, _) => other.via.is_some(),
+            (Some(_), None) => false,
+            (Some(x), Some(y)) => x.to_lowercase() < y.to_lowercase(),
         }
     }
 }
@@ -31,39 +60,215 @@ fn rank(role: &str) -> u8 {
     workspace_role_rank(role).unwrap_or(0)
 }
 
-/// Give `user` the grant `g` in `place`, keeping the higher of it and what they already have
-/// there (their own grant wins a tie with a team's).
-fn grant(place: &mut BTreeMap<String, Grant>, user: &str, g: Grant) {
-    let keep_current = place.get(user).is_some_and(|cur| {
-        rank(&cur.role) > rank(&g.role) || (rank(&cur.role) == rank(&g.role) && cur.via.is_none())
-    });
-    if !keep_current {
-        place.insert(user.to_string(), g);
+/// The grants of one place, one per user (their effective one), sorted by user.
+type Grants<'a> = Vec<(String, Grant<'a>)>;
+
+/// Reduce `(user, grant)` pairs to each user's effective grant, sorted by user.
+fn effective<'a>(mut pairs: Vec<(String, Grant<'a>)>) -> Grants<'a> {
+    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out: Grants<'a> = Vec::with_capacity(pairs.len());
+    for (user, g) in pairs {
+        match out.last_mut() {
+            Some((u, cur)) if *u == user => {
+                if g.beats(cur) {
+                    *cur = g;
+                }
+            }
+            _ => out.push((user, g)),
+        }
     }
+    out
 }
 
-fn own(role: &str) -> Grant {
-    Grant {
-        role: role.to_string(),
-        via: None,
-    }
-}
-
-fn via(role: &str, team: &str) -> Grant {
-    Grant {
-        role: role.to_string(),
-        via: Some(team.to_string()),
-    }
-}
-
-/// Place (an org or a workspace) → user → grant.
-type State = BTreeMap<Address, BTreeMap<String, Grant>>;
+/// Team (lower-cased name) → its members (plan keys, sorted).
+type TeamMembers = HashMap<String, Vec<String>>;
 
 /// How a place is named in access entries: `ORG` or `ORG/WS`, as declared.
 fn place_name(place: &Address) -> String {
     match place.workspace_name() {
         Some(ws) => format!("{}/{ws}", place.org_name()),
         None => place.org_name().to_string(),
+    }
+}
+
+/// What one org contributes, with everything its places need.
+struct OrgView<'a> {
+    org: &'a Org,
+    live: Option<&'a LiveOrg>,
+    index: Option<OrgIndex<'a>>,
+    acting: &'a ActingUser,
+    teams_before: TeamMembers,
+    teams_after: TeamMembers,
+}
+
+/// A place of an org: the org itself (its member roles) or one of its declared workspaces.
+enum Place<'a> {
+    Org,
+    Workspace(&'a Workspace),
+}
+
+impl<'a> OrgView<'a> {
+    fn new(org: &'a Org, live: Option<&'a LiveOrg>, acting: &'a ActingUser, whole: bool) -> Self {
+        let index = live.map(OrgIndex::new);
+        let mut view = OrgView {
+            org,
+            live,
+            index,
+            acting,
+            teams_before: TeamMembers::new(),
+            teams_after: TeamMembers::new(),
+        };
+        // Team memberships: known before only for teams that were read.
+        if let Some(l) = live {
+            for t in &l.teams {
+                if let Some(ms) = &t.members {
+                    let mut keys: Vec<String> = ms.iter().map(|m| m.key()).collect();
+                    keys.sort();
+                    view.teams_before.insert(t.name.to_lowercase(), keys);
+                }
+            }
+        }
+        let mut after = view.teams_before.clone();
+        if let Some(ts) = &org.teams {
+            after.retain(|name, _| ts.iter().any(|t| t.name.to_lowercase() == *name));
+            for t in ts {
+                let Some(ms) = &t.members else { continue };
+                let mut keys: Vec<String> = ms.iter().map(|u| view.canon(u.as_str())).collect();
+                keys.sort();
+                let live_team = view.index.as_ref().and_then(|l| l.team(&t.name));
+                match live_team {
+                    // Read: the config's members replace the live ones.
+                    Some(lt) if lt.members.is_some() => {
+                        after.insert(t.name.to_lowercase(), keys);
+                    }
+                    // A change-scoped plan (the org file did not change) does not read team
+                    // members: the config's, which the change leaves as they are, stand for both.
+                    Some(_) if !whole => {
+                        view.teams_before
+                            .insert(t.name.to_lowercase(), keys.clone());
+                        after.insert(t.name.to_lowercase(), keys);
+                    }
+                    // A live team whose members were not read is unknown on both sides.
+                    Some(_) => {}
+                    // A team the plan creates has the config's members.
+                    None => {
+                        after.insert(t.name.to_lowercase(), keys);
+                    }
+                }
+            }
+        }
+        view.teams_after = after;
+        view
+    }
+
+    /// The key a user has in plans: a live member's (or collaborator's) email when the config
+    /// names them by user name, else the reference itself, lower-cased.
+    fn canon(&self, user: &str) -> String {
+        let user = user.to_lowercase();
+        if user.contains('@') {
+            return user;
+        }
+        if let Some(m) = self
+            .index
+            .as_ref()
+            .and_then(|l| l.member(&user).or_else(|| l.collaborator(&user)))
+        {
+            return m.key();
+        }
+        user
+    }
+
+    fn live_workspace(&self, name: &str) -> Option<&'a LiveWorkspace> {
+        self.index.as_ref().and_then(|l| l.workspace(name))
+    }
+
+    /// The grants of `place` before and after the plan; `None` when the plan does not manage it.
+    fn grants(&self, place: &Place<'a>) -> Option<(Grants<'a>, Grants<'a>)> {
+        match place {
+            Place::Org => {
+                let before: Vec<(String, Grant<'a>)> = self
+                    .live
+                    .into_iter()
+                    .flat_map(|l| &l.members)
+                    .map(|m| (m.key(), own(&m.role)))
+                    .collect();
+                let after = match &self.org.members {
+                    Some(ms) => ms
+                        .iter()
+                        .map(|m| (self.canon(m.user.as_str()), own(m.role.as_str())))
+                        .collect(),
+                    // A new org, created by the acting user, who becomes its owner.
+                    None if self.live.is_none() => {
+                        vec![(self.acting.email.to_lowercase(), own("owner"))]
+                    }
+                    None => before.clone(),
+                };
+                Some((effective(before), effective(after)))
+            }
+            Place::Workspace(ws) => {
+                let after = if ws.ensure == Ensure::Absent {
+                    Vec::new()
+                } else {
+                    let ps = ws.participants.as_ref()?;
+                    let mut after = Vec::new();
+                    for p in ps {
+                        match &p.principal {
+                            Principal::Team(t) => {
+                                for u in self
+                                    .teams_after
+                                    .get(&t.to_lowercase())
+                                    .into_iter()
+                                    .flatten()
+                                {
+                                    after.push((u.clone(), via(&p.role, t)));
+                                }
+                            }
+                            Principal::User(u) => {
+                                after.push((self.canon(u.as_str()), own(&p.role)));
+                            }
+                        }
+                    }
+                    after
+                };
+                let mut before = Vec::new();
+                let live_ps = self
+                    .live_workspace(&ws.name)
+                    .and_then(|w| w.participants.as_ref());
+                for p in live_ps.into_iter().flatten() {
+                    if p.kind == ParticipantKind::Team {
+                        let team = p.team_name.as_deref().unwrap_or("");
+                        for u in self
+                            .teams_before
+                            .get(&team.to_lowercase())
+                            .into_iter()
+                            .flatten()
+                        {
+                            before.push((u.clone(), via(&p.role, team)));
+                        }
+                    } else {
+                        let who = p
+                            .email
+                            .as_deref()
+                            .filter(|e| !e.is_empty())
+                            .or(p.user_name.as_deref())
+                            .unwrap_or("");
+                        before.push((self.canon(who), own(&p.role)));
+                    }
+                }
+                Some((effective(before), effective(after)))
+            }
+        }
+    }
+}
+
+fn own(role: &str) -> Grant<'_> {
+    Grant { role, via: None }
+}
+
+fn via<'a>(role: &'a str, team: &'a str) -> Grant<'a> {
+    Grant {
+        role,
+        via: Some(team),
     }
 }
 
@@ -74,136 +279,68 @@ pub fn access(
     acting: &ActingUser,
     units: Option<&Units>,
 ) -> Vec<AccessChange> {
-    let mut before: State = BTreeMap::new();
-    let mut after: State = BTreeMap::new();
+    let mut per_user: BTreeMap<String, AccessChange> = BTreeMap::new();
+    // Every place, in address order, so that each user's entries come out sorted.
+    let mut views: Vec<OrgView<'_>> = Vec::new();
+    let mut places: Vec<(Address, usize, Place<'_>)> = Vec::new();
     for org in orgs {
         let oplace = Address::org(&org.name);
-        let whole = units.is_none_or(|u| u.contains(&oplace));
         if units.is_some_and(|u| !u.iter().any(|x| x.is_within(&oplace))) {
             continue; // nothing of this org is in the plan's units
         }
-        let l = live.orgs.get(&org.key());
-        let lix = l.map(OrgIndex::new);
-        let canon = |u: &str| canonical_user(lix.as_ref(), u);
-
-        // Organization roles (a place only when the whole org is in scope).
+        let whole = units.is_none_or(|u| u.contains(&oplace));
+        let i = views.len();
+        views.push(OrgView::new(org, live.orgs.get(&org.key()), acting, whole));
+        // Organization roles are a place only when the whole org is in scope.
         if whole {
-            let mut ob = BTreeMap::new();
-            if let Some(l) = l {
-                for m in &l.members {
-                    ob.insert(m.key(), own(&m.role));
-                }
-            }
-            let oa = match &org.members {
-                Some(ms) => ms
-                    .iter()
-                    .map(|m| (canon(m.user.as_str()), own(m.role.as_str())))
-                    .collect(),
-                None if l.is_none() => {
-                    BTreeMap::from([(acting.email.to_lowercase(), own("owner"))])
-                }
-                None => ob.clone(),
-            };
-            before.insert(oplace.clone(), ob);
-            after.insert(oplace.clone(), oa);
+            places.push((oplace, i, Place::Org));
         }
-
-        // Team memberships: known before only for teams that were read.
-        let mut teams_before: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        if let Some(l) = l {
-            for t in &l.teams {
-                if let Some(ms) = &t.members {
-                    teams_before
-                        .insert(t.name.to_lowercase(), ms.iter().map(|m| m.key()).collect());
-                }
-            }
-        }
-        let mut teams_after = teams_before.clone();
-        if let Some(ts) = &org.teams {
-            teams_after.retain(|name, _| ts.iter().any(|t| t.name.to_lowercase() == *name));
-            for t in ts {
-                // A live team whose members were not read is unknown on both sides.
-                let unread = lix
-                    .as_ref()
-                    .and_then(|l| l.team(&t.name))
-                    .is_some_and(|lt| lt.members.is_none());
-                if let (Some(ms), false) = (&t.members, unread) {
-                    teams_after.insert(
-                        t.name.to_lowercase(),
-                        ms.iter().map(|u| canon(u.as_str())).collect(),
-                    );
-                }
-            }
-        }
-
-        // Workspaces whose participants the config manages (or that it deletes).
         for ws in &org.workspaces {
             let place = Address::workspace(&org.name, &ws.name);
-            if !whole && units.is_some_and(|u| !u.contains(&place)) {
-                continue;
+            if units.is_none_or(|u| in_units(u, &place)) {
+                places.push((place, i, Place::Workspace(ws)));
             }
-            let lw = lix.as_ref().and_then(|l| l.workspace(&ws.name));
-            let mut wb: BTreeMap<String, Grant> = BTreeMap::new();
-            if let Some(ps) = lw.and_then(|w| w.participants.as_ref()) {
-                for p in ps {
-                    if p.kind == ParticipantKind::Team {
-                        let team = p.team_name.clone().unwrap_or_default();
-                        for u in teams_before.get(&team.to_lowercase()).into_iter().flatten() {
-                            grant(&mut wb, u, via(&p.role, &team));
-                        }
-                    } else {
-                        let who = p.principal();
-                        grant(&mut wb, &canon(who.as_user().unwrap_or("")), own(&p.role));
-                    }
-                }
-            }
-            let wa: BTreeMap<String, Grant> = if ws.ensure == Ensure::Absent {
-                BTreeMap::new()
-            } else if let Some(ps) = &ws.participants {
-                let mut wa = BTreeMap::new();
-                for p in ps {
-                    match &p.principal {
-                        Principal::Team(t) => {
-                            for u in teams_after.get(&t.to_lowercase()).into_iter().flatten() {
-                                grant(&mut wa, u, via(&p.role, t));
-                            }
-                        }
-                        Principal::User(u) => grant(&mut wa, &canon(u.as_str()), own(&p.role)),
-                    }
-                }
-                wa
-            } else {
-                continue;
-            };
-            before.insert(place.clone(), wb);
-            after.insert(place, wa);
         }
     }
+    places.sort_by(|a, b| a.0.cmp(&b.0));
+    places.dedup_by(|a, b| a.0 == b.0);
 
-    // Per user: compare every place.
-    let mut per_user: BTreeMap<String, AccessChange> = BTreeMap::new();
-    let places: BTreeSet<&Address> = before
-        .keys()
-        .chain(after.keys())
-        .filter(|p| units.is_none_or(|u| in_units(u, p)))
-        .collect();
-    let empty = BTreeMap::new();
-    for place in places {
+    for (place, i, what) in &places {
+        let Some((before, after)) = views[*i].grants(what) else {
+            continue; // participants unmanaged
+        };
         let name = place_name(place);
-        let b = before.get(place).unwrap_or(&empty);
-        let a = after.get(place).unwrap_or(&empty);
-        let users: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
-        for u in users {
-            let (gb, ga) = (b.get(u), a.get(u));
+        // Merge the two sorted lists.
+        let (mut b, mut a) = (before.iter().peekable(), after.iter().peekable());
+        loop {
+            let (user, gb, ga) = match (b.peek(), a.peek()) {
+                (None, None) => break,
+                (Some(x), Some(y)) if x.0 == y.0 => {
+                    let (x, y) = (b.next().unwrap(), a.next().unwrap());
+                    (&x.0, Some(&x.1), Some(&y.1))
+                }
+                (Some(x), Some(y)) if x.0 < y.0 => {
+                    let x = b.next().unwrap();
+                    (&x.0, Some(&x.1), None)
+                }
+                (Some(_), None) => {
+                    let x = b.next().unwrap();
+                    (&x.0, Some(&x.1), None)
+                }
+                _ => {
+                    let y = a.next().unwrap();
+                    (&y.0, None, Some(&y.1))
+                }
+            };
             if gb == ga {
                 continue;
             }
-            let e = per_user.entry(u.clone()).or_insert_with(|| AccessChange {
-                user: u.clone(),
-                gains: Vec::new(),
-                changes: Vec::new(),
-                loses: Vec::new(),
-            });
+            let e = per_user
+                .entry(user.clone())
+                .or_insert_with(|| AccessChange {
+                    user: user.clone(),
+                    ..AccessChange::default()
+                });
             match (gb, ga) {
                 (None, Some(g)) => e.gains.push(format!("{name}: {}", g.show())),
                 (Some(g), None) => e.loses.push(format!("{name}: {}", g.show())),
@@ -213,20 +350,12 @@ pub fn access(
                 }
                 (None, None) => {}
             }
+            e.effective.push(EffectiveAccess {
+                place: name.clone(),
+                before: gb.map(Grant::effective),
+                after: ga.map(Grant::effective),
+            });
         }
     }
     per_user.into_values().collect()
-}
-
-/// The key a user has in plans: a live member's (or participant's) email when the config names
-/// them by user name, else the reference itself.
-fn canonical_user(l: Option<&OrgIndex<'_>>, user: &str) -> String {
-    let user = user.to_lowercase();
-    if user.contains('@') {
-        return user;
-    }
-    if let Some(m) = l.and_then(|l| l.member(&user).or_else(|| l.collaborator(&user))) {
-        return m.key();
-    }
-    user
 }

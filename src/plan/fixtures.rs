@@ -374,9 +374,9 @@ pub fn plan() -> Plan {
         access: vec![
             AccessChange {
                 user: "bob@x.edu.au".into(),
-                gains: vec![],
-                changes: vec![],
                 loses: vec!["biocommons/imaging: view".into()],
+                effective: vec![eff("biocommons/imaging", Some(("view", None)), None)],
+                ..AccessChange::default()
             },
             AccessChange {
                 user: "jane.doe@uq.edu.au".into(),
@@ -385,28 +385,40 @@ pub fn plan() -> Plan {
                     "biocommons: member → owner".into(),
                     "lab/rnaseq: launch → maintain".into(),
                 ],
-                loses: vec![],
+                effective: vec![
+                    eff("biocommons", Some(("member", None)), Some(("owner", None))),
+                    eff(
+                        "biocommons/genomics",
+                        None,
+                        Some(("admin", Some("genomics-admins"))),
+                    ),
+                    eff("lab/rnaseq", Some(("launch", None)), Some(("maintain", None))),
+                ],
+                ..AccessChange::default()
             },
             AccessChange {
                 user: "left@uq.edu.au".into(),
-                gains: vec![],
-                changes: vec![],
                 loses: vec![
                     "biocommons: member".into(),
                     "biocommons/scratch-2023: launch".into(),
                 ],
+                effective: vec![
+                    eff("biocommons", Some(("member", None)), None),
+                    eff("biocommons/scratch-2023", Some(("launch", None)), None),
+                ],
+                ..AccessChange::default()
             },
             AccessChange {
                 user: "new@uq.edu.au".into(),
                 gains: vec!["biocommons: member".into()],
-                changes: vec![],
-                loses: vec![],
+                effective: vec![eff("biocommons", None, Some(("member", None)))],
+                ..AccessChange::default()
             },
             AccessChange {
                 user: "visitor@partner.edu.au".into(),
                 gains: vec!["biocommons/genomics: view (collaborator)".into()],
-                changes: vec![],
-                loses: vec![],
+                effective: vec![eff("biocommons/genomics", None, Some(("view", None)))],
+                ..AccessChange::default()
             },
         ],
         unmanaged: vec![
@@ -444,6 +456,23 @@ pub fn plan() -> Plan {
     finish(plan)
 }
 
+/// A user's effective access to `place` before and after: `(role, via team)`.
+fn eff(
+    place: &str,
+    before: Option<(&str, Option<&str>)>,
+    after: Option<(&str, Option<&str>)>,
+) -> EffectiveAccess {
+    let role = |(role, via): (&str, Option<&str>)| EffectiveRole {
+        role: role.into(),
+        via: via.map(Into::into),
+    };
+    EffectiveAccess {
+        place: place.into(),
+        before: before.map(role),
+        after: after.map(role),
+    }
+}
+
 /// A small one-platform plan: the example in docs/plan-format.md.
 pub fn small() -> Plan {
     let mut plan = plan();
@@ -474,6 +503,7 @@ pub fn small() -> Plan {
     {
         jane.gains.clear();
         jane.changes.truncate(1);
+        jane.effective.truncate(1);
     }
     plan.unmanaged.truncate(1);
     plan.violations =
@@ -523,8 +553,12 @@ pub fn many(n: usize) -> Plan {
                 "biocommons: {}",
                 if i % 10 == 0 { "owner" } else { "member" }
             )],
-            changes: vec![],
-            loses: vec![],
+            effective: vec![eff(
+                "biocommons",
+                None,
+                Some((if i % 10 == 0 { "owner" } else { "member" }, None)),
+            )],
+            ..AccessChange::default()
         })
         .collect();
     finish(Plan {

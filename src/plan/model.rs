@@ -336,7 +336,7 @@ pub struct Unmanaged {
 }
 
 /// How access changes for one user, across the whole plan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessChange {
     /// The user, as the plan names them (lower-cased email or user name).
     pub user: String,
@@ -348,6 +348,35 @@ pub struct AccessChange {
     pub changes: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub loses: Vec<String>,
+    /// The same changes as data, one per place (an org or a workspace), in the order of
+    /// `gains`, `changes` and `loses` merged by place: the user's effective role there before
+    /// and after the plan. Added in roster 0.2 (additive).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub effective: Vec<EffectiveAccess>,
+}
+
+/// A user's effective access to one place, before and after the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EffectiveAccess {
+    /// `ORG` (the org role) or `ORG/WORKSPACE` (the workspace role), as declared.
+    pub place: String,
+    /// Absent: no access before the plan.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub before: Option<EffectiveRole>,
+    /// Absent: no access after the plan.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub after: Option<EffectiveRole>,
+}
+
+/// An effective role: in a workspace, the highest of the user's own role and the roles of the
+/// teams they belong to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EffectiveRole {
+    pub role: String,
+    /// The team the role comes from; absent when it is the user's own (which wins a tie, and
+    /// among teams of one role, the name that sorts first).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub via: Option<String>,
 }
 
 /// One platform the plan read and acts on.

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 
+mod access;
+
 use super::model::*;
 use super::{PlatformInput, build};
 use crate::config::desired::*;

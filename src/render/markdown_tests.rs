@@ -377,6 +377,7 @@ mod props {
                         gains,
                         changes,
                         loses,
+                        ..AccessChange::default()
                     }
                 }),
                 0..6,

@@ -373,3 +373,162 @@ fn the_sandbox_quick_start_needs_no_account_and_converges() {
     assert!(Path::new(d).join(".roster/sandbox/state.yaml").exists());
     expect_exit(roster().args(["validate", d]), 0);
 }
+
+/// The live side of `effective_access_*`: teams `core` (carol, dave) with maintain on `alpha`
+/// and `ops` (dave, erin) with launch on `alpha` and admin on `beta`; dave's own view on alpha.
+const TEAMS_WORLD: &str = "users:
+  - {email: admin@lab.org, userName: admin, token: admin-token}
+  - {email: carol@lab.org, userName: carol}
+  - {email: dave@lab.org, userName: dave}
+  - {email: erin@lab.org, userName: erin}
+  - {email: fay@lab.org, userName: fay}
+organizations:
+  - name: lab
+    members:
+      - {email: admin@lab.org, role: owner}
+      - {email: carol@lab.org}
+      - {email: dave@lab.org}
+      - {email: erin@lab.org}
+      - {email: fay@lab.org}
+    teams:
+      - name: core
+        members: [carol@lab.org, dave@lab.org]
+      - name: ops
+        members: [dave@lab.org, erin@lab.org]
+    workspaces:
+      - name: alpha
+        participants:
+          - {team: core, role: maintain}
+          - {team: ops, role: launch}
+          - {email: dave@lab.org, role: view}
+      - name: beta
+        participants:
+          - {team: ops, role: admin}
+";
+
+#[test]
+fn effective_access_counts_team_membership_and_shows_each_role_change() {
+    let p = Platform::start(TEAMS_WORLD);
+    // The change: carol leaves core (she loses alpha), dave leaves core (he keeps alpha through
+    // ops, at launch), fay joins ops (she gains alpha and beta through it), and ops's role on
+    // beta drops to maintain (erin's and dave's effective role there changes).
+    let dir = config_dir(&[
+        ("roster.yaml", "kind: Settings\n"),
+        (
+            "lab.yaml",
+            "kind: Organization
+name: lab
+members:
+  - {user: admin@lab.org, role: owner}
+  - user: carol@lab.org
+  - user: dave@lab.org
+  - user: erin@lab.org
+  - user: fay@lab.org
+teams:
+  - name: core
+    members: []
+  - name: ops
+    members: [dave@lab.org, erin@lab.org, fay@lab.org]
+",
+        ),
+        (
+            "alpha.yaml",
+            "kind: Workspace
+org: lab
+name: alpha
+participants:
+  - {team: core, role: maintain}
+  - {team: ops, role: launch}
+  - {user: dave@lab.org, role: view}
+",
+        ),
+        (
+            "beta.yaml",
+            "kind: Workspace
+org: lab
+name: beta
+participants:
+  - {team: ops, role: maintain}
+",
+        ),
+    ]);
+    let d = dir.path().to_str().unwrap();
+    let json = expect_exit(&mut p.roster(&["plan", d, "--format", "json"]), 0);
+    let plan: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json plan");
+    let access = |user: &str| {
+        plan["access"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["user"] == user)
+            .unwrap_or_else(|| panic!("no access entry for {user}: {:#}", plan["access"]))
+            .clone()
+    };
+    let carol = access("carol@lab.org");
+    assert_eq!(
+        carol["loses"],
+        serde_json::json!(["lab/alpha: maintain (via team core)"])
+    );
+    assert_eq!(
+        carol["effective"],
+        serde_json::json!([{"place": "lab/alpha", "before": {"role": "maintain", "via": "core"}}])
+    );
+    let dave = access("dave@lab.org");
+    assert_eq!(
+        dave["changes"],
+        serde_json::json!([
+            "lab/alpha: maintain (via team core) → launch (via team ops)",
+            "lab/beta: admin (via team ops) → maintain (via team ops)"
+        ])
+    );
+    assert!(
+        dave.get("loses").is_none(),
+        "dave keeps alpha through ops: {dave:#}"
+    );
+    let fay = access("fay@lab.org");
+    assert_eq!(
+        fay["gains"],
+        serde_json::json!([
+            "lab/alpha: launch (via team ops)",
+            "lab/beta: maintain (via team ops)"
+        ])
+    );
+    let erin = access("erin@lab.org");
+    assert_eq!(
+        erin["effective"],
+        serde_json::json!([{
+            "place": "lab/beta",
+            "before": {"role": "admin", "via": "ops"},
+            "after": {"role": "maintain", "via": "ops"}
+        }])
+    );
+    // admin's access does not change, so admin has no entry.
+    assert!(
+        plan["access"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["user"] != "admin@lab.org")
+    );
+
+    let text = expect_exit(&mut p.roster(&["plan", d]), 0);
+    let text = stdout(&text);
+    let section = text
+        .split("Who gains and who loses access:\n")
+        .nth(1)
+        .expect("an access section")
+        .split("\n\n")
+        .next()
+        .unwrap();
+    insta::assert_snapshot!("plan_effective_access_text", section);
+    let md = expect_exit(&mut p.roster(&["plan", d, "--format", "markdown"]), 0);
+    let md = stdout(&md);
+    let start = md
+        .find("#### Who gains and who loses access")
+        .expect("markdown access section");
+    let end = md[start..]
+        .find("\n```\n")
+        .map_or(md.len(), |i| start + i + 5);
+    insta::assert_snapshot!("plan_effective_access_markdown", &md[start..end]);
+    assert_eq!(p.writes(), 0);
+}
