@@ -2,6 +2,8 @@
 //! with its endpoint and token), building one client per platform, reading the live state of
 //! each concurrently, and building the plan.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::Path;
 use std::time::Instant;
 
@@ -16,7 +18,7 @@ use crate::config::identity::LiveUser;
 use crate::config::{self, Config};
 use crate::diag::{self, Code};
 use crate::live::read;
-use crate::live::{ActingUser, Live};
+use crate::live::{ActingUser, Live, ParticipantKind};
 use crate::plan::{self, Overrides, Plan, PlatformInput};
 use crate::platform::seqera::{CLOUD_ENDPOINT, Client, ClientConfig, RetryPolicy};
 use crate::scope::Scope;
@@ -235,7 +237,8 @@ pub async fn read_all(
     ));
     let out: Vec<Reading> = out.into_iter().flatten().collect();
     // Two references that the platform says are one user would flip roles on every apply.
-    let collisions = config::identity::collisions(desired, |org, user| live_user(&out, org, user));
+    let users = LiveUsers::new(&out);
+    let collisions = config::identity::collisions(desired, |org, user| users.get(org, user));
     if !collisions.is_empty() {
         for c in &collisions {
             eprintln!("{c}\n");
@@ -249,31 +252,85 @@ pub async fn read_all(
     Ok(out)
 }
 
-/// The live user of org `org` (any reading) that a config reference names: a member, a
-/// collaborator, a team member or a workspace participant.
-fn live_user(readings: &[Reading], org: &str, user: &UserRef) -> Option<LiveUser> {
-    let u = user.as_str();
-    let o = readings.iter().find_map(|r| r.live.orgs.get(org))?;
-    let team_members = o.teams.iter().flat_map(|t| t.members.iter().flatten());
-    let member = o.members.iter().chain(&o.collaborators).chain(team_members);
-    if let Some(m) = member.into_iter().find(|m| m.is(u)) {
-        return Some(LiveUser {
-            id: m.key(),
-            shown: format!("{} <{}>", m.user_name, m.email),
-        });
+/// The live users of every org read, by org (lower-cased name) and by lower-cased email and user
+/// name, built once so that resolving every user reference of the config is linear, not a scan
+/// of every member and participant per reference.
+struct LiveUsers<'a> {
+    orgs: HashMap<&'a str, HashMap<String, LiveUser>>,
+}
+
+impl<'a> LiveUsers<'a> {
+    /// For each org, the first reading that has it; within it members, collaborators and team
+    /// members come before workspace participants, and an email before a user name spelled alike.
+    fn new(readings: &'a [Reading]) -> Self {
+        let mut orgs: HashMap<&'a str, HashMap<String, LiveUser>> = HashMap::new();
+        for r in readings {
+            for (key, o) in &r.live.orgs {
+                let Entry::Vacant(slot) = orgs.entry(key.as_str()) else {
+                    continue;
+                };
+                let mut users: HashMap<String, LiveUser> = HashMap::new();
+                let team_members = o.teams.iter().flat_map(|t| t.members.iter().flatten());
+                let members: Vec<_> = o
+                    .members
+                    .iter()
+                    .chain(&o.collaborators)
+                    .chain(team_members)
+                    .collect();
+                let member_user = |m: &crate::live::LiveMember| LiveUser {
+                    id: m.key(),
+                    shown: format!("{} <{}>", m.user_name, m.email),
+                };
+                for m in members.iter().filter(|m| !m.email.is_empty()) {
+                    users
+                        .entry(m.email.to_lowercase())
+                        .or_insert_with(|| member_user(m));
+                }
+                for m in members.iter().filter(|m| !m.user_name.is_empty()) {
+                    users
+                        .entry(m.user_name.to_lowercase())
+                        .or_insert_with(|| member_user(m));
+                }
+                let participants: Vec<_> = o
+                    .workspaces
+                    .iter()
+                    .flat_map(|w| w.participants.iter().flatten())
+                    .filter(|p| p.kind != ParticipantKind::Team)
+                    .collect();
+                let participant_user = |p: &crate::live::LiveParticipant| LiveUser {
+                    id: p.key().trim_start_matches("user:").to_string(),
+                    shown: format!(
+                        "{} <{}>",
+                        p.user_name.as_deref().unwrap_or(""),
+                        p.email.as_deref().unwrap_or("")
+                    ),
+                };
+                for name in [
+                    |p: &crate::live::LiveParticipant| p.email.clone(),
+                    |p: &crate::live::LiveParticipant| p.user_name.clone(),
+                ] {
+                    for p in &participants {
+                        if let Some(n) = name(p).filter(|n| !n.is_empty()) {
+                            users
+                                .entry(n.to_lowercase())
+                                .or_insert_with(|| participant_user(p));
+                        }
+                    }
+                }
+                slot.insert(users);
+            }
+        }
+        LiveUsers { orgs }
     }
-    o.workspaces
-        .iter()
-        .flat_map(|w| w.participants.iter().flatten())
-        .find(|p| p.is_user(u))
-        .map(|p| LiveUser {
-            id: p.key().trim_start_matches("user:").to_string(),
-            shown: format!(
-                "{} <{}>",
-                p.user_name.as_deref().unwrap_or(""),
-                p.email.as_deref().unwrap_or("")
-            ),
-        })
+
+    /// The live user of org `org` that a config reference names: a member, a collaborator, a
+    /// team member or a workspace participant.
+    fn get(&self, org: &str, user: &UserRef) -> Option<LiveUser> {
+        self.orgs
+            .get(org)?
+            .get(&user.as_str().to_lowercase())
+            .cloned()
+    }
 }
 
 /// What to plan against the live platforms.

@@ -155,8 +155,13 @@ pub fn platforms_at_ref(dir: &Path, git_ref: &str) -> Result<BTreeMap<String, Pl
         )
     })?;
     let tmp = tempfile::tempdir().context("a temporary directory for the trusted Settings")?;
-    for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
-        let entry = String::from_utf8_lossy(entry);
+    let mut files: Vec<(&str, &str)> = Vec::new();
+    let entries: Vec<String> = listing
+        .split(|b| *b == 0)
+        .filter(|e| !e.is_empty())
+        .map(|e| String::from_utf8_lossy(e).into_owned())
+        .collect();
+    for entry in &entries {
         let Some((meta, path)) = entry.split_once('\t') else {
             continue;
         };
@@ -168,7 +173,13 @@ pub fn platforms_at_ref(dir: &Path, git_ref: &str) -> Result<BTreeMap<String, Pl
             continue;
         }
         let Some(object) = object else { continue };
-        let text = git(dir, &["cat-file", "blob", object])?;
+        files.push((path, object));
+    }
+    // One `git cat-file --batch` for every file, not a process per file (3,000 workspace files
+    // cost seconds of process start-up otherwise).
+    let objects: Vec<&str> = files.iter().map(|(_, o)| *o).collect();
+    let blobs = cat_files(dir, &objects)?;
+    for ((path, _), text) in files.iter().zip(blobs) {
         if !String::from_utf8_lossy(&text).contains("Settings") {
             continue; // only Settings documents matter here
         }
@@ -183,6 +194,63 @@ pub fn platforms_at_ref(dir: &Path, git_ref: &str) -> Result<BTreeMap<String, Pl
     }
     let cfg = crate::config::read(tmp.path());
     Ok(cfg.desired.platforms)
+}
+
+/// The contents of git blobs `objects` (ids from `git ls-tree`), in order, read by one
+/// `git cat-file --batch`.
+fn cat_files(dir: &Path, objects: &[&str]) -> Result<Vec<Vec<u8>>> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+    if objects.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("running git (is it installed?)")?;
+    let mut stdin = child.stdin.take().context("git cat-file's stdin")?;
+    let input: Vec<u8> = objects
+        .iter()
+        .flat_map(|o| format!("{o}\n").into_bytes())
+        .collect();
+    // Written from another thread, so that a full stdout pipe cannot stall both sides.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let mut out = BufReader::new(child.stdout.take().context("git cat-file's stdout")?);
+    let mut blobs = Vec::with_capacity(objects.len());
+    let mut header = String::new();
+    for object in objects {
+        header.clear();
+        out.read_line(&mut header)?;
+        // `<id> blob <size>`, or `<id> missing`.
+        let size: usize = match header.trim_end().rsplit_once(' ') {
+            Some((head, size)) if head.ends_with(" blob") => size.parse().ok(),
+            _ => None,
+        }
+        .with_context(|| {
+            format!("git cat-file --batch: unexpected answer for {object}: {header:?}")
+        })?;
+        let mut blob = vec![0; size + 1]; // the contents and a newline
+        out.read_exact(&mut blob)?;
+        blob.truncate(size);
+        blobs.push(blob);
+    }
+    writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("git cat-file's writer panicked"))??;
+    let status = child.wait()?;
+    if !status.success() {
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        bail!("git cat-file --batch failed: {}", err.trim());
+    }
+    Ok(blobs)
 }
 
 #[cfg(test)]
