@@ -297,8 +297,21 @@ pub struct LiveLabel {
     pub resource: bool,
 }
 
-/// The digest of a listing's content: sha256 of its canonical JSON, as hex.
+/// The digest of a listing's content: sha256 of its canonical JSON, as hex. The JSON is hashed
+/// as it is written, never held whole.
 pub fn fingerprint<T: Serialize>(content: &T) -> String {
-    let json = serde_json::to_vec(content).expect("live data serializes");
-    hex::encode(Sha256::digest(&json))
+    struct Hashing(Sha256);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = Hashing(Sha256::new());
+    serde_json::to_writer(std::io::BufWriter::with_capacity(8 * 1024, &mut h), content)
+        .expect("live data serializes");
+    hex::encode(h.0.finalize())
 }

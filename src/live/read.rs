@@ -136,20 +136,18 @@ pub fn participant(p: ParticipantResponseDto) -> LiveParticipant {
 
 type Prints = BTreeMap<String, String>;
 
-/// The members of an org: the full listing, or (with a [`MemberLookup`]) only the users a
-/// change-scoped plan needs, with what the partial read covers.
-async fn read_members(
+/// The members of an org a change-scoped plan needs (with a [`MemberLookup`]), given the first
+/// page of the member listing (read beside the workspaces): the users it looks up, with what the
+/// partial read covers, or the whole listing when that is as cheap.
+async fn lookup_members(
     client: &Client,
     id: i64,
-    lookup: Option<&MemberLookup>,
+    lookup: &MemberLookup,
     acting: &ActingUser,
     skip: &BTreeSet<String>,
+    (first, total): (Vec<MemberDbDto>, Option<i64>),
 ) -> Result<(Vec<MemberDbDto>, Option<PartialMembers>), ApiError> {
-    let Some(lookup) = lookup else {
-        return Ok((client.list_members(id).await?, None));
-    };
     // The first page says how big the org is; a small org is then read whole.
-    let (first, total) = client.list_members_page(id, 0).await?;
     let full_rest = |first: Vec<MemberDbDto>| async move {
         let mut all = first;
         let mut offset = all.len();
@@ -304,29 +302,38 @@ async fn read_org(
     };
     let teams = read_teams(&client, id, &name, &scope);
     let workspaces = read_workspaces(&client, id, &name, &scope);
-    let members = |skip: BTreeSet<String>| {
-        let (client, lookup, acting, name) =
-            (&client, scope.member_lookup.as_ref(), &acting, &name);
-        async move {
-            read_members(client, id, lookup, acting, &skip)
-                .await
-                .with_context(|| format!("listing members of organization {name}"))
-        }
-    };
+    let members_context = || format!("listing members of organization {name}");
     let (members, collaborators, teams, workspaces) = match &scope.member_lookup {
         None => {
-            let (m, c, t, w) =
-                tokio::join!(members(BTreeSet::new()), collaborators, teams, workspaces);
-            (m, c, t, w)
+            let members = async {
+                client
+                    .list_members(id)
+                    .await
+                    .map(|ms| (ms, None))
+                    .with_context(members_context)
+            };
+            tokio::join!(members, collaborators, teams, workspaces)
         }
         Some(lookup) => {
-            // Which users need a lookup depends on the participants the workspaces have now.
-            let (c, t, w) = tokio::join!(collaborators, teams, workspaces);
+            // Which users need a lookup depends on the participants the workspaces have now;
+            // the member listing's first page is read beside them.
+            let (first, c, t, w) = tokio::join!(
+                client.list_members_page(id, 0),
+                collaborators,
+                teams,
+                workspaces
+            );
             let skip = match &w {
                 Ok((ws, _)) => unchanged_users(lookup, ws),
                 Err(_) => BTreeSet::new(),
             };
-            (members(skip).await, c, t, w)
+            let m = match first {
+                Ok(first) => lookup_members(&client, id, lookup, &acting, &skip, first)
+                    .await
+                    .with_context(members_context),
+                Err(e) => Err(anyhow::Error::from(e).context(members_context())),
+            };
+            (m, c, t, w)
         }
     };
     let (members, partial) = members?;

@@ -36,10 +36,26 @@ pub struct PlatformInput<'a> {
     pub scope: Scope,
 }
 
-/// The digest of a desired state: sha256 of its JSON, as hex.
+/// The digest of a desired state: sha256 of its JSON, as hex. The JSON is hashed as it is
+/// written, never held whole (at 3,000 workspaces it is megabytes, for a digest).
 pub fn desired_digest(desired: &Desired) -> String {
-    let json = serde_json::to_vec(desired).expect("desired state serializes");
-    hex::encode(Sha256::digest(&json))
+    struct Hashing(Sha256);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.update(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = Hashing(Sha256::new());
+    serde_json::to_writer(
+        std::io::BufWriter::with_capacity(64 * 1024, &mut h),
+        desired,
+    )
+    .expect("desired state serializes");
+    hex::encode(h.0.finalize())
 }
 
 /// Whether `dep` is only an ordering of `c` after it, not something `c` needs: a member's
