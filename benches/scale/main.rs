@@ -3,27 +3,39 @@
 //! `roster` binary for a full plan, a change-scoped plan (`--changed-from`, one workspace and
 //! one participant changed) and an apply. For each it prints the API calls against the exact
 //! lower bound, the wall time against the rate bound (calls / rate) and the latency bound
-//! (calls × latency / parallelism), the 429s the emulator served, and the child's peak RSS. In
-//! the same run it measures two peer patterns against the same emulator, as ratios to roster:
-//! the Terraform provider's read (each declared participant found by scanning its workspace's
-//! listing page by page) and a seqerakit-style apply (a lookup and a write per declared item,
-//! one after another).
+//! (calls × latency / parallelism), the 429s the emulator served, and the child's CPU time and
+//! peak RSS. Reads under latency alone are timed at parallelism 8 and 32 against the larger of
+//! the latency and the pacing bound. The CPU a plan costs after its reads is timed in-process
+//! (`inprocess.rs`). In the same run it measures two peer patterns against the same emulator,
+//! as ratios to roster: the Terraform provider's read (each declared participant found by
+//! scanning its workspace's listing page by page) and a seqerakit-style apply (a lookup and a
+//! write per declared item, one after another).
 //!
 //! It asserts nothing and is not a test: it reports. Run with `cargo bench --bench scale`;
 //! sizes come from `SCALE_WORKSPACES`, `SCALE_PARTICIPANTS`, `SCALE_MEMBERS`, `SCALE_TEAMS`,
 //! `SCALE_DRIFT` (share of declared participants whose live role differs), `SCALE_LATENCY_MS`,
 //! `SCALE_RATE_LIMIT` (the emulator's 429 threshold per second), `SCALE_RATE` and
-//! `SCALE_PARALLELISM` (roster's `--rate` and `--parallelism`); `SCALE_PEERS=0` skips the peer
-//! patterns (they take calls / 20 s each at large sizes). BENCHMARKS.md has the results.
+//! `SCALE_PARALLELISM` (roster's `--rate` and `--parallelism`). `SCALE_RUNS` picks the runs
+//! (comma-separated, default all: `plan,scoped,latency,cpu,apply,peers`); `SCALE_PEERS=0` skips
+//! the peer patterns (they take calls / 20 s each at large sizes). `SCALE_KEEP=DIR` writes the
+//! world and the config repository to DIR and stops (for profiling by hand). BENCHMARKS.md has
+//! the results.
 
-use std::fmt::Write as _;
+mod inprocess;
+mod peers;
+mod world;
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use roster::scope::{Address, Units};
 use seqera_emulator::{self as emulator, Options};
+
+use world::{
+    PAGE, Sizes, config_repo, drifted, git, read_bound, scoped_bound, world_yaml, ws_file, ws_users,
+};
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -32,225 +44,40 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Sizes {
-    workspaces: usize,
-    participants: usize,
-    members: usize,
-    teams: usize,
-    drift: f64,
-    latency_ms: u64,
-    rate_limit: u32,
-    rate: f64,
-    parallelism: usize,
-}
+/// The pace roster keeps at `--rate r` (its pacer's margin below the declared rate).
+const RATE_MARGIN: f64 = 0.95;
 
-const PAGE: usize = 100;
-const TEAM_SIZE: usize = 10;
-const TEAMS_PER_WS: usize = 2;
-
-fn user(u: usize) -> String {
-    format!("user{u}@bench.org")
-}
-
-/// The user participants of workspace `w` (after its team participants).
-fn ws_users(s: &Sizes, w: usize) -> Vec<usize> {
-    let k = s.participants.saturating_sub(TEAMS_PER_WS.min(s.teams));
-    (0..k)
-        .map(|i| 1 + (w * 31 + i * 7) % (s.members - 1))
-        .fold(Vec::new(), |mut v, u| {
-            if !v.contains(&u) {
-                v.push(u);
-            }
-            v
-        })
-}
-
-fn ws_teams(s: &Sizes, w: usize) -> Vec<usize> {
-    (0..TEAMS_PER_WS.min(s.teams))
-        .map(|k| (w + k * 3) % s.teams)
-        .fold(Vec::new(), |mut v, t| {
-            if !v.contains(&t) {
-                v.push(t);
-            }
-            v
-        })
-}
-
-const ROLES: [&str; 4] = ["view", "launch", "maintain", "admin"];
-
-/// The declared role of the `i`th user participant of workspace `w`, and whether the live one
-/// differs (drift).
-fn role(s: &Sizes, w: usize, i: usize) -> (&'static str, bool) {
-    let want = ROLES[(w + i) % 4];
-    let drifted = ((w * 7919 + i * 104_729) % 10_000) as f64 / 10_000.0 < s.drift;
-    (want, drifted)
-}
-
-fn world_yaml(s: &Sizes) -> String {
-    let mut y = String::from("users:\n");
-    for u in 0..s.members {
-        let token = if u == 0 { ", token: bench-token" } else { "" };
-        let _ = writeln!(y, "  - {{email: {}, userName: user{u}{token}}}", user(u));
-    }
-    y.push_str("organizations:\n  - name: bench\n    members:\n");
-    for u in 0..s.members {
-        let role = if u == 0 { "owner" } else { "member" };
-        let _ = writeln!(y, "      - {{email: {}, role: {role}}}", user(u));
-    }
-    y.push_str("    teams:\n");
-    for t in 0..s.teams {
-        let ms: Vec<String> = (0..TEAM_SIZE)
-            .map(|k| user(1 + (t * TEAM_SIZE + k) % (s.members - 1)))
-            .collect();
-        let _ = writeln!(
-            y,
-            "      - name: team-{t}\n        members: [{}]",
-            ms.join(", ")
-        );
-    }
-    y.push_str("    workspaces:\n");
-    for w in 0..s.workspaces {
-        let _ = writeln!(y, "      - name: ws-{w}\n        participants:");
-        for t in ws_teams(s, w) {
-            let _ = writeln!(y, "          - {{team: team-{t}, role: maintain}}");
-        }
-        for (i, u) in ws_users(s, w).into_iter().enumerate() {
-            let (want, drifted) = role(s, w, i);
-            let live = if drifted {
-                ROLES[(w + i + 1) % 4]
-            } else {
-                want
-            };
-            let _ = writeln!(y, "          - {{email: {}, role: {live}}}", user(u));
-        }
-    }
-    y
-}
-
-fn ws_file(s: &Sizes, w: usize, bump: bool) -> String {
-    let mut f = format!("kind: Workspace\norg: bench\nname: ws-{w}\nparticipants:\n");
-    for t in ws_teams(s, w) {
-        let _ = writeln!(f, "  - {{team: team-{t}, role: maintain}}");
-    }
-    for (i, u) in ws_users(s, w).into_iter().enumerate() {
-        let (mut want, _) = role(s, w, i);
-        if bump && i == 0 {
-            want = if want == "admin" { "view" } else { "admin" };
-        }
-        let _ = writeln!(f, "  - {{user: {}, role: {want}}}", user(u));
-    }
-    f
-}
-
-fn git(dir: &Path, args: &[&str]) -> anyhow::Result<()> {
-    let ok = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=bench",
-            "-c",
-            "user.email=bench@example.org",
-        ])
-        .args(args)
-        .output()?
-        .status
-        .success();
-    anyhow::ensure!(ok, "git {args:?} failed");
-    Ok(())
-}
-
-/// The config (every member, team and workspace declared, as the world is without drift),
-/// committed in a git repository.
-fn config_repo(s: &Sizes, endpoint: &str) -> anyhow::Result<tempfile::TempDir> {
-    let dir = tempfile::tempdir()?;
-    let d = dir.path();
-    std::fs::write(
-        d.join("roster.yaml"),
-        format!(
-            "kind: Settings\nplatforms:\n  bench:\n    endpoint: {endpoint}\npolicy:\n  maxRemovalFraction: 1.0\n  minOrgOwners: 1\n"
-        ),
-    )?;
-    let mut org = String::from("kind: Organization\nname: bench\nmembers:\n");
-    for u in 0..s.members {
-        let role = if u == 0 { "owner" } else { "member" };
-        let _ = writeln!(org, "  - {{user: {}, role: {role}}}", user(u));
-    }
-    org.push_str("teams:\n");
-    for t in 0..s.teams {
-        let ms: Vec<String> = (0..TEAM_SIZE)
-            .map(|k| user(1 + (t * TEAM_SIZE + k) % (s.members - 1)))
-            .collect();
-        let _ = writeln!(org, "  - name: team-{t}\n    members: [{}]", ms.join(", "));
-    }
-    std::fs::write(d.join("org.yaml"), org)?;
-    std::fs::create_dir(d.join("ws"))?;
-    for w in 0..s.workspaces {
-        std::fs::write(d.join(format!("ws/ws-{w}.yaml")), ws_file(s, w, false))?;
-    }
-    git(d, &["init", "-q", "-b", "main"])?;
-    git(d, &["add", "-A"])?;
-    git(d, &["commit", "-qm", "config"])?;
-    Ok(dir)
-}
-
-fn pages(n: usize) -> u64 {
-    n.div_ceil(PAGE).max(1) as u64
-}
-
-/// The fewest reads any tool needs to know the state the config covers: the acting user, the
-/// org list, every page of members, collaborators and teams, the workspace list, every page of
-/// each managed team's members and of each declared workspace's participants.
-fn read_bound(s: &Sizes) -> u64 {
-    let participants: u64 = (0..s.workspaces)
-        .map(|w| pages(ws_users(s, w).len() + ws_teams(s, w).len()))
-        .sum();
-    1 + 1
-        + pages(s.members)
-        + 1
-        + pages(s.teams)
-        + 1
-        + s.teams as u64 * pages(TEAM_SIZE)
-        + participants
-}
-
-/// The fewest calls of a one-workspace change, whatever the org's size: the user, the org list,
-/// the collaborators, the teams (to resolve team participants), the workspace list, the
-/// workspace's participants, and at least one read of the org's members (to know which of its
-/// users are members).
-fn scoped_bound(s: &Sizes, w: usize) -> u64 {
-    1 + 1 + 1 + pages(s.teams) + 1 + pages(ws_users(s, w).len() + ws_teams(s, w).len()) + 1
-}
-
-fn drifted(s: &Sizes) -> u64 {
-    (0..s.workspaces)
-        .map(|w| {
-            (0..ws_users(s, w).len())
-                .filter(|&i| role(s, w, i).1)
-                .count() as u64
-        })
-        .sum()
-}
+/// The calls of a plan's first two rounds for one org: the acting user and the org list, then
+/// the first member page, the collaborators, the teams and the workspace list.
+const FIRST_TWO_ROUNDS: f64 = 6.0;
 
 struct Run {
     calls: u64,
     throttled: u64,
     writes: u64,
     wall: Duration,
+    /// The reads alone, as roster reports them (`N API calls in X s.`), for plans.
+    read: Option<Duration>,
+    /// User and system CPU of the child.
+    cpu: Duration,
+    /// Peak resident set of the child (getrusage's `ru_maxrss`).
     rss_kib: u64,
 }
 
-/// Peak resident set of a running process (VmHWM), in KiB.
-fn vm_hwm(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
-        .split_whitespace()
-        .nth(1)?
-        .parse()
-        .ok()
+/// The read time roster reports on stderr: `N API calls in X s.`
+fn read_time(stderr: &str) -> Option<Duration> {
+    stderr.lines().find_map(|l| {
+        let (_, rest) = l.split_once(" in ")?;
+        let secs = rest.strip_suffix(" s.")?;
+        l.contains("API call")
+            .then(|| secs.parse::<f64>().ok())
+            .flatten()
+            .map(Duration::from_secs_f64)
+    })
+}
+
+fn tv(t: libc::timeval) -> Duration {
+    Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000)
 }
 
 fn roster(handle: &emulator::Handle, s: &Sizes, args: &[&str], dir: &Path) -> anyhow::Result<Run> {
@@ -266,23 +93,32 @@ fn roster(handle: &emulator::Handle, s: &Sizes, args: &[&str], dir: &Path) -> an
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()?;
-    let pid = child.id();
-    let mut rss = 0;
-    let status = loop {
-        if let Some(hwm) = vm_hwm(pid) {
-            rss = rss.max(hwm);
-        }
-        if let Some(st) = child.try_wait()? {
-            break st;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let wall = t.elapsed();
-    if !matches!(status.code(), Some(0 | 2)) {
+    let pid = child.id() as libc::pid_t;
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let reader = std::thread::spawn(move || {
         let mut err = String::new();
         use std::io::Read as _;
-        child.stderr.take().map(|mut e| e.read_to_string(&mut err));
-        anyhow::bail!("roster {args:?} exited {status}: {err}");
+        let _ = stderr.read_to_string(&mut err);
+        err
+    });
+    // wait4 rather than Child::wait: it also gives the child's CPU time and peak RSS.
+    let (status, usage) = loop {
+        let mut status = 0;
+        // SAFETY: a zeroed rusage is a valid value for wait4 to overwrite.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: `pid` is our child, not yet reaped; both pointers are valid.
+        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        anyhow::ensure!(r >= 0, "wait4: {}", std::io::Error::last_os_error());
+        if r == pid {
+            break (status, usage);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let wall = t.elapsed();
+    let err = reader.join().unwrap_or_default();
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    if !matches!(code, Some(0 | 2)) {
+        anyhow::bail!("roster {args:?} exited {code:?}: {err}");
     }
     let stats = handle.stats();
     Ok(Run {
@@ -290,7 +126,9 @@ fn roster(handle: &emulator::Handle, s: &Sizes, args: &[&str], dir: &Path) -> an
         throttled: stats.requests.values().filter_map(|m| m.get("429")).sum(),
         writes: stats.writes,
         wall,
-        rss_kib: rss,
+        read: read_time(&err),
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+        rss_kib: usage.ru_maxrss as u64,
     })
 }
 
@@ -305,140 +143,34 @@ fn start(rt: &tokio::runtime::Runtime, yaml: &str, s: &Sizes) -> anyhow::Result<
     rt.block_on(emulator::start(world, opts, listen))
 }
 
-/// A GET on loopback with the bench token; a 429 waits a second and tries again (as the
-/// provider's and seqerakit's HTTP clients do).
-async fn get(
-    http: &reqwest::Client,
-    url: &str,
-    calls: &std::sync::atomic::AtomicU64,
-) -> anyhow::Result<serde_json::Value> {
-    loop {
-        calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let r = http.get(url).bearer_auth("bench-token").send().await?;
-        if r.status().as_u16() == 429 {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            continue;
-        }
-        return Ok(r.json().await?);
-    }
-}
-
-async fn ids(base: &str, http: &reqwest::Client) -> anyhow::Result<(i64, Vec<(String, i64)>)> {
-    let c = std::sync::atomic::AtomicU64::new(0);
-    let orgs = get(http, &format!("{base}/orgs"), &c).await?;
-    let org = orgs["organizations"][0]["orgId"]
-        .as_i64()
-        .ok_or_else(|| anyhow::anyhow!("no org"))?;
-    let ws = get(http, &format!("{base}/orgs/{org}/workspaces"), &c).await?;
-    let ws = ws["workspaces"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|w| Some((w["name"].as_str()?.to_string(), w["id"].as_i64()?)))
-        .collect();
-    Ok((org, ws))
-}
-
-/// The Terraform provider's read: one resource per declared participant, each refreshed by
-/// scanning its workspace's participant listing page by page (max 100) until it is found; ten
-/// resources at a time (Terraform's default parallelism).
-fn terraform_read(
-    rt: &tokio::runtime::Runtime,
-    base: &str,
-    s: &Sizes,
-) -> anyhow::Result<(u64, Duration)> {
+/// The mean round trip of a listing from this process (one call at a time): the injected
+/// latency plus the emulator's and HTTP's own time.
+fn round_trip(rt: &tokio::runtime::Runtime, base: &str) -> anyhow::Result<Duration> {
     let http = reqwest::Client::new();
     rt.block_on(async {
-        let (org, ws) = ids(base, &http).await?;
-        let calls = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let permits = Arc::new(tokio::sync::Semaphore::new(10));
-        let t = Instant::now();
-        let mut tasks = tokio::task::JoinSet::new();
-        for (name, wid) in ws {
-            let w: usize = name.trim_start_matches("ws-").parse()?;
-            for u in ws_users(s, w) {
-                let (http, calls, permits, base) =
-                    (http.clone(), calls.clone(), permits.clone(), base.to_string());
-                let email = user(u);
-                tasks.spawn(async move {
-                    let _p = permits.acquire().await?;
-                    let mut offset = 0;
-                    loop {
-                        let page = get(
-                            &http,
-                            &format!("{base}/orgs/{org}/workspaces/{wid}/participants?max=100&offset={offset}"),
-                            &calls,
-                        )
-                        .await?;
-                        let ps = page["participants"].as_array().cloned().unwrap_or_default();
-                        if ps.iter().any(|p| p["email"] == email.as_str()) || ps.len() < 100 {
-                            return anyhow::Ok(());
-                        }
-                        offset += ps.len();
-                    }
-                });
-            }
-        }
-        while let Some(r) = tasks.join_next().await {
-            r??;
-        }
-        Ok((calls.load(std::sync::atomic::Ordering::Relaxed), t.elapsed()))
-    })
-}
-
-/// A seqerakit-style apply: for every declared participant, one after another, a lookup of the
-/// user among the org's members (`search`) and a write that sets it (add, which answers that it
-/// exists, then a role update when the role differs: counted as one write, as seqerakit issues
-/// one `tw` command per item).
-fn seqerakit_apply(
-    rt: &tokio::runtime::Runtime,
-    base: &str,
-    s: &Sizes,
-) -> anyhow::Result<(u64, Duration)> {
-    let http = reqwest::Client::new();
-    rt.block_on(async {
-        let (org, ws) = ids(base, &http).await?;
+        let (org, ws) = peers::ids(base, &http).await?;
         let calls = std::sync::atomic::AtomicU64::new(0);
-        let t = Instant::now();
-        for (name, wid) in ws {
-            let w: usize = name.trim_start_matches("ws-").parse()?;
-            for (i, u) in ws_users(s, w).into_iter().enumerate() {
-                let email = user(u);
-                get(
-                    &http,
-                    &format!("{base}/orgs/{org}/members?search={email}&max=100"),
-                    &calls,
-                )
-                .await?;
-                loop {
-                    calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let r = http
-                        .put(format!(
-                            "{base}/orgs/{org}/workspaces/{wid}/participants/add"
-                        ))
-                        .bearer_auth("bench-token")
-                        .json(
-                            &serde_json::json!({"userNameOrEmail": email, "role": role(s, w, i).0}),
-                        )
-                        .send()
-                        .await?;
-                    if r.status().as_u16() == 429 {
-                        tokio::time::sleep(Duration::from_secs(1)).await;
-                        continue;
-                    }
-                    break;
-                }
-            }
+        let mut urls = Vec::new();
+        for (_, wid) in ws.iter().take(10) {
+            urls.push(format!(
+                "{base}/orgs/{org}/workspaces/{wid}/participants?max=100&offset=0"
+            ));
+            urls.push(format!("{base}/orgs/{org}/members?max=100&offset=0"));
         }
-        Ok((
-            calls.load(std::sync::atomic::Ordering::Relaxed),
-            t.elapsed(),
-        ))
+        let t = Instant::now();
+        for u in &urls {
+            peers::get(&http, u, &calls).await?;
+        }
+        Ok(t.elapsed() / urls.len().max(1) as u32)
     })
 }
 
 fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
 }
 
 fn main() -> anyhow::Result<()> {
@@ -453,11 +185,41 @@ fn main() -> anyhow::Result<()> {
         rate: env_or("SCALE_RATE", 20.0),
         parallelism: env_or("SCALE_PARALLELISM", 8),
     };
+    let runs: Vec<String> = std::env::var("SCALE_RUNS")
+        .unwrap_or_else(|_| "plan,scoped,latency,cpu,apply,peers".into())
+        .split(',')
+        .map(|r| r.trim().to_string())
+        .collect();
+    let wants = |r: &str| runs.iter().any(|x| x == r);
+    let peers_on = wants("peers") && env_or("SCALE_PEERS", 1) != 0;
     let _ = rustls::crypto::ring::default_provider().install_default();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     let yaml = world_yaml(&s);
+    if let Ok(keep) = std::env::var("SCALE_KEEP") {
+        // Write the world and the config repository and stop (for profiling by hand).
+        let endpoint = std::env::var("SCALE_KEEP_ENDPOINT")
+            .unwrap_or_else(|_| "http://127.0.0.1:18913".to_string());
+        let keep = Path::new(&keep);
+        std::fs::create_dir_all(keep)?;
+        std::fs::write(keep.join("world.yaml"), &yaml)?;
+        let repo = config_repo(&s, &endpoint)?;
+        let dest = keep.join("config");
+        let ok = Command::new("cp")
+            .arg("-r")
+            .arg(repo.path())
+            .arg(&dest)
+            .status()?
+            .success();
+        anyhow::ensure!(ok, "copying the config to {}", dest.display());
+        println!(
+            "wrote {} and {} (endpoint {endpoint})",
+            keep.join("world.yaml").display(),
+            dest.display()
+        );
+        return Ok(());
+    }
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|c| {
@@ -483,110 +245,215 @@ fn main() -> anyhow::Result<()> {
         s.rate,
         s.parallelism
     );
-    println!(
-        "{:<22} {:>7} {:>7} {:>6} {:>8} {:>9} {:>9} {:>5} {:>8}",
-        "run", "calls", "bound", "ratio", "wall s", "/rate bd", "/lat bd", "429s", "RSS MiB"
-    );
+    let header = || {
+        println!(
+            "{:<22} {:>7} {:>7} {:>6} {:>8} {:>9} {:>9} {:>5} {:>7} {:>8}",
+            "run",
+            "calls",
+            "bound",
+            "ratio",
+            "wall s",
+            "/rate bd",
+            "/lat bd",
+            "429s",
+            "CPU s",
+            "RSS MiB"
+        )
+    };
     let line = |name: &str, r: &Run, bound: u64| {
         let rate_bound = r.calls as f64 / s.rate;
         let lat_bound = r.calls as f64 * s.latency_ms as f64 / 1000.0 / s.parallelism as f64;
+        // Without injected latency the latency bound is zero: no ratio to show.
+        let lat_ratio = if s.latency_ms == 0 {
+            "-".to_string()
+        } else {
+            format!("{:.2}", secs(r.wall) / lat_bound)
+        };
         println!(
-            "{:<22} {:>7} {:>7} {:>6.2} {:>8.2} {:>9.2} {:>9.2} {:>5} {:>8.1}",
+            "{:<22} {:>7} {:>7} {:>6.2} {:>8.2} {:>9.2} {:>9} {:>5} {:>7.2} {:>8.1}",
             name,
             r.calls,
             bound,
             r.calls as f64 / bound as f64,
             secs(r.wall),
             secs(r.wall) / rate_bound,
-            secs(r.wall) / lat_bound.max(1e-9),
+            lat_ratio,
             r.throttled,
+            secs(r.cpu),
             r.rss_kib as f64 / 1024.0
         );
     };
-
-    // Full plan and change-scoped plan against one emulator (plans write nothing).
-    let handle = start(&rt, &yaml, &s)?;
-    let repo = config_repo(&s, &handle.base_url())?;
-    let plan = roster(&handle, &s, &["plan", "--detailed-exitcode"], repo.path())?;
-    line("plan", &plan, read_bound(&s));
     // The pull request: one participant's role in a workspace whose first user lies beyond the
     // member listing's first page (when the org has more than 100 members).
     let changed = (0..s.workspaces)
         .rev()
         .find(|&w| ws_users(&s, w).first().is_some_and(|&u| u >= PAGE))
         .unwrap_or(s.workspaces - 1);
-    std::fs::write(
-        repo.path().join(format!("ws/ws-{changed}.yaml")),
-        ws_file(&s, changed, true),
-    )?;
-    let scoped = roster(
-        &handle,
-        &s,
-        &["plan", "--changed-from", "HEAD"],
-        repo.path(),
-    )?;
-    line("plan --changed-from", &scoped, scoped_bound(&s, changed));
-    git(repo.path(), &["checkout", "-q", "--", "."])?;
-    let peers = env_or("SCALE_PEERS", 1) != 0;
-    let base = handle.base_url();
-    let tf = if peers {
-        Some(terraform_read(&rt, &base, &s)?)
-    } else {
-        None
-    };
-    rt.block_on(handle.shutdown());
 
-    // Reads against latency alone (no rate limit, roster unpaced): wall vs calls × L / P.
-    for parallelism in [8, 32] {
+    // Full plan and change-scoped plan against one emulator (plans write nothing).
+    let mut plan = None;
+    let mut tf = None;
+    if wants("plan") || wants("scoped") || peers_on {
+        header();
+        let handle = start(&rt, &yaml, &s)?;
+        let repo = config_repo(&s, &handle.base_url())?;
+        if wants("plan") || peers_on {
+            let r = roster(&handle, &s, &["plan", "--detailed-exitcode"], repo.path())?;
+            line("plan", &r, read_bound(&s));
+            plan = Some(r);
+        }
+        if wants("scoped") {
+            std::fs::write(
+                repo.path().join(format!("ws/ws-{changed}.yaml")),
+                ws_file(&s, changed, true),
+            )?;
+            let scoped = roster(
+                &handle,
+                &s,
+                &["plan", "--changed-from", "HEAD"],
+                repo.path(),
+            )?;
+            line("plan --changed-from", &scoped, scoped_bound(&s, changed));
+            git(repo.path(), &["checkout", "-q", "--", "."])?;
+        }
+        if peers_on {
+            tf = Some(peers::terraform_read(&rt, &handle.base_url(), &s)?);
+        }
+        rt.block_on(handle.shutdown());
+    }
+
+    // Reads against latency alone (no server limit; roster at --rate 1000, the most it accepts,
+    // which it paces at 950/s): the read time against the larger of calls × L / P and the
+    // pacing bound calls / 950.
+    if wants("latency") {
+        let latency_ms = s.latency_ms.max(1);
+        println!(
+            "reads under latency alone: {latency_ms} ms injected, no server limit, roster --rate 1000 (paced at {:.0}/s)",
+            1000.0 * RATE_MARGIN
+        );
         let free = Sizes {
             rate_limit: 0,
             rate: 1000.0,
-            parallelism,
-            latency_ms: s.latency_ms.max(1),
+            latency_ms,
+            ..s
+        };
+        let handle = start(&rt, &yaml, &free)?;
+        let rtt = round_trip(&rt, &handle.base_url())?;
+        println!(
+            "  measured round trip of one listing, one at a time: {:.1} ms",
+            ms(rtt)
+        );
+        println!(
+            "  {:<4} {:>6} {:>7} {:>7} {:>8} {:>8} {:>8} {:>10} {:>10} {:>12}",
+            "P",
+            "calls",
+            "read s",
+            "wall s",
+            "lat bd",
+            "pace bd",
+            "bound",
+            "read/bound",
+            "wall/bound",
+            "read/dep bd"
+        );
+        for parallelism in [8, 32] {
+            let free = Sizes {
+                parallelism,
+                ..free
+            };
+            let repo = config_repo(&free, &handle.base_url())?;
+            let r = roster(
+                &handle,
+                &free,
+                &["plan", "--detailed-exitcode"],
+                repo.path(),
+            )?;
+            let calls = r.calls as f64;
+            let lat = calls * latency_ms as f64 / 1000.0 / parallelism as f64;
+            // Counting the two round trips no reader avoids (the user and the org list; then
+            // the org's listings, whose ids the details need), each with few calls in flight.
+            let dep = |l: f64| l * (2.0 + (calls - FIRST_TWO_ROUNDS).max(0.0) / parallelism as f64);
+            let rtt_bound = dep(secs(rtt));
+            let pace = calls / (free.rate * RATE_MARGIN);
+            let bound = lat.max(pace);
+            let read = r.read.map_or(f64::NAN, secs);
+            println!(
+                "  {:<4} {:>6} {:>7.2} {:>7.2} {:>8.2} {:>8.2} {:>8.2} {:>9.2}x {:>9.2}x {:>11.2}x{}",
+                parallelism,
+                r.calls,
+                read,
+                secs(r.wall),
+                lat,
+                pace,
+                bound,
+                read / bound,
+                secs(r.wall) / bound,
+                read / rtt_bound.max(pace),
+                if pace > lat { "  (pacing-bound)" } else { "" }
+            );
+        }
+        rt.block_on(handle.shutdown());
+    }
+
+    // Local CPU after the reads, in-process, for the change-scoped plan and the full plan.
+    if wants("cpu") {
+        let free = Sizes {
+            rate_limit: 0,
+            latency_ms: 0,
             ..s
         };
         let handle = start(&rt, &yaml, &free)?;
         let repo = config_repo(&free, &handle.base_url())?;
-        let r = roster(
-            &handle,
-            &free,
-            &["plan", "--detailed-exitcode"],
-            repo.path(),
+        std::fs::write(
+            repo.path().join(format!("ws/ws-{changed}.yaml")),
+            ws_file(&s, changed, true),
         )?;
-        let lat_bound = r.calls as f64 * free.latency_ms as f64 / 1000.0 / parallelism as f64;
-        println!(
-            "plan, latency only, P={parallelism:<2}: {} calls, {:.2} s = {:.2}x the latency bound ({:.2} s), {} 429s",
-            r.calls,
-            secs(r.wall),
-            secs(r.wall) / lat_bound,
-            lat_bound,
-            r.throttled
-        );
+        let units: Units = [Address::workspace("bench", &format!("ws-{changed}"))].into();
+        println!("local CPU, in-process (least of 5 runs after one read; no latency):");
+        for (name, units) in [("change-scoped plan", Some(&units)), ("full plan", None)] {
+            let a = inprocess::after_read(&rt, repo.path(), &handle.base_url(), units)?;
+            println!(
+                "  {name:<18}: after the read {:.1} ms CPU (plan, access view, guard rails, preflight {:.1} ms; JSON + Markdown {:.1} ms); {} changes, {} calls; loading the config {:.0} ms CPU",
+                ms(a.plan + a.render),
+                ms(a.plan),
+                ms(a.render),
+                a.changes,
+                a.calls,
+                ms(a.load)
+            );
+        }
         rt.block_on(handle.shutdown());
     }
 
     // Apply against a fresh emulator, then the seqerakit pattern against another.
-    let handle = start(&rt, &yaml, &s)?;
-    let repo = config_repo(&s, &handle.base_url())?;
-    let apply = roster(&handle, &s, &["apply", "--auto-approve"], repo.path())?;
-    let writes = apply.writes;
-    line("apply", &apply, read_bound(&s) + drifted(&s));
-    rt.block_on(handle.shutdown());
-    let sk = if peers {
+    let mut apply = None;
+    if wants("apply") || peers_on {
+        header();
         let handle = start(&rt, &yaml, &s)?;
-        let r = seqerakit_apply(&rt, &handle.base_url(), &s)?;
+        let repo = config_repo(&s, &handle.base_url())?;
+        let r = roster(&handle, &s, &["apply", "--auto-approve"], repo.path())?;
+        line("apply", &r, read_bound(&s) + drifted(&s));
+        println!(
+            "apply wrote {} changes ({} drifted roles)",
+            r.writes,
+            drifted(&s)
+        );
+        apply = Some(r);
+        rt.block_on(handle.shutdown());
+    }
+    let sk = if peers_on {
+        let handle = start(&rt, &yaml, &s)?;
+        let r = peers::seqerakit_apply(&rt, &handle.base_url(), &s)?;
         rt.block_on(handle.shutdown());
         Some(r)
     } else {
         None
     };
 
-    println!(
-        "apply wrote {writes} changes ({} drifted roles)",
-        drifted(&s)
-    );
-    let (Some((tf_calls, tf_wall)), Some((sk_calls, sk_wall))) = (tf, sk) else {
-        println!("peer patterns skipped (SCALE_PEERS=0)");
+    let (Some((tf_calls, tf_wall)), Some((sk_calls, sk_wall)), Some(plan), Some(apply)) =
+        (tf, sk, plan, apply)
+    else {
+        println!("peer patterns skipped (SCALE_PEERS=0 or not in SCALE_RUNS)");
         return Ok(());
     };
     println!(
