@@ -19,6 +19,7 @@ mod rate;
 mod sandbox_init;
 mod saved_plan;
 mod scale;
+mod studios_labels;
 mod support;
 mod trust;
 mod typed_core;
