@@ -11,6 +11,7 @@ use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
 mod access;
 mod apply;
 mod changed;
+mod clock;
 mod completions;
 mod emulator;
 mod export;

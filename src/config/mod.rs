@@ -7,6 +7,7 @@ pub mod identity;
 pub mod lenient;
 pub mod load;
 pub mod model;
+pub mod time;
 pub mod validate;
 
 use std::path::Path;

@@ -122,6 +122,7 @@ impl Validator<'_> {
             for (i, p) in ps.iter().enumerate() {
                 let entry_span = self.span(doc, p);
                 let p = &p.value;
+                let (expires, reason) = self.grant_terms(doc, &p.expires, &p.reason);
                 let principal = match (&p.user, &p.team) {
                     (Some(_), Some(t)) => {
                         let span = self.span(doc, t);
@@ -256,7 +257,12 @@ impl Validator<'_> {
                     self.site(list, doc, u, user);
                 }
                 seen.insert(seen_key, pspan);
-                out.push(Participant { principal, role });
+                out.push(Participant {
+                    principal,
+                    role,
+                    expires,
+                    reason,
+                });
             }
             out.sort_by(|a, b| a.principal.cmp(&b.principal));
             participants = Some(out);
