@@ -77,6 +77,7 @@ codes! {
     CollaboratorRole => "collaborator-role",
     NoDocuments => "no-documents",
     InvalidWorld => "invalid-world",
+    CannotEdit => "cannot-edit",
 }
 
 impl fmt::Display for Code {
