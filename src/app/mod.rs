@@ -17,7 +17,9 @@ mod emulator;
 mod export;
 mod import;
 mod init;
+mod offboard;
 mod plan;
+mod review;
 mod sandbox;
 mod sandbox_init;
 mod schema;
@@ -154,6 +156,8 @@ pub fn main() -> ExitCode {
             command: crate::cli::SandboxCommand::Init(args),
         }) => sandbox_init::run(&ui, args),
         Command::Access(args) => access::run(&ui, args),
+        Command::Offboard(args) => offboard::run(&ui, args),
+        Command::Review(args) => review::run(&ui, args),
     };
     match result {
         Ok(outcome) => outcome.into(),

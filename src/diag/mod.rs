@@ -78,6 +78,7 @@ codes! {
     NoDocuments => "no-documents",
     InvalidDate => "invalid-date",
     InvalidWorld => "invalid-world",
+    CannotEdit => "cannot-edit",
 }
 
 impl fmt::Display for Code {

@@ -13,6 +13,7 @@ mod gitops;
 mod hostile;
 mod import;
 mod init;
+mod offboard;
 mod plan;
 mod preflight;
 mod rate;
