@@ -76,7 +76,9 @@ codes! {
     TooFewOwners => "too-few-owners",
     CollaboratorRole => "collaborator-role",
     NoDocuments => "no-documents",
+    InvalidDate => "invalid-date",
     InvalidWorld => "invalid-world",
+    CannotEdit => "cannot-edit",
 }
 
 impl fmt::Display for Code {

@@ -133,7 +133,8 @@ impl<'a> OrgView<'a> {
             after.retain(|name, _| ts.iter().any(|t| t.name.to_lowercase() == *name));
             for t in ts {
                 let Some(ms) = &t.members else { continue };
-                let mut keys: Vec<String> = ms.iter().map(|u| view.canon(u.as_str())).collect();
+                let mut keys: Vec<String> =
+                    ms.iter().map(|m| view.canon(m.user.as_str())).collect();
                 keys.sort();
                 let live_team = view.index.as_ref().and_then(|l| l.team(&t.name));
                 match live_team {

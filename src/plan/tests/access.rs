@@ -24,11 +24,11 @@ fn teams_example() -> Desired {
     let mut d = example();
     let o = &mut d.orgs[0];
     let teams = o.teams.as_mut().unwrap();
-    teams[0].members = Some(vec![u("jane@lab.org"), u("lead@lab.org")]);
+    teams[0].members = Some(vec![u("jane@lab.org").into(), u("lead@lab.org").into()]);
     teams.push(Team {
         name: "ops-team".into(),
         description: None,
-        members: Some(vec![u("jane@lab.org"), u("ops@lab.org")]),
+        members: Some(vec![u("jane@lab.org").into(), u("ops@lab.org").into()]),
     });
     o.workspaces[0]
         .participants
@@ -38,7 +38,7 @@ fn teams_example() -> Desired {
     d
 }
 
-fn team_members<'a>(d: &'a mut Desired, team: &str) -> &'a mut Vec<UserRef> {
+fn team_members<'a>(d: &'a mut Desired, team: &str) -> &'a mut Vec<TeamMember> {
     d.orgs[0]
         .teams
         .as_mut()
@@ -55,7 +55,7 @@ fn team_members<'a>(d: &'a mut Desired, team: &str) -> &'a mut Vec<UserRef> {
 fn leaving_a_team_loses_its_workspaces() {
     let mut d = teams_example();
     let live = live_of(&d, &acting());
-    team_members(&mut d, "admins").retain(|m| m.as_str() != "lead@lab.org");
+    team_members(&mut d, "admins").retain(|m| m.user.as_str() != "lead@lab.org");
     let p = plan_of(&d, &live, Overrides::default());
     let lead = entry(&p, "lead@lab.org");
     assert_eq!(lead.loses, ["lab/rnaseq: admin (via team admins)"]);
@@ -75,7 +75,7 @@ fn joining_a_team_gains_its_workspaces() {
     let before = example();
     let live = live_of(&before, &acting());
     let mut d = before.clone();
-    team_members(&mut d, "admins").push(u("lead@lab.org"));
+    team_members(&mut d, "admins").push(u("lead@lab.org").into());
     let p = plan_of(&d, &live, Overrides::default());
     let lead = entry(&p, "lead@lab.org");
     assert_eq!(lead.gains, ["lab/rnaseq: admin (via team admins)"]);
@@ -88,7 +88,7 @@ fn leaving_a_team_drops_to_the_highest_role_kept_otherwise() {
     // jane: her own maintain, admin through admins, maintain through ops-team.
     let mut d = teams_example();
     let live = live_of(&d, &acting());
-    team_members(&mut d, "admins").retain(|m| m.as_str() != "jane@lab.org");
+    team_members(&mut d, "admins").retain(|m| m.user.as_str() != "jane@lab.org");
     let p = plan_of(&d, &live, Overrides::default());
     let jane = entry(&p, "jane@lab.org");
     // Her own maintain wins the tie with ops-team's.
@@ -111,7 +111,7 @@ fn losing_the_own_role_keeps_access_through_a_team() {
         .as_mut()
         .unwrap()
         .retain(|p| p.principal != Principal::User(u("jane@lab.org")));
-    team_members(&mut d, "admins").retain(|m| m.as_str() != "jane@lab.org");
+    team_members(&mut d, "admins").retain(|m| m.user.as_str() != "jane@lab.org");
     let p = plan_of(&d, &live, Overrides::default());
     let jane = entry(&p, "jane@lab.org");
     assert_eq!(
@@ -227,7 +227,7 @@ fn leaving_the_org_loses_the_org_and_every_workspace() {
         .as_mut()
         .unwrap()
         .retain(|m| m.user.as_str() != "lead@lab.org");
-    team_members(&mut d, "admins").retain(|m| m.as_str() != "lead@lab.org");
+    team_members(&mut d, "admins").retain(|m| m.user.as_str() != "lead@lab.org");
     let p = plan_of(&d, &live, Overrides::default());
     assert_eq!(
         entry(&p, "lead@lab.org").loses,
@@ -276,8 +276,8 @@ fn a_change_scoped_plan_counts_the_declared_teams_of_an_unchanged_org() {
 fn the_sentences_and_the_effective_entries_say_the_same() {
     let mut d = teams_example();
     let live = live_of(&d, &acting());
-    team_members(&mut d, "admins").retain(|m| m.as_str() != "jane@lab.org");
-    team_members(&mut d, "ops-team").push(u("lead@lab.org"));
+    team_members(&mut d, "admins").retain(|m| m.user.as_str() != "jane@lab.org");
+    team_members(&mut d, "ops-team").push(u("lead@lab.org").into());
     d.orgs[0].members.as_mut().unwrap()[1].role = OrgRole::Member; // lead
     let p = plan_of(&d, &live, Overrides::default());
     assert!(!p.access.is_empty());
