@@ -47,6 +47,9 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
 /// The pace roster keeps at `--rate r` (its pacer's margin below the declared rate).
 const RATE_MARGIN: f64 = 0.95;
 
+/// Runs of each latency row; the quickest is shown.
+const LATENCY_RUNS: usize = 3;
+
 /// The calls of a plan's first two rounds for one org: the acting user and the org list, then
 /// the first member page, the collaborators, the teams and the workspace list.
 const FIRST_TWO_ROUNDS: f64 = 6.0;
@@ -340,8 +343,11 @@ fn main() -> anyhow::Result<()> {
         let handle = start(&rt, &yaml, &free)?;
         let rtt = round_trip(&rt, &handle.base_url())?;
         println!(
-            "  measured round trip of one listing, one at a time: {:.1} ms",
+            "  measured round trip of one listing, one at a time: {:.1} ms; quickest of {LATENCY_RUNS} runs each",
             ms(rtt)
+        );
+        println!(
+            "  lat bd = calls x L / P; pace bd = calls / pace; bound = the larger; dep bd = 2 round trips + the other calls at P in flight (measured round trip) or at the pace, whichever is slower"
         );
         println!(
             "  {:<4} {:>6} {:>7} {:>7} {:>8} {:>8} {:>8} {:>10} {:>10} {:>12}",
@@ -362,19 +368,30 @@ fn main() -> anyhow::Result<()> {
                 ..free
             };
             let repo = config_repo(&free, &handle.base_url())?;
-            let r = roster(
-                &handle,
-                &free,
-                &["plan", "--detailed-exitcode"],
-                repo.path(),
-            )?;
+            // The machine is shared: the quickest of a few runs.
+            let mut best: Option<Run> = None;
+            for _ in 0..LATENCY_RUNS {
+                let r = roster(
+                    &handle,
+                    &free,
+                    &["plan", "--detailed-exitcode"],
+                    repo.path(),
+                )?;
+                if best.as_ref().is_none_or(|b| r.read < b.read) {
+                    best = Some(r);
+                }
+            }
+            let r = best.expect("at least one run");
             let calls = r.calls as f64;
             let lat = calls * latency_ms as f64 / 1000.0 / parallelism as f64;
-            // Counting the two round trips no reader avoids (the user and the org list; then
-            // the org's listings, whose ids the details need), each with few calls in flight.
-            let dep = |l: f64| l * (2.0 + (calls - FIRST_TWO_ROUNDS).max(0.0) / parallelism as f64);
-            let rtt_bound = dep(secs(rtt));
             let pace = calls / (free.rate * RATE_MARGIN);
+            // What any reader needs: the two rounds before the details can start (the user and
+            // the org list; then the org's listings, whose ids the details need), each one
+            // round trip with few calls in flight, then the rest at P in flight or at the pace,
+            // whichever is slower, with the measured round trip.
+            let rest = (calls - FIRST_TWO_ROUNDS).max(0.0);
+            let dep_bound = 2.0 * secs(rtt)
+                + (rest * secs(rtt) / parallelism as f64).max(rest / (free.rate * RATE_MARGIN));
             let bound = lat.max(pace);
             let read = r.read.map_or(f64::NAN, secs);
             println!(
@@ -388,7 +405,7 @@ fn main() -> anyhow::Result<()> {
                 bound,
                 read / bound,
                 secs(r.wall) / bound,
-                read / rtt_bound.max(pace),
+                read / dep_bound,
                 if pace > lat { "  (pacing-bound)" } else { "" }
             );
         }
