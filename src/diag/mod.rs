@@ -78,6 +78,7 @@ codes! {
     NoDocuments => "no-documents",
     InvalidWorld => "invalid-world",
     CannotEdit => "cannot-edit",
+    UnknownReviewer => "unknown-reviewer",
 }
 
 impl fmt::Display for Code {

@@ -1,11 +1,12 @@
-//! Which entries an in-place edit removes: every entry naming one of some people (offboarding),
+//! Which entries an in-place edit removes: every entry naming one of some people (offboarding:
+//! org members, team members, participants and review owners),
 //! matched as validation matches users (emails and user names compare case-insensitively,
 //! trimmed). It reads the loaded documents only.
 
 use super::{Entry, Place, Removal, Step};
 use crate::config::desired::UserRef;
 use crate::config::load::{Doc, Loaded, LoadedDoc};
-use crate::config::model::Sp;
+use crate::config::model::{ReviewDoc, Sp};
 
 /// One user list of a document.
 struct List<'a> {
@@ -21,6 +22,23 @@ struct Item<'a> {
     at: (u32, u32),
 }
 
+/// The reviewers of a document's `review`, when it names any.
+fn review_owners<'a>(review: &'a Option<Sp<ReviewDoc>>, place: Place) -> Option<List<'a>> {
+    let owners = review.as_ref()?.value.owners.as_ref()?;
+    Some(List {
+        path: vec![Step::Key("review"), Step::Key("owners")],
+        place,
+        entries: owners
+            .iter()
+            .map(|u| Item {
+                user: Some(u),
+                role: None,
+                at: (u.line, u.col),
+            })
+            .collect(),
+    })
+}
+
 /// Every user list of a document.
 fn lists<'a>(doc: &'a LoadedDoc) -> Vec<List<'a>> {
     let mut out = Vec::new();
@@ -28,6 +46,13 @@ fn lists<'a>(doc: &'a LoadedDoc) -> Vec<List<'a>> {
         Doc::Settings(_) => {}
         Doc::Organization(o) => {
             let org = o.name.value.clone();
+            out.extend(review_owners(
+                &o.review,
+                Place::ReviewOwner {
+                    org: org.clone(),
+                    workspace: None,
+                },
+            ));
             if let Some(ms) = &o.members {
                 out.push(List {
                     path: vec![Step::Key("members")],
@@ -70,6 +95,13 @@ fn lists<'a>(doc: &'a LoadedDoc) -> Vec<List<'a>> {
             }
         }
         Doc::Workspace(w) => {
+            out.extend(review_owners(
+                &w.review,
+                Place::ReviewOwner {
+                    org: w.org.value.clone(),
+                    workspace: Some(w.name.value.clone()),
+                },
+            ));
             if let Some(ps) = &w.participants {
                 out.push(List {
                     path: vec![Step::Key("participants")],
