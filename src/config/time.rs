@@ -110,6 +110,21 @@ impl fmt::Display for When {
     }
 }
 
+/// Written as the config writes it (`2026-12-15`, or RFC 3339 in UTC), so the desired state's
+/// JSON (and its digest) shows dates as dates.
+impl serde::Serialize for When {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for When {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        When::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 /// A whole number of days, written `14d`, `2w` or `14` (days).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
@@ -176,6 +191,17 @@ mod tests {
     }
 
     #[test]
+    fn what_the_schema_pattern_allows_parses() {
+        for ok in [
+            "2026-12-15t17:00:00z",
+            "2026-12-15T17:00:00.5Z",
+            "2026-12-15T17:00:00-03:30",
+        ] {
+            assert!(When::parse(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
     fn a_date_time_without_a_zone_or_a_bad_date_is_refused() {
         for bad in [
             "2026-12-15T17:00:00",
@@ -187,6 +213,16 @@ mod tests {
         ] {
             let e = When::parse(bad).unwrap_err();
             assert!(e.0.contains("expected"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_when_serializes_as_written_and_reads_back() {
+        for text in ["2026-12-15", "2026-12-15T07:00:00Z"] {
+            let w = When::parse(text).unwrap();
+            let json = serde_json::to_string(&w).unwrap();
+            assert_eq!(json, format!("\"{text}\""));
+            assert_eq!(serde_json::from_str::<When>(&json).unwrap(), w);
         }
     }
 

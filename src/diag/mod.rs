@@ -76,6 +76,7 @@ codes! {
     TooFewOwners => "too-few-owners",
     CollaboratorRole => "collaborator-role",
     NoDocuments => "no-documents",
+    InvalidDate => "invalid-date",
     InvalidWorld => "invalid-world",
     CannotEdit => "cannot-edit",
     UnknownReviewer => "unknown-reviewer",

@@ -21,6 +21,7 @@ mod review;
 mod sandbox_init;
 mod saved_plan;
 mod scale;
+mod studios_labels;
 mod support;
 mod trust;
 mod typed_core;

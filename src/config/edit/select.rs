@@ -85,9 +85,9 @@ fn lists<'a>(doc: &'a LoadedDoc) -> Vec<List<'a>> {
                         entries: ms
                             .iter()
                             .map(|u| Item {
-                                user: Some(u),
+                                user: Some(&u.user),
                                 role: None,
-                                at: (u.line, u.col),
+                                at: (u.user.line, u.user.col),
                             })
                             .collect(),
                     });
