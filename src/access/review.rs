@@ -341,14 +341,8 @@ mod tests {
                 website: None,
                 custom_roles: vec![],
                 members: Some(vec![
-                    Member {
-                        user: UserRef::new("boss@lab.org"),
-                        role: OrgRole::Owner,
-                    },
-                    Member {
-                        user: UserRef::new("ann@lab.org"),
-                        role: OrgRole::Member,
-                    },
+                    Member::new(UserRef::new("boss@lab.org"), OrgRole::Owner),
+                    Member::new(UserRef::new("ann@lab.org"), OrgRole::Member),
                 ]),
                 teams: None,
                 workspaces: vec![],

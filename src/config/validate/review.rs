@@ -150,7 +150,7 @@ fn participates(o: &Org, ws: &Workspace, user: &UserRef) -> bool {
             Principal::User(u) => u == user,
             Principal::Team(t) => o.teams.iter().flatten().any(|team| {
                 team.name.eq_ignore_ascii_case(t)
-                    && team.members.iter().flatten().any(|m| m == user)
+                    && team.members.iter().flatten().any(|m| m.user == *user)
             }),
         })
 }
