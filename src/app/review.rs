@@ -53,7 +53,7 @@ pub fn run(ui: &Ui, args: &ReviewArgs) -> Result<Outcome> {
     if !report.future.is_empty() {
         for f in &report.future {
             eprintln!(
-                "error[invalid-value]: reviewedOn {} is in the future (today is {})\n --> {}\nhelp: record a review on the day it is done; a later date would postpone the next one unseen\n",
+                "error[invalid-date]: reviewedOn {} is in the future (today is {})\n --> {}\nhelp: record a review on the day it is done; a later date would postpone the next one unseen\n",
                 f.reviewed_on,
                 review::today(now),
                 crate::diag::sanitize(&f.origin)

@@ -132,7 +132,7 @@ impl Validator<'_> {
             Err(e) => {
                 let span = self.span(doc, v);
                 self.push(
-                    Diagnostic::error(Code::InvalidValue, format!("reviewedOn: {e}"))
+                    Diagnostic::error(Code::InvalidDate, format!("invalid `reviewedOn`: {e}"))
                         .at(span, "the day the access was last reviewed"),
                 );
                 None
