@@ -79,6 +79,7 @@ codes! {
     InvalidDate => "invalid-date",
     InvalidWorld => "invalid-world",
     CannotEdit => "cannot-edit",
+    UnknownReviewer => "unknown-reviewer",
 }
 
 impl fmt::Display for Code {
