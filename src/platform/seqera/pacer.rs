@@ -10,13 +10,18 @@
 //! - a `Retry-After` holds every request of every clone until then, including those already
 //!   waiting for their turn;
 //! - each run of successes as long as the current rate (about a second's worth) adds
-//!   [`INCREASE`] requests per second back, up to the starting pace.
+//!   [`INCREASE`] requests per second back, up to the starting pace;
+//! - turns are given one interval apart, but a request leaves only when the last `k` requests
+//!   (`k` = the rate, rounded down) left at least `k` intervals before: a turn taken late (a
+//!   busy machine wakes a waiting task late) and the next one on time then do not put more
+//!   than the pace into any second, whatever the scheduling jitter.
 //!
 //! The state machine ([`Pace`]) takes the time as an input and is unit-tested here; [`Pacer`]
 //! puts it behind a mutex and sleeps. It must not send requests or decide retries, and a wait
 //! must stay cancellable: it holds no lock across an `await`, and dropping it loses nothing but
 //! its turn.
 
+use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -49,6 +54,8 @@ pub(super) struct Pace {
     last_decrease: Option<Instant>,
     /// Successes since the rate last changed.
     run: u32,
+    /// When the latest requests left (at most a second's worth at the fastest pace).
+    sent: VecDeque<Instant>,
 }
 
 impl Pace {
@@ -62,7 +69,33 @@ impl Pace {
             paused_until: None,
             last_decrease: None,
             run: 0,
+            sent: VecDeque::new(),
         }
+    }
+
+    /// How many requests a window of that many intervals may hold: the rate, rounded down.
+    fn per_window(&self) -> usize {
+        (self.rate.floor() as usize).max(1)
+    }
+
+    /// A request whose turn has come wants to leave at `now`: it may (and is recorded) unless
+    /// the last [`per_window`](Self::per_window) requests all left within that many intervals
+    /// before `now`; then it returns the instant it may leave.
+    pub(super) fn admit(&mut self, now: Instant) -> Result<(), Instant> {
+        let k = self.per_window();
+        if self.sent.len() >= k {
+            let oldest = self.sent[self.sent.len() - k];
+            let free = oldest + self.interval() * k as u32;
+            if now < free {
+                return Err(free);
+            }
+        }
+        self.sent.push_back(now);
+        let keep = (self.ceiling.floor() as usize).max(1);
+        while self.sent.len() > keep {
+            self.sent.pop_front();
+        }
+        Ok(())
     }
 
     pub(super) fn rate(&self) -> f64 {
@@ -142,15 +175,25 @@ impl Pacer {
         self.pace.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Wait for this request's turn; returns the instant it was given. Cancel-safe.
+    /// Wait for this request's turn; returns the instant it leaves. Cancel-safe.
     pub(super) async fn wait(&self) -> Instant {
-        loop {
+        'turn: loop {
             let slot = self.lock().reserve(Instant::now());
             tokio::time::sleep_until(slot.into()).await;
-            // A 429 elsewhere may have paused everyone while this turn was waiting.
-            let now = Instant::now();
-            if !self.lock().is_paused(now) {
-                return now;
+            loop {
+                let now = Instant::now();
+                let until = {
+                    let mut pace = self.lock();
+                    // A 429 elsewhere may have paused everyone while this turn was waiting.
+                    if pace.is_paused(now) {
+                        continue 'turn;
+                    }
+                    match pace.admit(now) {
+                        Ok(()) => return now,
+                        Err(until) => until,
+                    }
+                };
+                tokio::time::sleep_until(until.into()).await;
             }
         }
     }
@@ -203,6 +246,53 @@ mod tests {
         for (i, s) in slots.iter().enumerate() {
             let within = slots[i..].iter().filter(|x| **x - *s < ms(1000)).count();
             assert!(within <= 19, "{within} in the second after request {i}");
+        }
+    }
+
+    #[test]
+    fn a_turn_taken_late_puts_no_more_than_the_pace_into_any_second() {
+        let t0 = Instant::now();
+        let mut p = Pace::new(20.0); // 19/s
+        let interval = Duration::from_secs_f64(1.0 / 19.0);
+        // Every turn on time but the first, which wants to leave 60 ms late (a busy machine):
+        // without the window, the twentieth would leave 52.6 ms before the first's second is
+        // over. Requests ask to leave in time order, as they do for real.
+        let slots: Vec<Instant> = (0..60).map(|_| p.reserve(t0)).collect();
+        let mut queue: std::collections::BinaryHeap<std::cmp::Reverse<(Instant, usize)>> = slots
+            .iter()
+            .enumerate()
+            .map(|(i, s)| std::cmp::Reverse((if i == 0 { *s + ms(60) } else { *s }, i)))
+            .collect();
+        let mut sent = Vec::new();
+        while let Some(std::cmp::Reverse((at, i))) = queue.pop() {
+            match p.admit(at) {
+                Ok(()) => sent.push(at),
+                Err(until) => {
+                    assert!(until > at);
+                    queue.push(std::cmp::Reverse((until, i)));
+                }
+            }
+        }
+        assert_eq!(sent.len(), 60);
+        for (i, s) in sent.iter().enumerate() {
+            let within = sent[i..].iter().filter(|x| **x - *s < ms(1000)).count();
+            assert!(within <= 19, "{within} in the second after request {i}");
+        }
+        // And nothing is held back more than it must: the last leaves about on its turn.
+        assert!(
+            sent[59] - t0 <= interval * 59 + ms(61),
+            "{:?}",
+            sent[59] - t0
+        );
+    }
+
+    #[test]
+    fn requests_on_their_turns_are_never_held_back() {
+        let t0 = Instant::now();
+        let mut p = Pace::new(10.0);
+        for _ in 0..50 {
+            let slot = p.reserve(t0);
+            assert_eq!(p.admit(slot), Ok(()));
         }
     }
 
