@@ -77,6 +77,8 @@ codes! {
     CollaboratorRole => "collaborator-role",
     NoDocuments => "no-documents",
     InvalidWorld => "invalid-world",
+    InvalidPermission => "invalid-permission",
+    PersonalWorkspace => "personal-workspace",
 }
 
 impl fmt::Display for Code {

@@ -68,6 +68,7 @@ fn org(members: Vec<Member>, teams: Vec<Team>, workspaces: Vec<Workspace>) -> Or
         location: None,
         website: None,
         custom_roles: vec![],
+        defined_roles: None,
         members: Some(members),
         teams: Some(teams),
         workspaces,

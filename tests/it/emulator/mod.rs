@@ -19,6 +19,7 @@ mod cli;
 mod contract;
 mod faults;
 mod recorded;
+mod roles;
 mod schema;
 mod world;
 

@@ -12,7 +12,7 @@
 //! This file holds what every operation shares: lookups, permission checks (the caller's org
 //! standing and effective workspace role) and DTO builders. The operations live by area in
 //! `orgs` (user, discovery, organizations, members), `teams`, `workspaces` (with studios and
-//! participants) and `labels`.
+//! participants), `labels` and `roles` (custom roles).
 
 use super::dto::*;
 use super::http::{ApiError, ApiResult, Page, Params};
@@ -78,7 +78,7 @@ fn parse_visibility(v: &str) -> ApiResult<Visibility> {
 
 fn invalid_role(role: &str, org: &Org) -> ApiError {
     let mut known: Vec<&str> = PREDEFINED_ROLES.to_vec();
-    known.extend(org.custom_roles.iter().map(String::as_str));
+    known.extend(org.roles().values().map(|r| r.name.as_str()));
     ApiError::bad(format!(
         "Invalid role `{role}`: expected one of {}",
         known.join(", ")
@@ -392,7 +392,7 @@ impl Store {
     }
 }
 
-/// Quotas are reported but never enforced.
+/// Quotas reported but never enforced (all but `maxCustomRolesPerOrg`, which `roles` enforces).
 const QUOTA: i64 = 1_000_000;
 
 fn last_owner() -> ApiError {
@@ -405,6 +405,7 @@ fn idp_team() -> ApiError {
 
 mod labels;
 mod orgs;
+mod roles;
 mod teams;
 #[cfg(test)]
 mod tests;

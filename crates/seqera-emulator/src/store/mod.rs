@@ -177,6 +177,47 @@ impl Store {
         Some(m)
     }
 
+    /// Add a custom role; indexed by name.
+    pub fn insert_role(&mut self, org_id: Id, role: CustomRole) -> Option<()> {
+        self.orgs.get_mut(&org_id)?.insert_role(role);
+        Some(())
+    }
+
+    /// Change a custom role in place. A new name is re-indexed, and every participant of the
+    /// organization who holds the role holds it under its new name: a rename keeps assignments.
+    pub fn modify_role<R>(
+        &mut self,
+        org_id: Id,
+        role_id: Id,
+        f: impl FnOnce(&mut CustomRole) -> R,
+    ) -> Option<R> {
+        let org = self.orgs.get_mut(&org_id)?;
+        let r = org.roles.get_mut(&role_id)?;
+        let old = r.name.clone();
+        let out = f(r);
+        let new = r.name.clone();
+        if new != old {
+            org.role_by_name.remove(&old.to_ascii_lowercase());
+            org.role_by_name.insert(new.to_ascii_lowercase(), role_id);
+            for ws in org.workspaces.values_mut() {
+                for p in ws.participants.values_mut() {
+                    if p.role.eq_ignore_ascii_case(&old) {
+                        p.role = new.clone();
+                    }
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// Remove a custom role (the rules refuse it while anyone holds it).
+    pub fn drop_role(&mut self, org_id: Id, role_id: Id) -> Option<CustomRole> {
+        let org = self.orgs.get_mut(&org_id)?;
+        let r = org.roles.remove(&role_id)?;
+        org.role_by_name.remove(&r.name.to_ascii_lowercase());
+        Some(r)
+    }
+
     /// Add a team; indexed by name.
     pub fn insert_team(&mut self, org_id: Id, team: Team) -> Option<()> {
         let org = self.orgs.get_mut(&org_id)?;
