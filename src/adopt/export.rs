@@ -385,6 +385,7 @@ mod tests {
                         resource: true,
                     }]),
                 }],
+                roles: None,
             },
         );
         live

@@ -8,6 +8,7 @@ pub mod guard;
 pub mod model;
 pub mod preflight;
 pub mod rail;
+pub mod roles;
 pub mod verify;
 
 #[cfg(test)]

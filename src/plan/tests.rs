@@ -219,6 +219,7 @@ fn live_of(d: &Desired, acting: &ActingUser) -> Live {
                 collaborators,
                 teams,
                 workspaces,
+                roles: None,
             },
         );
     }

@@ -16,6 +16,7 @@ mod init;
 mod plan;
 mod preflight;
 mod rate;
+mod roles;
 mod sandbox_init;
 mod saved_plan;
 mod scale;
