@@ -618,10 +618,7 @@ fn arb_side() -> impl Strategy<Value = Side> {
             prop::collection::vec(
                 (
                     0usize..DESCRIPTIONS.len(),
-                    prop::sample::subsequence(
-                        (0..PERMISSIONS.len()).collect::<Vec<_>>(),
-                        0..=2,
-                    ),
+                    prop::sample::subsequence((0..PERMISSIONS.len()).collect::<Vec<_>>(), 0..=2),
                 ),
                 CUSTOM.len(),
             ),

@@ -14,12 +14,15 @@ users:
   - {email: collab@example.org, userName: collab, token: collab-token}
 organizations:
   - name: acme
-    quotas: {maxCustomRolesPerOrg: 3}
+    quotas: {maxCustomRolesPerOrg: 4}
     customRoles:
       - name: runner
         description: Runs pipelines
         permissions: [pipeline:execute, workflow:read]
       - legacy
+      - name: lab-only
+        description: A permission only this platform has
+        permissions: [sequencer:read]
     members:
       - {email: owner@example.org, role: owner}
       - {email: member@example.org}
@@ -171,7 +174,7 @@ async fn creates_honour_the_quota_the_catalogue_and_the_description_rule() {
     let org = emu.org_id("acme");
     let q = format!("?orgId={org}");
     let quotas = emu.get(t, &format!("/orgs/{org}/quotas")).await;
-    assert_eq!(quotas.body["quotas"]["maxCustomRolesPerOrg"], 3);
+    assert_eq!(quotas.body["quotas"]["maxCustomRolesPerOrg"], 4);
     for (body, message) in [
         (
             json!({"name": "a1", "description": "x", "permissions": ["pipeline:fly", "workflow:read", "moon:land"]}),
@@ -194,6 +197,16 @@ async fn creates_honour_the_quota_the_catalogue_and_the_description_rule() {
     let r = emu.post(t, &format!("/roles{q}"), ok).await;
     assert_eq!(r.status, 201);
     assert_eq!(r.body["permissions"], json!([]));
+    // A permission a world role grants is one the modelled platform knows.
+    let catalogue = emu.get(t, &format!("/roles/permissions{q}")).await;
+    assert!(
+        catalogue.body["permissions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"name": "sequencer:read", "category": "sequencer"})),
+        "{}",
+        catalogue.text
+    );
     let r = emu
         .post(
             t,
@@ -204,7 +217,7 @@ async fn creates_honour_the_quota_the_catalogue_and_the_description_rule() {
     assert_eq!(r.status, 400);
     assert_eq!(
         r.message(),
-        "Custom roles limit reached: the organization may have at most 3 custom roles (maxCustomRolesPerOrg)"
+        "Custom roles limit reached: the organization may have at most 4 custom roles (maxCustomRolesPerOrg)"
     );
     // A new role is a participant role at once.
     let ws = emu.ws_id("acme", "genomics");
@@ -231,11 +244,16 @@ async fn members_read_roles_and_only_owners_write_them() {
         .iter()
         .map(|r| r["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["runner", "legacy"]);
-    assert_eq!(list.body["totalSize"], 2);
+    assert_eq!(names, ["runner", "legacy", "lab-only"]);
+    assert_eq!(list.body["totalSize"], 3);
     let filtered = emu.get(m, &format!("/roles{q}&name=UNN")).await;
     assert_eq!(filtered.body["roles"][0]["name"], "runner");
     assert_eq!(filtered.body["totalSize"], 1);
+    let page = emu
+        .get(m, &format!("/roles{q}&type=custom&max=1&offset=1"))
+        .await;
+    assert_eq!(page.body["roles"][0]["name"], "legacy");
+    assert_eq!(page.body["totalSize"], 3);
     assert_eq!(emu.get(m, &format!("/roles/runner{q}")).await.status, 200);
     assert_eq!(
         emu.get(m, &format!("/roles/permissions{q}")).await.status,

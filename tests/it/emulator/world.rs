@@ -107,10 +107,10 @@ fn bad_worlds_get_located_errors() {
         ),
         (
             format!(
-                "{users}organizations:\n  - name: o1\n    customRoles:\n      - name: runner\n        permissions: [pipeline:execute, pipeline:fly]\n"
+                "{users}organizations:\n  - name: o1\n    customRoles:\n      - name: runner\n        permissions: [pipeline:execute, Pipeline:Fly]\n"
             ),
             "world.yaml:7:41",
-            "`pipeline:fly` is not a permission",
+            "`Pipeline:Fly` is not a permission name",
         ),
         (
             format!(

@@ -5,7 +5,7 @@
 //! validation. Organization members may read; only owners may write.
 
 use super::*;
-use crate::store::{CustomRole, PERMISSIONS, is_permission, predefined_permissions};
+use crate::store::{CustomRole, predefined_permissions};
 
 /// What the predefined roles are for, as the platform's documentation words them.
 fn predefined_description(role: &str) -> &'static str {
@@ -34,11 +34,11 @@ fn check_description(d: Option<&str>) -> ApiResult<String> {
     Ok(d.to_string())
 }
 
-fn check_permissions(ps: &[String]) -> ApiResult<Vec<String>> {
+fn check_permissions(store: &Store, ps: &[String]) -> ApiResult<Vec<String>> {
     let unknown: Vec<&str> = ps
         .iter()
         .map(String::as_str)
-        .filter(|p| !is_permission(p))
+        .filter(|p| !store.is_permission(p))
         .collect();
     if !unknown.is_empty() {
         return Err(ApiError::bad(format!(
@@ -182,7 +182,7 @@ impl Store {
         let org_id = org.id;
         let name = check_role_name(req.name.as_deref())?;
         let description = check_description(req.description.as_deref())?;
-        let permissions = check_permissions(req.permissions.as_deref().unwrap_or_default())?;
+        let permissions = check_permissions(self, req.permissions.as_deref().unwrap_or_default())?;
         if is_predefined(&name) || org.role_named(&name).is_some() {
             return Err(ApiError::conflict(format!(
                 "A role with name '{name}' already exists"
@@ -234,7 +234,7 @@ impl Store {
         let role_id = role.id;
         let description = check_description(req.description.as_deref())?;
         let permissions = match &req.permissions {
-            Some(ps) => Some(check_permissions(ps)?),
+            Some(ps) => Some(check_permissions(self, ps)?),
             None => None,
         };
         let new_name = match req.name.as_deref().map(str::trim) {
@@ -301,12 +301,13 @@ impl Store {
         Self::require_member(org, caller)?;
         let filter = params.get("name").map(str::to_lowercase);
         Ok(ListRolePermissionsResponse {
-            permissions: PERMISSIONS
-                .iter()
+            permissions: self
+                .permission_catalogue()
+                .into_iter()
                 .filter(|(p, _)| filter.as_deref().is_none_or(|f| p.contains(f)))
                 .map(|(p, c)| RolePermission {
-                    name: Some(p.to_string()),
-                    category: Some(c.to_string()),
+                    name: Some(p),
+                    category: Some(c),
                 })
                 .collect(),
         })

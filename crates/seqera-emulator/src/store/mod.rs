@@ -9,7 +9,7 @@
 //! through accessors and cannot put an index out of step. Loading a world is `load`, saving one
 //! is `save`. This module must not decide who may do what (the rules do) nor answer HTTP.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,6 +38,9 @@ pub(crate) struct Store {
     /// Lowercased name → org id.
     org_by_name: HashMap<String, Id>,
     stale: Stale,
+    /// Permissions the world's roles grant beyond the built-in catalogue ([`PERMISSIONS`]):
+    /// the platform they model knows them.
+    extra_permissions: BTreeSet<String>,
 }
 
 impl Store {
@@ -58,6 +61,24 @@ impl Store {
     /// The role of a newly added participant.
     pub fn default_role(&self) -> &str {
         &self.default_role
+    }
+
+    /// Whether the permission catalogue has `p` (exactly: permissions are lower case).
+    pub fn is_permission(&self, p: &str) -> bool {
+        PERMISSIONS.iter().any(|(name, _)| *name == p) || self.extra_permissions.contains(p)
+    }
+
+    /// The permission catalogue: (name, category), the built-in ones first.
+    pub fn permission_catalogue(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = PERMISSIONS
+            .iter()
+            .map(|(p, c)| (p.to_string(), c.to_string()))
+            .collect();
+        for p in &self.extra_permissions {
+            let category = p.split(':').next().unwrap_or("").to_string();
+            out.push((p.clone(), category));
+        }
+        out
     }
 
     /// Roles as lists show them.

@@ -530,9 +530,14 @@ pub(crate) const PERMISSIONS: &[(&str, &str)] = &[
     ("workspace:admin", "workspace"),
 ];
 
-/// Whether the catalogue has this permission (exactly: permissions are lower case).
-pub(crate) fn is_permission(p: &str) -> bool {
-    PERMISSIONS.iter().any(|(name, _)| *name == p)
+/// Whether `p` is written as the platform writes permissions: `resource:action`, lower case.
+pub(crate) fn permission_syntax(p: &str) -> bool {
+    let word = |w: &str| {
+        w.starts_with(|c: char| c.is_ascii_lowercase())
+            && w.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    matches!(p.split_once(':'), Some((r, a)) if word(r) && word(a))
 }
 
 /// The permissions a predefined role grants, from its rank: `view` reads, `connect` also uses

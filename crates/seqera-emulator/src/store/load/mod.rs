@@ -101,6 +101,7 @@ impl Store {
             orgs: BTreeMap::new(),
             org_by_name: HashMap::new(),
             stale: Stale::new(Duration::ZERO, Arc::new(SystemClock)),
+            extra_permissions: BTreeSet::new(),
         };
         let mut email_locs: HashMap<String, &Loc<String>> = HashMap::new();
         let mut name_locs: HashMap<String, &Loc<String>> = HashMap::new();
@@ -424,7 +425,8 @@ impl Store {
 
 impl Store {
     /// The custom roles of a world organization: names unique (case-insensitively), none a
-    /// predefined role, descriptions of at most 120 characters, permissions the platform knows.
+    /// predefined role, descriptions of at most 120 characters, permissions well-formed (one
+    /// beyond the built-in catalogue joins it: the modelled platform knows it).
     fn build_roles(&mut self, org: &mut Org, o: &WorldOrg, ck: &mut Check, pending: &mut Id) {
         let mut locs: HashMap<String, Loc<String>> = HashMap::new();
         for entry in &o.custom_roles {
@@ -478,15 +480,19 @@ impl Store {
             }
             let mut permissions = Vec::new();
             for p in &r.permissions {
-                if !is_permission(p) {
+                if !permission_syntax(p) {
                     ck.push(Problem::at(
                         p,
-                        format!("`{}` is not a permission of the platform", p.value),
-                        "see GET /roles/permissions for the list",
+                        format!("`{}` is not a permission name", p.value),
+                        "expected resource:action in lower case, e.g. pipeline:execute",
                     ));
-                } else {
-                    permissions.push(p.value.clone());
+                    continue;
                 }
+                // A permission beyond the built-in catalogue is one the modelled platform has.
+                if !self.is_permission(p) {
+                    self.extra_permissions.insert(p.value.clone());
+                }
+                permissions.push(p.value.clone());
             }
             permissions.sort();
             permissions.dedup();
