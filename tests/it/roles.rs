@@ -422,3 +422,80 @@ fn configs_that_only_name_roles_read_no_roles() {
         assert_eq!(stats.calls(op), n, "{op}");
     }
 }
+
+/// Snapshot settings: the emulator's port differs per run, and so does the plan digest.
+macro_rules! snapshot {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({filters => vec![
+            (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"),
+            (r#""digest": "[0-9a-f]{64}""#, r#""digest": "DIGEST""#),
+            (r"plan digest `[0-9a-f]{64}`", "plan digest `DIGEST`"),
+            (r"roster-plan-digest: [0-9a-f]{64}", "roster-plan-digest: DIGEST"),
+            (r"/tmp/\.tmp[A-Za-z0-9]+", "CONFIG"),
+        ]}, {
+            insta::assert_snapshot!($name, $value);
+        });
+    };
+}
+
+#[test]
+fn role_changes_render_in_text_markdown_and_json() {
+    let p = Platform::start(WORLD);
+    // A rename, a create given to bob, and `legacy` deleted.
+    let roles_cfg = "  - name: pipeline-runner\n    renamedFrom: runner\n    description: Runs pipelines and reads runs\n    permissions: [pipeline:execute, workflow:read]\n  - name: analyst\n    description: Reads results\n    permissions: [dataset:read]\n";
+    let dir = config_dir(&[("c.yaml", &config(roles_cfg, "analyst"))]);
+    let d = dir.path().to_str().unwrap();
+    for (format, name) in [
+        ("text", "roles_plan_text"),
+        ("markdown", "roles_plan_markdown"),
+        ("json", "roles_plan_json"),
+    ] {
+        let out = expect_exit(
+            &mut p.roster(&["plan", d, "--format", format, "--allow-destroy"]),
+            0,
+        );
+        snapshot!(name, stdout(&out));
+    }
+}
+
+#[test]
+fn a_saved_plan_with_role_changes_applies_as_planned() {
+    let p = Platform::start(WORLD);
+    let roles_cfg = "  - name: pipeline-runner\n    renamedFrom: runner\n    description: Runs pipelines\n    permissions: [pipeline:execute, workflow:read]\n  - name: analyst\n    description: Reads results\n";
+    let dir = config_dir(&[("c.yaml", &config(roles_cfg, "analyst"))]);
+    let d = dir.path().to_str().unwrap();
+    let saved = dir.path().join("plan.json");
+    let s = saved.to_str().unwrap();
+    expect_exit(
+        &mut p.roster(&["plan", d, "--out", s, "--allow-destroy"]),
+        0,
+    );
+    let out = expect_exit(
+        &mut p.roster(&["apply", s, "--auto-approve", "--allow-destroy"]),
+        0,
+    );
+    assert!(stdout(&out).contains("Apply complete"), "{}", stdout(&out));
+    let names: Vec<String> = roles(&p).into_iter().map(|r| r.1).collect();
+    assert_eq!(names, ["pipeline-runner", "analyst"]);
+    plan_is_empty(&p, d, &[]);
+    // A role changed by hand after planning makes a saved plan stale.
+    let roles_cfg = roles_cfg.replace("Reads results", "Reads every result");
+    std::fs::write(dir.path().join("c.yaml"), config(&roles_cfg, "analyst")).unwrap();
+    expect_exit(&mut p.roster(&["plan", d, "--out", s]), 0);
+    let org = p.handle.world().organizations[0].id.as_ref().unwrap().value;
+    let status = p.api(
+        "PUT",
+        &format!("/roles/analyst?orgId={org}"),
+        serde_json::json!({"description": "Changed by hand"}),
+    );
+    assert_eq!(status, 204);
+    let stale = p.roster(&["apply", s, "--auto-approve"]).output().unwrap();
+    assert_ne!(stale.status.code(), Some(0), "{}", stdout(&stale));
+    assert!(
+        stderr(&stale).contains("org/lab/roles"),
+        "{}",
+        stderr(&stale)
+    );
+    let r = roles(&p).into_iter().find(|r| r.1 == "analyst").unwrap();
+    assert_eq!(r.2.as_deref(), Some("Changed by hand"), "nothing written");
+}
