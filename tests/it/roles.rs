@@ -499,3 +499,93 @@ fn a_saved_plan_with_role_changes_applies_as_planned() {
     let r = roles(&p).into_iter().find(|r| r.1 == "analyst").unwrap();
     assert_eq!(r.2.as_deref(), Some("Changed by hand"), "nothing written");
 }
+
+#[test]
+fn role_changes_converge_in_one_apply_under_injected_faults() {
+    let roles_cfg = "  - name: pipeline-runner\n    renamedFrom: runner\n    description: Runs pipelines\n    permissions: [pipeline:execute, workflow:read]\n  - name: analyst\n    description: Reads results\n    permissions: [dataset:read]\n  - name: curator\n    description: Curates\n";
+    let config = config(roles_cfg, "analyst");
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let runs: Vec<_> = (1..=10u64)
+            .map(|seed| {
+                let config = &config;
+                s.spawn(move || -> Result<(), String> {
+                    let p = Platform::start_with(
+                        WORLD,
+                        seqera_emulator::Options {
+                            fail_rate: 0.25,
+                            seed,
+                            ..seqera_emulator::Options::default()
+                        },
+                    );
+                    let id = roles(&p)[0].0;
+                    let dir = config_dir(&[("c.yaml", config)]);
+                    let d = dir.path().to_str().unwrap();
+                    let out = p
+                        .roster(&["apply", d, "--auto-approve", "--allow-destroy"])
+                        .output()
+                        .unwrap();
+                    if out.status.code() != Some(0) {
+                        return Err(format!("apply: {}\n{}", stdout(&out), stderr(&out)));
+                    }
+                    let now = roles(&p);
+                    let mut names: Vec<&str> = now.iter().map(|r| r.1.as_str()).collect();
+                    names.sort();
+                    if names != ["analyst", "curator", "pipeline-runner"] {
+                        return Err(format!("roles {names:?}"));
+                    }
+                    if now[0].0 != id {
+                        return Err("the renamed role was recreated".into());
+                    }
+                    let again = p
+                        .roster(&["plan", d, "--detailed-exitcode"])
+                        .output()
+                        .unwrap();
+                    if again.status.code() != Some(0) {
+                        return Err(format!(
+                            "not converged: {}\n{}",
+                            stdout(&again),
+                            stderr(&again)
+                        ));
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        runs.into_iter()
+            .enumerate()
+            .filter_map(|(i, h)| match h.join() {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(format!("seed {}: {e}", i + 1)),
+                Err(_) => Some(format!("seed {}: panicked", i + 1)),
+            })
+            .collect()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn role_changes_need_an_owner_of_the_organization() {
+    // bob, a plain member, is the acting user.
+    let world = WORLD.replace(
+        "{email: bob@lab.org, userName: bob}",
+        "{email: bob@lab.org, userName: bob, token: t-bob}",
+    );
+    let p = Platform::start(&world);
+    let dir = config_dir(&[(
+        "c.yaml",
+        "kind: Organization\nname: lab\ncustomRoles:\n  - name: runner\n    description: Changed\n  - legacy\n",
+    )]);
+    let d = dir.path().to_str().unwrap();
+    let out = p
+        .roster(&["plan", d])
+        .env("TOWER_ACCESS_TOKEN", "t-bob")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stderr(&out)
+            .contains("needs an owner of the organization (e.g. update org/lab/role/runner)"),
+        "{}",
+        stderr(&out)
+    );
+}
