@@ -11,12 +11,15 @@ use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
 mod access;
 mod apply;
 mod changed;
+mod clock;
 mod completions;
 mod emulator;
 mod export;
 mod import;
 mod init;
+mod offboard;
 mod plan;
+mod review;
 mod sandbox;
 mod sandbox_init;
 mod schema;
@@ -153,6 +156,8 @@ pub fn main() -> ExitCode {
             command: crate::cli::SandboxCommand::Init(args),
         }) => sandbox_init::run(&ui, args),
         Command::Access(args) => access::run(&ui, args),
+        Command::Offboard(args) => offboard::run(&ui, args),
+        Command::Review(args) => review::run(&ui, args),
     };
     match result {
         Ok(outcome) => outcome.into(),

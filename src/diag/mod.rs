@@ -76,9 +76,11 @@ codes! {
     TooFewOwners => "too-few-owners",
     CollaboratorRole => "collaborator-role",
     NoDocuments => "no-documents",
+    InvalidDate => "invalid-date",
     InvalidWorld => "invalid-world",
     InvalidPermission => "invalid-permission",
     PersonalWorkspace => "personal-workspace",
+    CannotEdit => "cannot-edit",
 }
 
 impl fmt::Display for Code {
