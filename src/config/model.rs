@@ -217,8 +217,9 @@ pub struct CustomRoleDoc {
     #[schemars(inner(regex(pattern = r"^[a-z][a-z0-9_]*:[a-z][a-z0-9_]*$")))]
     pub permissions: Option<Vec<Sp<String>>>,
     /// The role's current name on the platform, to rename it in place: participants who hold
-    /// it keep it under the new name. Ignored once a role named `name` exists.
-    #[serde(default)]
+    /// it keep it under the new name. Ignored once a role named `name` exists. (`previousName`
+    /// is accepted as another spelling.)
+    #[serde(default, alias = "previousName")]
     pub renamed_from: Option<Sp<String>>,
 }
 

@@ -265,6 +265,18 @@ fn a_rename_is_one_update_in_place_that_keeps_every_assignment() {
 }
 
 #[test]
+fn previous_name_is_another_spelling_of_renamed_from() {
+    let p = Platform::start(WORLD);
+    let roles_cfg = "  - name: pipeline-runner\n    previousName: runner\n    description: Runs pipelines\n    permissions: [pipeline:execute, workflow:read]\n  - legacy\n";
+    let dir = config_dir(&[("c.yaml", &config(roles_cfg, "pipeline-runner"))]);
+    let d = dir.path().to_str().unwrap();
+    let plan = plan_json(&p, d, &[]);
+    let c = change(&plan, "org/lab/role/pipeline-runner");
+    assert_eq!(c["exec"]["op"], "update_role");
+    assert_eq!(c["exec"]["role"], "runner");
+}
+
+#[test]
 fn an_undeclared_role_is_deleted_only_with_allow_destroy() {
     let p = Platform::start(WORLD);
     // `legacy` is held by no one; the config no longer names it.
