@@ -452,6 +452,7 @@ mod tests {
             Address::org("BioCommons"),
             Address::member("BioCommons", "Jane@UQ.edu.au"),
             Address::team("BioCommons", "Genomics-Admins"),
+            Address::role("BioCommons", "Pipeline-Runner"),
             Address::team_members("BioCommons", "Genomics-Admins"),
             Address::team_member("BioCommons", "Genomics-Admins", "jane@uq.edu.au"),
             Address::workspace("BioCommons", "Genomics"),

@@ -601,3 +601,56 @@ fn role_changes_need_an_owner_of_the_organization() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_new_organization_gets_its_roles_before_its_participants() {
+    let p = Platform::start(
+        "users:\n  - {email: admin@lab.org, userName: admin, token: t-admin}\n  - {email: bob@lab.org, userName: bob}\n",
+    );
+    let dir = config_dir(&[(
+        "c.yaml",
+        &config(
+            "  - name: analyst\n    description: Reads results\n    permissions: [workflow:read]\n",
+            "analyst",
+        ),
+    )]);
+    let d = dir.path().to_str().unwrap();
+    let plan = plan_json(&p, d, &[]);
+    let role = change(&plan, "org/lab/role/analyst");
+    assert_eq!(
+        role["exec"]["org"],
+        serde_json::json!({"created_by": "org/lab"})
+    );
+    assert_eq!(role["depends_on"], serde_json::json!(["org/lab"]));
+    apply(&p, d, &[]);
+    assert!(held(&p, "rnaseq").contains(&("bob@lab.org".into(), "analyst".into())));
+    plan_is_empty(&p, d, &[]);
+}
+
+#[test]
+fn a_rename_already_done_leaves_the_old_role_alone() {
+    // Both names exist: the rename is not planned again, and the old role is neither renamed
+    // nor deleted, but reported.
+    let world = WORLD.replace(
+        "      - legacy\n",
+        "      - legacy\n      - {name: pipeline-runner, description: Runs pipelines, permissions: [pipeline:execute, workflow:read]}\n",
+    );
+    let p = Platform::start(&world);
+    let roles_cfg = "  - name: pipeline-runner\n    renamedFrom: runner\n    description: Runs pipelines\n    permissions: [pipeline:execute, workflow:read]\n  - legacy\n";
+    let dir = config_dir(&[("c.yaml", &config(roles_cfg, "pipeline-runner"))]);
+    let d = dir.path().to_str().unwrap();
+    let plan = plan_json(&p, d, &[]);
+    assert!(
+        !changes(&plan).iter().any(|c| c.1 == "role"),
+        "{:?}",
+        changes(&plan)
+    );
+    let unmanaged = plan["unmanaged"].as_array().unwrap();
+    assert!(
+        unmanaged
+            .iter()
+            .any(|u| u["address"] == "org/lab/role/runner"
+                && u["reason"].as_str().unwrap().contains("exists already")),
+        "{unmanaged:?}"
+    );
+}
