@@ -81,6 +81,7 @@ codes! {
     InvalidPermission => "invalid-permission",
     PersonalWorkspace => "personal-workspace",
     CannotEdit => "cannot-edit",
+    UnknownReviewer => "unknown-reviewer",
 }
 
 impl fmt::Display for Code {
