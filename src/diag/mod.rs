@@ -77,6 +77,9 @@ codes! {
     CollaboratorRole => "collaborator-role",
     NoDocuments => "no-documents",
     InvalidDate => "invalid-date",
+    Expired => "expired",
+    ExpiresSoon => "expires-soon",
+    MaxGrantDays => "max-grant-days",
     InvalidWorld => "invalid-world",
 }
 

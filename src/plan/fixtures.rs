@@ -39,6 +39,7 @@ fn change(address: &str, action: Action, kind: Kind, exec: Exec) -> Change {
         depends_on: Vec::new(),
         wave: 0,
         note: None,
+        expired: None,
         exec,
     }
 }
@@ -82,6 +83,9 @@ pub fn empty() -> Plan {
         scope: None,
         digest: String::new(),
         pending_settings: Vec::new(),
+        expired_only: false,
+        held: Vec::new(),
+        expiries: Vec::new(),
     }
 }
 

@@ -1,5 +1,5 @@
 //! Views of one plan: text for a terminal, Markdown for a pull-request comment, JSON for
-//! machines and saved plans.
+//! machines and saved plans; and of the grants that expire soon (`lifecycle`).
 //!
 //! This module owns how a [`Plan`](crate::plan::Plan) is presented. It must not compute diffs or
 //! decide anything: it shows the changes, access summary, unmanaged items and guard rails the plan
@@ -9,6 +9,7 @@
 
 mod escape;
 mod json;
+mod lifecycle;
 mod markdown;
 mod paging;
 mod report;
@@ -16,6 +17,7 @@ mod text;
 mod view;
 
 pub use json::json;
+pub use lifecycle::{expiring_json, expiring_markdown, expiring_text};
 pub use markdown::{MARKDOWN_LIMIT, MIN_PART_LIMIT, markdown, markdown_parts};
 pub use report::{report_json, report_text, status_word};
 pub use text::text;

@@ -11,6 +11,7 @@
 //! reference to a document that failed to parse, or a check a misspelt (unknown) field could
 //! have changed.
 
+pub mod expiry;
 mod organization;
 mod settings;
 mod workspace;
