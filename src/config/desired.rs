@@ -429,10 +429,24 @@ impl Workspace {
     }
 }
 
+/// Studios settings. `lifespan_hours` is the API's encoding: 1–120 hours, or 0 for "always keep
+/// the session running" (`lifespan: always` in the config).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Studios {
     pub lifespan_hours: u32,
+}
+
+impl Studios {
+    /// The API's `lifespanHours` for "always keep the session running".
+    pub const ALWAYS: u32 = 0;
+    /// The longest lifespan the console offers, in hours.
+    pub const MAX_HOURS: u32 = 120;
+
+    /// Whether sessions are kept running whatever their age.
+    pub fn is_always(self) -> bool {
+        self.lifespan_hours == Self::ALWAYS
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]

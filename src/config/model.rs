@@ -345,13 +345,30 @@ pub struct WorkspaceDoc {
     pub participants: Option<Vec<Sp<ParticipantDoc>>>,
 }
 
-/// Data Studios settings of a workspace.
+/// `always`: Studio sessions are never stopped for their age.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum LifespanName {
+    Always,
+}
+
+/// Data Studios settings of a workspace, as the console has them: either a session lifespan in
+/// hours (`lifespanHours: 1..120`) or `lifespan: always` ("Always keep the session running").
+/// `lifespanHours: 0` is accepted and means the same as `lifespan: always`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(extend("minProperties" = 1, "maxProperties" = 1))]
 pub struct StudiosDoc {
-    /// Hours a studio session may run, 0–120 (0 means unlimited).
+    /// Hours a studio session may run before it is stopped: 1–120, as the console offers.
+    /// `0` is the API's "unlimited", the same as `lifespan: always`.
+    #[serde(default)]
     #[schemars(range(min = 0, max = 120))]
-    pub lifespan_hours: Sp<u32>,
+    pub lifespan_hours: Option<Sp<u32>>,
+    /// `always`: keep sessions running ("Always keep the session running").
+    #[serde(default)]
+    #[schemars(with = "Option<LifespanName>")]
+    pub lifespan: Option<Sp<String>>,
 }
 
 /// A workspace label.

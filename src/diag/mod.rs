@@ -81,6 +81,7 @@ codes! {
     ExpiresSoon => "expires-soon",
     MaxGrantDays => "max-grant-days",
     InvalidWorld => "invalid-world",
+    CannotEdit => "cannot-edit",
 }
 
 impl fmt::Display for Code {

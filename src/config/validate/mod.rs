@@ -6,12 +6,16 @@
 //!
 //! This module owns the walk over the documents and what the kinds share: the name, email and
 //! length rules, user references and the one duplicate-declaration diagnostic ([`duplicate`]).
-//! `settings`, `organization` and `workspace` check one kind of document each. Validation must
+//! `settings`, `organization` and `workspace` check one kind of document each; `labels` checks a
+//! workspace's labels. Validation must
 //! not parse YAML or do I/O, and must not report what a problem already reported explains: a
 //! reference to a document that failed to parse, or a check a misspelt (unknown) field could
 //! have changed.
 
 pub mod expiry;
+mod labels;
+
+pub use labels::{DYNAMIC_LABEL_VARIABLES, is_valid_label, is_valid_label_value};
 mod organization;
 mod settings;
 mod workspace;
@@ -48,6 +52,12 @@ static ENV_RE: LazyLock<Regex> =
 /// Whether `name` follows the platform's org/workspace/team name rules.
 pub fn is_valid_name(name: &str) -> bool {
     (2..=39).contains(&name.len()) && NAME_RE.is_match(name)
+}
+
+/// Whether `s` has the shape of a name (letters or digits in runs joined by single `-` or `_`),
+/// whatever its length.
+fn has_name_shape(s: &str) -> bool {
+    NAME_RE.is_match(s)
 }
 
 /// Whether `s` is an email address roster accepts.
