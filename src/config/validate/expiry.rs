@@ -176,7 +176,7 @@ pub fn check(loaded: &Loaded, desired: &Desired, t: &TimeChecks) -> Vec<Diagnost
                     Diagnostic::error(
                         Code::MaxGrantDays,
                         format!(
-                            "collaborator `{user}`'s grant ends on {end}, more than policy.maxGrantDays ({max}) days ahead"
+                            "collaborator `{user}`'s grant ends on {end}, more than policy.maxGrantDays ({max} days) ahead"
                         ),
                     )
                     .at(span, format!("at most {limit}"))
