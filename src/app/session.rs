@@ -34,7 +34,7 @@ const POLICY_CODES: [Code; 3] = [
 /// are left to the guard rails).
 pub fn load_config(ui: &Ui, dir: &Path) -> Result<Config> {
     let mut cfg = config::read(dir);
-    // policy.maxGrantDays depends on the time; warnings about ends are for `validate`.
+    // policy.maxGrantDays depends on the time; what `validate` says about ends is for it alone.
     config::check_times(
         &mut cfg,
         &TimeChecks {
@@ -43,6 +43,8 @@ pub fn load_config(ui: &Ui, dir: &Path) -> Result<Config> {
             strict: false,
         },
     );
+    cfg.diags
+        .retain(|d| !matches!(d.code, Code::Expired | Code::ExpiresSoon));
     cfg.diags.retain(|d| !POLICY_CODES.contains(&d.code));
     if cfg.has_errors() {
         eprint!(

@@ -187,13 +187,15 @@ fn build_inner(
             units,
         });
         let access_view = access::access(&input.orgs, input.live, input.acting, units);
+        // Marked before a change-scoped plan is cut down, so that a participation ending with
+        // a membership outside the scope still says why.
+        expiry::mark(&mut out.changes, ended, &input.platform, input.live);
         if let Some(units) = units {
             out.changes = restrict(out.changes, units);
             // Unmanaged things are reported for whole orgs only.
             out.unmanaged
                 .retain(|u| units.iter().any(|x| x.is_org() && u.address.is_within(x)));
         }
-        expiry::mark(&mut out.changes, ended, &input.platform, input.live);
         violations.extend(guard::check(&guard::GuardInput {
             changes: &out.changes,
             orgs: &input.orgs,

@@ -145,3 +145,69 @@ pub fn expiring_json(grants: &[Grant], now: When, within: Span) -> String {
     };
     serde_json::to_string_pretty(&doc).expect("the list serializes") + "\n"
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::expiry::Grant;
+    use crate::plan::{Address, Kind, fixtures};
+
+    #[test]
+    fn an_expired_only_plan_as_text_and_markdown() {
+        let p = fixtures::expired_only();
+        insta::assert_snapshot!("expired_only_text", crate::render::text(&p, false));
+        insta::assert_snapshot!("expired_only_markdown", crate::render::markdown(&p));
+    }
+
+    #[test]
+    fn the_ends_a_change_sets_as_text_and_markdown() {
+        let p = fixtures::with_expiries();
+        let text = crate::render::text(&p, false);
+        assert!(
+            text.contains("Ends of grants this change sets:\n  ! org/biocommons/member/user:jane.doe@uq.edu.au: end extended 2027-01-31 → 2027-06-30 (thesis)\n"),
+            "{text}"
+        );
+        insta::assert_snapshot!("with_expiries_markdown", crate::render::markdown(&p));
+    }
+
+    fn grants() -> Vec<Grant> {
+        vec![
+            Grant {
+                address: "org/lab/member/user:a@lab.org".parse::<Address>().unwrap(),
+                platform: "default".into(),
+                kind: Kind::Member,
+                role: Some("member".into()),
+                expires: When::parse("2030-01-12").unwrap(),
+                reason: Some("summer *school* @team <b>".into()),
+                declared_at: Some("lab.yaml:5:5".into()),
+            },
+            Grant {
+                address: "org/lab/workspace/ws/participant/team:core"
+                    .parse::<Address>()
+                    .unwrap(),
+                platform: "default".into(),
+                kind: Kind::Participant,
+                role: Some("view".into()),
+                expires: When::parse("2030-01-20T09:00:00+10:00").unwrap(),
+                reason: None,
+                declared_at: None,
+            },
+        ]
+    }
+
+    #[test]
+    fn the_reminder_list_in_every_format() {
+        let now = When::parse("2030-01-10").unwrap();
+        let within = Span::parse("14d").unwrap();
+        let g = grants();
+        insta::assert_snapshot!("expiring_text", expiring_text(&g, now, within));
+        let md = expiring_markdown(&g, now, within);
+        assert!(md.contains(r"summer \*school\* \@team \<b\>"), "{md}");
+        insta::assert_snapshot!("expiring_markdown", md);
+        insta::assert_snapshot!("expiring_json", expiring_json(&g, now, within));
+        assert_eq!(
+            expiring_text(&[], now, within),
+            "No grant expires within 14d (after 2030-01-10, up to 2030-01-24).\n"
+        );
+    }
+}

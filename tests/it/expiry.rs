@@ -719,3 +719,32 @@ proptest! {
         prop_assert_eq!(listed, soon);
     }
 }
+
+#[test]
+fn plan_refuses_a_collaborator_grant_beyond_max_grant_days() {
+    let p = Platform::start(&world(&[]));
+    let settings = "kind: Settings\npolicy:\n  maxGrantDays: 30\n";
+    let dir = config_dir(&[("roster.yaml", settings), ("lab.yaml", ORG)]);
+    let d = dir.path().to_str().unwrap();
+    // On 2029-12-01, v's end (2030-01-03) is 33 days away and w's (2030-02-01) 62: more than 30.
+    let o = expect_exit(&mut at(&p, "2029-12-01", &["plan", d]), 1);
+    let err = stderr(&o);
+    assert_eq!(err.matches("error[max-grant-days]").count(), 2, "{err}");
+    assert!(err.contains("lab.yaml:23:48"), "{err}");
+    assert!(err.contains("lab.yaml:24:48"), "{err}");
+    assert!(
+        !err.contains("expires-soon"),
+        "validate's warnings stay in validate: {err}"
+    );
+    assert_eq!(p.writes(), 0);
+    // A month later it is within 30 days, and v's grant has ended (which the policy allows).
+    let o = expect_exit(
+        &mut at(&p, "2030-01-05", &["plan", d, "--format", "json"]),
+        0,
+    );
+    assert!(
+        removals(&json(&o))
+            .iter()
+            .any(|r| r.contains("v@partner.org"))
+    );
+}
