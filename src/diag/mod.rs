@@ -82,6 +82,7 @@ codes! {
     MaxGrantDays => "max-grant-days",
     InvalidWorld => "invalid-world",
     CannotEdit => "cannot-edit",
+    UnknownReviewer => "unknown-reviewer",
 }
 
 impl fmt::Display for Code {

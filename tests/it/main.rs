@@ -18,6 +18,7 @@ mod offboard;
 mod plan;
 mod preflight;
 mod rate;
+mod review;
 mod sandbox_init;
 mod saved_plan;
 mod scale;
