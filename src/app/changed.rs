@@ -2,6 +2,8 @@
 //! Settings document puts everything in scope; a changed Organization document, that whole org;
 //! a changed Workspace document, that workspace (the planner adds what it depends on).
 //! Documents that were deleted declare nothing any more, so they add nothing to plan.
+//! [`checkout`] extracts the config files committed at a ref (for its Settings, or its whole
+//! desired state: the ends of grants a pull request sets are compared against it).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -9,8 +11,9 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::config::Config;
+use crate::config::desired::Desired;
 use crate::config::load::Doc;
+use crate::config::{self, Config};
 use crate::scope::{Address, Units};
 
 /// Run git in `dir`, returning its stdout; a failure carries git's own message.
@@ -95,4 +98,124 @@ pub fn units(dir: &Path, git_ref: &str, cfg: &Config) -> Result<Option<Units>> {
     let orgs: Vec<Address> = units.iter().filter(|u| u.is_org()).cloned().collect();
     units.retain(|u| u.is_org() || !orgs.iter().any(|o| u.is_within(o)));
     Ok(Some(units))
+}
+
+/// The regular YAML files (never a symlink, nothing hidden) committed under `dir` at `git_ref`
+/// whose text `keep` accepts, written from git's object store into a new temporary directory.
+/// `what` names what is read, for errors.
+pub(super) fn checkout(
+    dir: &Path,
+    git_ref: &str,
+    what: &str,
+    keep: impl Fn(&[u8]) -> bool,
+) -> Result<tempfile::TempDir> {
+    let listing = git(dir, &["ls-tree", "-r", "-z", git_ref, "--", "."]).with_context(|| {
+        format!(
+            "--changed-from {git_ref}: reading {what} at {git_ref} in {}",
+            dir.display()
+        )
+    })?;
+    let tmp = tempfile::tempdir().context("a temporary directory for the config at a ref")?;
+    let entries: Vec<String> = listing
+        .split(|b| *b == 0)
+        .filter(|e| !e.is_empty())
+        .map(|e| String::from_utf8_lossy(e).into_owned())
+        .collect();
+    let mut files: Vec<(&str, &str)> = Vec::new();
+    for entry in &entries {
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let mut meta = meta.split(' ');
+        let (mode, kind, object) = (meta.next(), meta.next(), meta.next());
+        let yaml = path.ends_with(".yaml") || path.ends_with(".yml");
+        let hidden = path.split('/').any(|s| s.starts_with('.'));
+        if kind != Some("blob") || !matches!(mode, Some("100644" | "100755")) || !yaml || hidden {
+            continue;
+        }
+        let Some(object) = object else { continue };
+        files.push((path, object));
+    }
+    // One `git cat-file --batch` for every file, not a process per file (3,000 workspace files
+    // cost seconds of process start-up otherwise).
+    let objects: Vec<&str> = files.iter().map(|(_, o)| *o).collect();
+    for ((path, _), text) in files.iter().zip(cat_files(dir, &objects)?) {
+        if !keep(&text) {
+            continue;
+        }
+        let target = tmp.path().join(path);
+        if !target.starts_with(tmp.path()) || path.contains("..") {
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&target, text)?;
+    }
+    Ok(tmp)
+}
+
+/// The desired state the config under `dir` declared at `git_ref`, when it was valid there
+/// (`None` otherwise: nothing reliable to compare with).
+pub fn desired_at_ref(dir: &Path, git_ref: &str) -> Result<Option<Desired>> {
+    let tmp = checkout(dir, git_ref, "the config", |_| true)?;
+    let cfg = config::read(tmp.path());
+    Ok((!cfg.has_errors()).then_some(cfg.desired))
+}
+
+/// The contents of git blobs `objects` (ids from `git ls-tree`), in order, read by one
+/// `git cat-file --batch`.
+fn cat_files(dir: &Path, objects: &[&str]) -> Result<Vec<Vec<u8>>> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+    if objects.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("running git (is it installed?)")?;
+    let mut stdin = child.stdin.take().context("git cat-file's stdin")?;
+    let input: Vec<u8> = objects
+        .iter()
+        .flat_map(|o| format!("{o}\n").into_bytes())
+        .collect();
+    // Written from another thread, so that a full stdout pipe cannot stall both sides.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let mut out = BufReader::new(child.stdout.take().context("git cat-file's stdout")?);
+    let mut blobs = Vec::with_capacity(objects.len());
+    let mut header = String::new();
+    for object in objects {
+        header.clear();
+        out.read_line(&mut header)?;
+        // `<id> blob <size>`, or `<id> missing`.
+        let size: usize = match header.trim_end().rsplit_once(' ') {
+            Some((head, size)) if head.ends_with(" blob") => size.parse().ok(),
+            _ => None,
+        }
+        .with_context(|| {
+            format!("git cat-file --batch: unexpected answer for {object}: {header:?}")
+        })?;
+        let mut blob = vec![0; size + 1]; // the contents and a newline
+        out.read_exact(&mut blob)?;
+        blob.truncate(size);
+        blobs.push(blob);
+    }
+    writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("git cat-file's writer panicked"))??;
+    let status = child.wait()?;
+    if !status.success() {
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        bail!("git cat-file --batch failed: {}", err.trim());
+    }
+    Ok(blobs)
 }

@@ -14,6 +14,7 @@ mod changed;
 mod clock;
 mod completions;
 mod emulator;
+mod expiring;
 mod export;
 mod import;
 mod init;
@@ -156,6 +157,7 @@ pub fn main() -> ExitCode {
             command: crate::cli::SandboxCommand::Init(args),
         }) => sandbox_init::run(&ui, args),
         Command::Access(args) => access::run(&ui, args),
+        Command::Expiring(args) => expiring::run(&ui, args),
         Command::Offboard(args) => offboard::run(&ui, args),
         Command::Review(args) => review::run(&ui, args),
     };

@@ -44,6 +44,11 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
         Some(r) => Trust::at_ref(&args.dir, r)?,
         None => Trust::of_config(&cfg.desired),
     };
+    // The ends of grants the change sets are compared with the config at the base ref.
+    let base = match &args.changed_from {
+        Some(r) => changed::desired_at_ref(&args.dir, r)?,
+        None => None,
+    };
     // The parsed documents and their sources are not needed past here: free them before the
     // live state is read (a fifth of the peak memory of a 3,000-workspace plan).
     let desired = {
@@ -64,6 +69,8 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
             source: &source,
             overrides: (&args.overrides).into(),
             units: units.as_ref(),
+            expired_only: args.expired_only,
+            base: base.as_ref(),
         };
         let planned = session::plan_live(
             ui,

@@ -10,12 +10,13 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use secrecy::SecretString;
 
-use crate::app::Ui;
 use crate::app::trust::Trust;
+use crate::app::{Ui, clock};
 use crate::cli::{ConnectionArgs, OverrideArgs};
 use crate::config::desired::{DEFAULT_TOKEN_ENV, Desired, UserRef};
 use crate::config::identity::LiveUser;
-use crate::config::{self, Config};
+use crate::config::time::Span;
+use crate::config::{self, Config, TimeChecks};
 use crate::diag::{self, Code};
 use crate::live::read;
 use crate::live::{ActingUser, Live, ParticipantKind};
@@ -35,6 +36,17 @@ const POLICY_CODES: [Code; 3] = [
 /// are left to the guard rails).
 pub fn load_config(ui: &Ui, dir: &Path) -> Result<Config> {
     let mut cfg = config::read(dir);
+    // policy.maxGrantDays depends on the time; what `validate` says about ends is for it alone.
+    config::check_times(
+        &mut cfg,
+        &TimeChecks {
+            now: clock::now()?,
+            warn_within: Span { days: 1 },
+            strict: false,
+        },
+    );
+    cfg.diags
+        .retain(|d| !matches!(d.code, Code::Expired | Code::ExpiresSoon));
     cfg.diags.retain(|d| !POLICY_CODES.contains(&d.code));
     if cfg.has_errors() {
         eprint!(
@@ -270,6 +282,25 @@ pub async fn read_all(
             if collisions.len() == 1 { "" } else { "s" }
         );
     }
+    // Permissions of defined custom roles must be ones the platform lists.
+    let by_platform = plan::orgs_by_platform(desired);
+    let unknown: Vec<plan::roles::UnknownPermission> = out
+        .iter()
+        .flat_map(|r| {
+            let orgs = by_platform.get(&r.platform).cloned().unwrap_or_default();
+            plan::roles::unknown_permissions(&orgs, &r.live)
+        })
+        .collect();
+    if !unknown.is_empty() {
+        for u in &unknown {
+            eprintln!("{}\n", unknown_permission(u));
+        }
+        bail!(
+            "the config names {} permission{} the platform does not know; nothing was planned",
+            unknown.len(),
+            if unknown.len() == 1 { "" } else { "s" }
+        );
+    }
     Ok(out)
 }
 
@@ -361,6 +392,28 @@ impl<'a> LiveUsers<'a> {
     }
 }
 
+/// `error[invalid-permission]: …`, where, and what the platform has instead.
+fn unknown_permission(u: &plan::roles::UnknownPermission) -> String {
+    let clean = |s: &str| crate::diag::sanitize(s).into_owned();
+    let help = if u.related.is_empty() {
+        "help: the platform lists its permissions at GET /roles/permissions".to_string()
+    } else {
+        let related: Vec<String> = u
+            .related
+            .iter()
+            .map(|p| format!("`{}`", clean(p)))
+            .collect();
+        format!("help: the platform has {}", related.join(", "))
+    };
+    format!(
+        "error[invalid-permission]: `{}` is not a permission the platform knows (custom role `{}` of organization `{}`)\n --> {}: not in GET /roles/permissions\n{help}",
+        clean(&u.permission),
+        clean(&u.role),
+        clean(&u.org),
+        clean(&u.origin.0)
+    )
+}
+
 /// What to plan against the live platforms.
 pub struct PlanRequest<'a> {
     pub desired: &'a Desired,
@@ -370,6 +423,11 @@ pub struct PlanRequest<'a> {
     pub source: &'a str,
     pub overrides: Overrides,
     pub units: Option<&'a plan::Units>,
+    /// Plan only the removals of expired grants (`--expired-only`).
+    pub expired_only: bool,
+    /// The config at the base ref (`--changed-from`), to list the ends of grants the change
+    /// sets; without it, the ends of the grants the plan creates or updates are listed.
+    pub base: Option<&'a Desired>,
 }
 
 /// What planning against the live platforms gives.
@@ -385,23 +443,30 @@ pub async fn plan_live(
     req: &PlanRequest<'_>,
     sandbox: Option<(&str, &SecretString)>,
 ) -> Result<Planned> {
-    let conns = connect(
-        ui,
-        req.desired,
-        req.trust,
-        req.connection,
-        sandbox,
-        req.units,
-    )?;
-    let readings = read_all(ui, req.desired, &conns, req.units).await?;
-    let plan = make_plan(
-        req.desired,
+    // Grants whose `expires` has passed are not part of the desired state any more.
+    let now = clock::now()?;
+    let (desired, ended) = plan::expiry::split(req.desired, now);
+    if !ended.is_empty() {
+        tracing::info!(ended = ended.len(), %now, "grants past their expires");
+    }
+    let conns = connect(ui, &desired, req.trust, req.connection, sandbox, req.units)?;
+    let readings = read_all(ui, &desired, &conns, req.units).await?;
+    let mut plan = make_plan(
+        &desired,
         req.trust,
         req.source,
         &readings,
         req.overrides,
         req.units,
+        &ended,
+        req.expired_only,
     )?;
+    if !req.expired_only {
+        plan.expiries = match req.base {
+            Some(base) => plan::expiry::review(base, req.desired),
+            None => plan::expiry::review_changes(req.desired, &plan.changes),
+        };
+    }
     Ok(Planned {
         conns,
         readings,
@@ -410,6 +475,7 @@ pub async fn plan_live(
 }
 
 /// Build the plan from readings.
+#[allow(clippy::too_many_arguments)]
 fn make_plan(
     desired: &Desired,
     trust: &Trust,
@@ -417,6 +483,8 @@ fn make_plan(
     readings: &[Reading],
     overrides: Overrides,
     units: Option<&plan::Units>,
+    ended: &[plan::expiry::Grant],
+    expired_only: bool,
 ) -> Result<Plan> {
     let by_platform = plan::orgs_by_platform(desired);
     let inputs: Vec<PlatformInput<'_>> = readings
@@ -434,7 +502,10 @@ fn make_plan(
             scope: r.scope.clone(),
         })
         .collect();
-    let mut plan = plan::build(desired, source, &inputs, overrides, units);
+    let mut plan = match expired_only {
+        true => plan::build_expired_only(desired, source, &inputs, overrides, ended),
+        false => plan::build_at(desired, source, &inputs, overrides, units, ended),
+    };
     plan.pending_settings = trust.pending(desired);
     tracing::info!(
         changes = plan.changes.len(),
@@ -461,6 +532,28 @@ fn make_plan(
     if !problems.is_empty() {
         bail!(
             "the token's user lacks the rights this plan needs:\n  - {}",
+            problems.join("\n  - ")
+        );
+    }
+    // Custom-role changes the platform would refuse.
+    let problems: Vec<String> = inputs
+        .iter()
+        .flat_map(|i| {
+            let changes: Vec<_> = plan
+                .changes
+                .iter()
+                .filter(|c| c.platform == i.platform)
+                .cloned()
+                .collect();
+            plan::roles::problems(&changes, &i.orgs, i.live)
+                .into_iter()
+                .map(|p| format!("platform {}: {p}", i.platform))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if !problems.is_empty() {
+        bail!(
+            "the plan's custom-role changes cannot be applied:\n  - {}",
             problems.join("\n  - ")
         );
     }

@@ -10,9 +10,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
-use super::changed::git;
+use super::changed::checkout;
 use crate::config::desired::{DEFAULT_PLATFORM, Desired, Platform};
 use crate::plan::PendingSetting;
 
@@ -148,109 +148,12 @@ impl Trust {
 /// The platforms declared by the Settings of the config under `dir` at `git_ref`. Only regular
 /// YAML files committed at that ref are read (never a symlink), from git's object store.
 pub fn platforms_at_ref(dir: &Path, git_ref: &str) -> Result<BTreeMap<String, Platform>> {
-    let listing = git(dir, &["ls-tree", "-r", "-z", git_ref, "--", "."]).with_context(|| {
-        format!(
-            "--changed-from {git_ref}: reading the trusted Settings at {git_ref} in {}",
-            dir.display()
-        )
+    // Only Settings documents matter here.
+    let tmp = checkout(dir, git_ref, "the trusted Settings", |text| {
+        String::from_utf8_lossy(text).contains("Settings")
     })?;
-    let tmp = tempfile::tempdir().context("a temporary directory for the trusted Settings")?;
-    let mut files: Vec<(&str, &str)> = Vec::new();
-    let entries: Vec<String> = listing
-        .split(|b| *b == 0)
-        .filter(|e| !e.is_empty())
-        .map(|e| String::from_utf8_lossy(e).into_owned())
-        .collect();
-    for entry in &entries {
-        let Some((meta, path)) = entry.split_once('\t') else {
-            continue;
-        };
-        let mut meta = meta.split(' ');
-        let (mode, kind, object) = (meta.next(), meta.next(), meta.next());
-        let yaml = path.ends_with(".yaml") || path.ends_with(".yml");
-        let hidden = path.split('/').any(|s| s.starts_with('.'));
-        if kind != Some("blob") || !matches!(mode, Some("100644" | "100755")) || !yaml || hidden {
-            continue;
-        }
-        let Some(object) = object else { continue };
-        files.push((path, object));
-    }
-    // One `git cat-file --batch` for every file, not a process per file (3,000 workspace files
-    // cost seconds of process start-up otherwise).
-    let objects: Vec<&str> = files.iter().map(|(_, o)| *o).collect();
-    let blobs = cat_files(dir, &objects)?;
-    for ((path, _), text) in files.iter().zip(blobs) {
-        if !String::from_utf8_lossy(&text).contains("Settings") {
-            continue; // only Settings documents matter here
-        }
-        let target = tmp.path().join(path);
-        if !target.starts_with(tmp.path()) || path.contains("..") {
-            continue;
-        }
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&target, text)?;
-    }
     let cfg = crate::config::read(tmp.path());
     Ok(cfg.desired.platforms)
-}
-
-/// The contents of git blobs `objects` (ids from `git ls-tree`), in order, read by one
-/// `git cat-file --batch`.
-fn cat_files(dir: &Path, objects: &[&str]) -> Result<Vec<Vec<u8>>> {
-    use std::io::{BufRead, BufReader, Read, Write};
-    use std::process::{Command, Stdio};
-    if objects.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("running git (is it installed?)")?;
-    let mut stdin = child.stdin.take().context("git cat-file's stdin")?;
-    let input: Vec<u8> = objects
-        .iter()
-        .flat_map(|o| format!("{o}\n").into_bytes())
-        .collect();
-    // Written from another thread, so that a full stdout pipe cannot stall both sides.
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let mut out = BufReader::new(child.stdout.take().context("git cat-file's stdout")?);
-    let mut blobs = Vec::with_capacity(objects.len());
-    let mut header = String::new();
-    for object in objects {
-        header.clear();
-        out.read_line(&mut header)?;
-        // `<id> blob <size>`, or `<id> missing`.
-        let size: usize = match header.trim_end().rsplit_once(' ') {
-            Some((head, size)) if head.ends_with(" blob") => size.parse().ok(),
-            _ => None,
-        }
-        .with_context(|| {
-            format!("git cat-file --batch: unexpected answer for {object}: {header:?}")
-        })?;
-        let mut blob = vec![0; size + 1]; // the contents and a newline
-        out.read_exact(&mut blob)?;
-        blob.truncate(size);
-        blobs.push(blob);
-    }
-    writer
-        .join()
-        .map_err(|_| anyhow::anyhow!("git cat-file's writer panicked"))??;
-    let status = child.wait()?;
-    if !status.success() {
-        let mut err = String::new();
-        if let Some(mut e) = child.stderr.take() {
-            let _ = e.read_to_string(&mut err);
-        }
-        bail!("git cat-file --batch failed: {}", err.trim());
-    }
-    Ok(blobs)
 }
 
 #[cfg(test)]

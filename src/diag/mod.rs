@@ -77,7 +77,12 @@ codes! {
     CollaboratorRole => "collaborator-role",
     NoDocuments => "no-documents",
     InvalidDate => "invalid-date",
+    Expired => "expired",
+    ExpiresSoon => "expires-soon",
+    MaxGrantDays => "max-grant-days",
     InvalidWorld => "invalid-world",
+    InvalidPermission => "invalid-permission",
+    PersonalWorkspace => "personal-workspace",
     CannotEdit => "cannot-edit",
     UnknownReviewer => "unknown-reviewer",
 }

@@ -179,6 +179,29 @@ impl<'a> OrgView<'a> {
         user
     }
 
+    /// A live custom role as the config names it: renamed by this plan, or spelled as declared
+    /// (custom roles compare case-insensitively), so neither shows as a change.
+    fn as_declared(&self, role: &'a str) -> &'a str {
+        let org: &'a Org = self.org;
+        let live = self.live;
+        let renamed = org.defined_roles.iter().flatten().find(|d| {
+            d.renamed_from
+                .as_deref()
+                .is_some_and(|o| o.eq_ignore_ascii_case(role))
+                && live
+                    .and_then(|l| l.roles.as_ref())
+                    .is_some_and(|r| r.role(&d.name).is_none())
+        });
+        match renamed {
+            Some(d) => &d.name,
+            None => org
+                .custom_roles
+                .iter()
+                .find(|c| c.eq_ignore_ascii_case(role))
+                .map_or(role, String::as_str),
+        }
+    }
+
     fn live_workspace(&self, name: &str) -> Option<&'a LiveWorkspace> {
         self.index.as_ref().and_then(|l| l.workspace(name))
     }
@@ -244,7 +267,7 @@ impl<'a> OrgView<'a> {
                             .into_iter()
                             .flatten()
                         {
-                            before.push((u.clone(), via(&p.role, team)));
+                            before.push((u.clone(), via(self.as_declared(&p.role), team)));
                         }
                     } else {
                         let who = p
@@ -253,7 +276,7 @@ impl<'a> OrgView<'a> {
                             .filter(|e| !e.is_empty())
                             .or(p.user_name.as_deref())
                             .unwrap_or("");
-                        before.push((self.canon(who), own(&p.role)));
+                        before.push((self.canon(who), own(self.as_declared(&p.role))));
                     }
                 }
                 Some((effective(before), effective(after)))

@@ -1,6 +1,7 @@
-//! Guard rails, evaluated on a plan before anything is written (docs/apply.md, "Guard rails"): the removal
-//! fraction (team memberships count too), minimum org owners, the acting user stays an org owner,
-//! the collaborator role cap, allowed email domains, and workspace destruction. Each violation
+//! Guard rails, evaluated on a plan before anything is written (docs/apply.md, "Guard rails"): the
+//! removal fraction (team memberships count too; removals of expired grants do not), minimum org
+//! owners, the acting user stays an org owner, the collaborator role cap, allowed email domains,
+//! and destruction (workspaces, custom roles). Each violation
 //! names its override flag; an overridden violation is kept in the plan, marked as such.
 
 use std::collections::BTreeMap;
@@ -20,6 +21,9 @@ pub struct GuardInput<'a> {
     pub acting: &'a ActingUser,
     pub policy: &'a Policy,
     pub overrides: Overrides,
+    /// An `--expired-only` plan: `orgs` are the platform as it is less the ended grants, so the
+    /// owner minimum is checked only when an expiry removes an owner.
+    pub expired_only: bool,
 }
 
 /// A team's memberships: those read, or the count the team listing reports.
@@ -35,23 +39,35 @@ pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
     let mut out = Vec::new();
     let o = g.overrides;
 
-    // Destroy: workspaces deleted by `ensure: absent`.
-    let destroyed: Vec<Address> = g
-        .changes
-        .iter()
-        .filter(|c| c.kind == Kind::Workspace && c.action == Action::Delete)
-        .map(|c| c.address.clone())
-        .collect();
-    if !destroyed.is_empty() {
+    // Destroy: workspaces deleted by `ensure: absent`, and custom roles `customRoles` no
+    // longer names.
+    let deleted = |kind: Kind| -> Vec<Address> {
+        g.changes
+            .iter()
+            .filter(|c| c.kind == kind && c.action == Action::Delete)
+            .map(|c| c.address.clone())
+            .collect()
+    };
+    let (workspaces, roles) = (deleted(Kind::Workspace), deleted(Kind::Role));
+    if !workspaces.is_empty() || !roles.is_empty() {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let mut what = Vec::new();
+        if !workspaces.is_empty() {
+            let n = workspaces.len();
+            what.push(format!(
+                "{n} workspace{} and everything in {}",
+                plural(n),
+                if n == 1 { "it" } else { "them" }
+            ));
+        }
+        if !roles.is_empty() {
+            let n = roles.len();
+            what.push(format!("{n} custom role{}", plural(n)));
+        }
         out.push(Violation::new(
             Rail::Destroy,
-            format!(
-                "the plan permanently deletes {} workspace{} and everything in {}",
-                destroyed.len(),
-                if destroyed.len() == 1 { "" } else { "s" },
-                if destroyed.len() == 1 { "it" } else { "them" }
-            ),
-            destroyed,
+            format!("the plan permanently deletes {}", what.join(", and ")),
+            workspaces.into_iter().chain(roles).collect(),
             &o,
         ));
     }
@@ -88,6 +104,10 @@ pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
                 }
                 // The creator leaving a workspace this plan creates removes no existing access.
                 let own_new = matches!(c.exec, Exec::LeaveWorkspace { .. });
+                // A removal of an expired grant was decided when its end was reviewed.
+                if c.expired.is_some() {
+                    continue;
+                }
                 if c.kind.is_access() && !own_new {
                     removed += 1;
                     removed_addrs.push(c.address.clone());
@@ -134,7 +154,12 @@ pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
         // Minimum owners and the acting user, once the plan is applied.
         if let Some(members) = &org.members {
             let owners = members.iter().filter(|m| m.role == OrgRole::Owner).count() as u32;
-            if owners < g.policy.min_org_owners {
+            let removes_owner = g.changes.iter().filter(in_org).any(|c| {
+                c.kind == Kind::Member
+                    && c.action == Action::Delete
+                    && c.role.as_ref().and_then(|r| r.before.as_deref()) == Some("owner")
+            });
+            if owners < g.policy.min_org_owners && (!g.expired_only || removes_owner) {
                 out.push(Violation::new(
                     Rail::MinOrgOwners,
                     format!(
