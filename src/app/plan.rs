@@ -44,9 +44,10 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
         Some(r) => Trust::at_ref(&args.dir, r)?,
         None => Trust::of_config(&cfg.desired),
     };
-    // The ends of grants the change sets are compared with the config at the base ref.
+    // The ends of grants the change sets are compared with the config at the base ref (for a
+    // change-scoped plan, within its units).
     let base = match &args.changed_from {
-        Some(r) => changed::desired_at_ref(&args.dir, r)?,
+        Some(r) => changed::desired_at_ref(&args.dir, r, units.is_some())?,
         None => None,
     };
     // The parsed documents and their sources are not needed past here: free them before the

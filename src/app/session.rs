@@ -463,7 +463,14 @@ pub async fn plan_live(
     )?;
     if !req.expired_only {
         plan.expiries = match req.base {
-            Some(base) => plan::expiry::review(base, req.desired),
+            Some(base) => {
+                let mut review = plan::expiry::review(base, req.desired);
+                // A change-scoped plan's base holds only what its units need.
+                if let Some(units) = req.units {
+                    review.retain(|e| crate::scope::in_units(units, &e.address));
+                }
+                review
+            }
             None => plan::expiry::review_changes(req.desired, &plan.changes),
         };
     }

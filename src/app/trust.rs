@@ -149,7 +149,7 @@ impl Trust {
 /// YAML files committed at that ref are read (never a symlink), from git's object store.
 pub fn platforms_at_ref(dir: &Path, git_ref: &str) -> Result<BTreeMap<String, Platform>> {
     // Only Settings documents matter here.
-    let tmp = checkout(dir, git_ref, "the trusted Settings", |text| {
+    let tmp = checkout(dir, git_ref, "the trusted Settings", |_, text| {
         String::from_utf8_lossy(text).contains("Settings")
     })?;
     let cfg = crate::config::read(tmp.path());

@@ -342,3 +342,64 @@ fn org_and_platform_selection_plans_only_the_chosen_shard() {
         stderr(&typo)
     );
 }
+
+#[test]
+fn a_change_scoped_plan_lists_the_ends_its_change_sets_and_no_others() {
+    // The base already gives ws-0's first user an end; the pull request gives one to ws-1's
+    // first user and moves ws-0's later. Only ws-1 is in the change's scope (ws-0's file is
+    // committed with its end before), so only ws-1's end is listed: the config at the base ref
+    // is read only as far as the change needs (its changed files and the org's).
+    let n = 100;
+    let p = Platform::start(&world(n));
+    let repo = config_repo(&p, n);
+    let with_end = |w: usize, end: &str| {
+        let users = &ws_users(n)[w];
+        let mut f = ws_file(w, &users[1..]);
+        let _ = writeln!(
+            f,
+            "  - {{user: {}, role: {}, expires: {end}, reason: visiting}}",
+            users[0].0, users[0].1
+        );
+        std::fs::write(repo.path().join(format!("ws/ws-{w}.yaml")), f).unwrap();
+    };
+    with_end(0, "2031-01-01");
+    git(repo.path(), &["commit", "-qam", "ws-0 ends"]);
+    with_end(1, "2032-06-30");
+    let plan_at = |changed_from: Option<&str>| {
+        let mut cmd = crate::support::roster();
+        cmd.args(["plan", repo.path().to_str().unwrap(), "--format", "json"])
+            .env("TOWER_ACCESS_TOKEN", &p.token)
+            .env("ROSTER_NOW", "2030-01-01");
+        if let Some(r) = changed_from {
+            cmd.args(["--changed-from", r]);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice::<Value>(&out.stdout).expect("json plan")
+    };
+    let ends = |plan: &Value| -> Vec<String> {
+        plan["expiries"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e["address"].as_str().unwrap(),
+                    e["change"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let scoped = plan_at(Some("HEAD"));
+    assert_eq!(
+        ends(&scoped),
+        [format!(
+            "org/big/workspace/ws-1/participant/user:{} added",
+            ws_users(n)[1][0].0
+        )]
+    );
+    // Against the previous commit ws-0's end is new too, and both are in scope.
+    let both = plan_at(Some("HEAD~1"));
+    assert_eq!(ends(&both).len(), 2, "{:?}", ends(&both));
+}
