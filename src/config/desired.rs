@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub mod basespace;
+
 /// Where a document or entry was declared, as `file:line:col`. Not part of the state's identity.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -128,6 +130,10 @@ pub struct Desired {
     /// Where each user reference was declared, for reports that name the file.
     #[serde(skip)]
     pub user_sites: UserSites,
+    /// BaseSpace platforms and workgroups (absent from the JSON when there are none, so the
+    /// digest of a Seqera-only config is what it always was).
+    #[serde(default, skip_serializing_if = "basespace::BaseSpace::is_empty")]
+    pub basespace: basespace::BaseSpace,
 }
 
 /// Where user references were declared: one entry per accepted reference in an org's members,

@@ -76,6 +76,10 @@ codes! {
     TooFewOwners => "too-few-owners",
     CollaboratorRole => "collaborator-role",
     NoDocuments => "no-documents",
+    AdminCount => "admin-count",
+    OutsideDomain => "outside-domain",
+    UnservedRegion => "unserved-region",
+    AdminAndUser => "admin-and-user",
     InvalidWorld => "invalid-world",
 }
 

@@ -11,9 +11,12 @@
 //! reference to a document that failed to parse, or a check a misspelt (unknown) field could
 //! have changed.
 
+mod basespace;
 mod organization;
 mod settings;
 mod workspace;
+
+pub use basespace::DEFAULT_BASESPACE_PLATFORM;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
@@ -122,6 +125,13 @@ impl<'a> Validator<'a> {
             .collect();
         let settings = self.settings(&settings);
         let (platforms, policy) = (settings.platforms, settings.policy);
+        let mut basespace_platforms = settings.basespace;
+        let seqera = settings.seqera_names;
+        let workgroups = self.workgroups(
+            &mut basespace_platforms,
+            &seqera,
+            settings.platforms_uncertain,
+        );
 
         let mut orgs: Vec<Org> = Vec::new();
         let mut index: BTreeMap<String, OrgIndex> = BTreeMap::new();
@@ -161,6 +171,10 @@ impl<'a> Validator<'a> {
             policy,
             orgs,
             user_sites: UserSites(std::mem::take(&mut self.sites)),
+            basespace: super::desired::basespace::BaseSpace {
+                platforms: basespace_platforms,
+                workgroups,
+            },
         }
     }
 
