@@ -10,12 +10,14 @@ use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
 
 mod access;
 mod apply;
+mod basespace;
 mod changed;
 mod completions;
 mod emulator;
 mod export;
 mod import;
 mod init;
+mod manual;
 mod plan;
 mod sandbox;
 mod sandbox_init;
@@ -34,6 +36,8 @@ pub enum Outcome {
     Failure,
     /// 2: a plan with changes under `--detailed-exitcode`.
     Changes,
+    /// 3: `apply` did everything it could, and manual BaseSpace steps are pending.
+    ManualPending,
 }
 
 impl From<Outcome> for ExitCode {
@@ -42,6 +46,7 @@ impl From<Outcome> for ExitCode {
             Outcome::Success => ExitCode::SUCCESS,
             Outcome::Failure => ExitCode::from(1),
             Outcome::Changes => ExitCode::from(2),
+            Outcome::ManualPending => ExitCode::from(manual::EXIT_MANUAL_PENDING),
         }
     }
 }

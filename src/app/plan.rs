@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 
 use crate::app::session;
 use crate::app::trust::Trust;
-use crate::app::{Outcome, Ui, changed, sandbox};
+use crate::app::{Outcome, Ui, basespace, changed, sandbox};
 use crate::cli::{PlanArgs, PlanFormat, SelectArgs};
 use crate::config::desired::Desired;
 use crate::plan::Plan;
@@ -44,6 +44,8 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
         Some(r) => Trust::at_ref(&args.dir, r)?,
         None => Trust::of_config(&cfg.desired),
     };
+    let ledger = basespace::load_ledger(ui, &args.dir)?;
+    let now = basespace::now()?;
     let rt = session::runtime()?;
     let plan = rt.block_on(async {
         let sandbox = match args.connection.sandbox {
@@ -58,6 +60,9 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
             source: &source,
             overrides: (&args.overrides).into(),
             units: units.as_ref(),
+            ledger: &ledger,
+            now,
+            sandbox: sandbox.as_ref(),
         };
         let planned = session::plan_live(
             ui,
@@ -97,8 +102,13 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
 
 /// Keep only the declared orgs `--org`/`--platform` select (all without either), before anything
 /// connects: the others are neither read nor planned. A name that selects nothing is an error,
-/// so a typo in a CI matrix does not pass as an empty plan.
+/// so a typo in a CI matrix does not pass as an empty plan. BaseSpace workgroups are kept
+/// without a selection, or when `--platform` names their BaseSpace platform.
 pub fn select_orgs(desired: &mut Desired, select: &SelectArgs) -> Result<()> {
+    if select.orgs.is_empty() && select.platforms.is_empty() {
+        return Ok(());
+    }
+    let on_platform = |p: &str| select.platforms.iter().any(|n| p.eq_ignore_ascii_case(n));
     for name in &select.orgs {
         if !desired
             .orgs
@@ -109,23 +119,30 @@ pub fn select_orgs(desired: &mut Desired, select: &SelectArgs) -> Result<()> {
         }
     }
     for name in &select.platforms {
-        if !desired
+        let seqera = desired
             .orgs
             .iter()
-            .any(|o| o.platform_name().eq_ignore_ascii_case(name))
-        {
-            anyhow::bail!("--platform {name}: no declared organization is on that platform");
+            .any(|o| o.platform_name().eq_ignore_ascii_case(name));
+        let basespace = desired
+            .basespace
+            .workgroups
+            .iter()
+            .any(|w| w.platform.eq_ignore_ascii_case(name));
+        if !seqera && !basespace {
+            anyhow::bail!(
+                "--platform {name}: no declared organization or BaseSpace workgroup is on that platform"
+            );
         }
     }
     desired.orgs.retain(|o| {
         (select.orgs.is_empty() || select.orgs.iter().any(|n| o.name.eq_ignore_ascii_case(n)))
-            && (select.platforms.is_empty()
-                || select
-                    .platforms
-                    .iter()
-                    .any(|p| o.platform_name().eq_ignore_ascii_case(p)))
+            && (select.platforms.is_empty() || on_platform(o.platform_name()))
     });
-    if desired.orgs.is_empty() {
+    desired
+        .basespace
+        .workgroups
+        .retain(|w| !select.platforms.is_empty() && on_platform(&w.platform));
+    if desired.orgs.is_empty() && desired.basespace.workgroups.is_empty() {
         anyhow::bail!("--org and --platform together select no declared organization");
     }
     Ok(())

@@ -9,12 +9,15 @@ use anyhow::{Context, Result, bail};
 use secrecy::SecretString;
 
 use crate::app::Ui;
+use crate::app::basespace;
+use crate::app::sandbox::Sandbox;
 use crate::app::trust::Trust;
 use crate::cli::{ConnectionArgs, OverrideArgs};
 use crate::config::desired::{DEFAULT_TOKEN_ENV, Desired, UserRef};
 use crate::config::identity::LiveUser;
 use crate::config::{self, Config};
 use crate::diag::{self, Code};
+use crate::ledger::Ledger;
 use crate::live::read;
 use crate::live::{ActingUser, Live};
 use crate::plan::{self, Overrides, Plan, PlatformInput};
@@ -285,6 +288,12 @@ pub struct PlanRequest<'a> {
     pub source: &'a str,
     pub overrides: Overrides,
     pub units: Option<&'a plan::Units>,
+    /// The BaseSpace ledger of the config directory: the manual steps already confirmed.
+    pub ledger: &'a Ledger,
+    /// The time expiries are decided by (seconds since the epoch).
+    pub now: i64,
+    /// The running sandbox, which stands in for BaseSpace's regions too.
+    pub sandbox: Option<&'a Sandbox>,
 }
 
 /// What planning against the live platforms gives.
@@ -309,7 +318,7 @@ pub async fn plan_live(
         req.units,
     )?;
     let readings = read_all(ui, req.desired, &conns, req.units).await?;
-    let plan = make_plan(
+    let mut plan = make_plan(
         req.desired,
         req.trust,
         req.source,
@@ -317,6 +326,11 @@ pub async fn plan_live(
         req.overrides,
         req.units,
     )?;
+    // BaseSpace: checked by its read-only API, its members planned against the ledger.
+    if !req.desired.basespace.workgroups.is_empty() {
+        let reading = basespace::read(ui, &req.desired.basespace, req.trust, req.sandbox).await?;
+        basespace::add(&mut plan, &reading, req.ledger, req.now)?;
+    }
     Ok(Planned {
         conns,
         readings,

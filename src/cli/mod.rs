@@ -386,6 +386,10 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "DIR")]
     pub config: Option<PathBuf>,
 
+    /// Also write the runbook of pending manual BaseSpace steps (Markdown, a checklist) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub runbook: Option<PathBuf>,
+
     #[command(flatten)]
     pub connection: ConnectionArgs,
 

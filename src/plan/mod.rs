@@ -3,6 +3,7 @@
 //! passed in, so the same inputs give byte-identical plans.
 
 pub mod access;
+pub mod basespace;
 pub mod diff;
 pub mod guard;
 pub mod model;
@@ -147,6 +148,8 @@ pub fn build(
         scope: units.map(|u| u.iter().cloned().collect()),
         digest: String::new(),
         pending_settings: Vec::new(),
+        basespace: Vec::new(),
+        manual: Vec::new(),
     };
     plan.digest = verify::digest(&plan);
     plan

@@ -10,6 +10,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::basespace::model::{BaseSpaceTarget, ManualChange, RegionsChange};
 pub use super::rail::{OverrideFlag, Overrides, Rail, Violation};
 pub use crate::scope::Address;
 
@@ -381,15 +382,23 @@ pub struct PendingSetting {
     pub trusted_ref: String,
 }
 
-/// Counts of changes by action.
+/// Counts of changes by action, and of the manual BaseSpace steps (which are not API changes).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub add: usize,
     pub change: usize,
     pub remove: usize,
+    /// Manual BaseSpace steps pending (absent when none).
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub manual: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
+    /// The API changes (manual steps are counted apart, in `manual`).
     pub fn total(&self) -> usize {
         self.add + self.change + self.remove
     }
@@ -423,11 +432,28 @@ pub struct Plan {
     /// Platform settings the config changes that take effect only after merge.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub pending_settings: Vec<PendingSetting>,
+    /// The BaseSpace regions read (absent when the config declares no BaseSpace workgroup).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub basespace: Vec<BaseSpaceTarget>,
+    /// BaseSpace changes a person makes in the Admin Console: the config minus the ledger of
+    /// confirmed steps, none of them verifiable by API (docs/basespace.md).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub manual: Vec<ManualChange>,
 }
 
 impl Plan {
+    /// Whether the plan has no API change (manual BaseSpace steps are not API changes: see
+    /// [`Plan::has_manual`]).
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
+    }
+    /// Whether manual BaseSpace steps are pending.
+    pub fn has_manual(&self) -> bool {
+        !self.manual.is_empty()
+    }
+    /// Whether the plan declares BaseSpace workgroups (whose membership cannot be verified).
+    pub fn has_basespace(&self) -> bool {
+        !self.basespace.is_empty() || !self.manual.is_empty()
     }
     /// Violations not overridden: the plan must not be applied.
     pub fn refusals(&self) -> impl Iterator<Item = &Violation> {

@@ -12,10 +12,12 @@ mod json;
 mod markdown;
 mod paging;
 mod report;
+mod runbook;
 mod text;
 mod view;
 
 pub use json::json;
 pub use markdown::{MARKDOWN_LIMIT, MIN_PART_LIMIT, markdown, markdown_parts};
 pub use report::{report_json, report_text, status_word};
+pub use runbook::{manual_step_text, runbook_markdown, runbook_text};
 pub use text::text;

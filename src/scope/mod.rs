@@ -1,18 +1,21 @@
 //! What roster owns, and how its parts are named: the [`Scope`] read from one platform (the
 //! declared orgs, their members and teams, the declared workspaces and their participants),
-//! the [`Units`] a change-scoped plan covers, and the typed [`Address`] of everything planned.
+//! the [`Units`] a change-scoped plan covers, and the typed [`Address`] of everything planned
+//! (and the [`WorkgroupAddress`] of a BaseSpace membership).
 //!
 //! It sits below both `live` (which reads a scope) and `plan` (which diffs within it), so that
 //! neither imports the other for these. It must not do I/O or know about the platform's API.
 
 pub mod address;
 pub mod name;
+pub mod workgroup;
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
 pub use address::{Address, AddressError, Name, Path, Principal};
+pub use workgroup::WorkgroupAddress;
 
 use crate::config::desired::{Desired, Ensure};
 

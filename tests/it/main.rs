@@ -4,6 +4,7 @@
 mod access;
 mod action;
 mod apply;
+mod basespace;
 mod boundaries;
 mod cli_usage;
 mod client_recorded;

@@ -186,7 +186,8 @@ pub struct Workgroup {
     pub name: String,
     /// The BaseSpace platform of Settings it lives on.
     pub platform: String,
-    /// The regions it is used in, sorted.
+    /// The regions it is used in, in the declared order (the first is where the Admin
+    /// Console steps start).
     pub regions: Vec<Region>,
     pub tier: Tier,
     /// The enterprise domain (Enterprise only).
@@ -196,8 +197,8 @@ pub struct Workgroup {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub email_domains: Vec<String>,
     pub collaborative: bool,
-    /// Sorted.
-    pub admins: Vec<UserRef>,
+    /// `None`: the admins are not managed. Sorted.
+    pub admins: Option<Vec<UserRef>>,
     /// `None`: membership unmanaged. Sorted by user.
     pub users: Option<Vec<WorkgroupUser>>,
     #[serde(skip)]

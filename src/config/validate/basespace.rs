@@ -309,9 +309,16 @@ impl Validator<'_> {
                     );
                 }
             }
-            None => regions.extend(served.iter().flat_map(|p| p.regions.keys().cloned())),
+            None => {
+                let mut all: Vec<Region> = served
+                    .iter()
+                    .flat_map(|p| p.regions.keys().cloned())
+                    .collect();
+                // Illumina's default region first, where a workgroup usually starts.
+                all.sort_by_key(|r| (r.as_str() != "use1", r.clone()));
+                regions.extend(all);
+            }
         }
-        regions.sort();
 
         // Tier, domain and collaboration.
         let tier = Tier::parse(w.tier.value.trim());
@@ -467,6 +474,7 @@ impl Validator<'_> {
             }
         }
         admins.sort();
+        let admins = w.admins.as_ref().map(|_| admins);
 
         // Users.
         let users = w.users.as_ref().map(|list| {
@@ -505,7 +513,11 @@ impl Validator<'_> {
                 }
                 let sequence_hub = match e.access.as_ref().and_then(|a| a.value.sequence_hub.as_ref()) {
                     None if e.access.is_some() => Vec::new(),
-                    None => regions.clone(),
+                    None => {
+                        let mut all = regions.clone();
+                        all.sort();
+                        all
+                    }
                     Some(list) => {
                         let mut out: Vec<Region> = Vec::new();
                         let mut at: HashMap<Region, Span> = HashMap::new();
