@@ -93,11 +93,14 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
             out.display()
         ));
     }
-    Ok(if args.detailed_exitcode && !plan.is_empty() {
-        Outcome::Changes
-    } else {
-        Outcome::Success
-    })
+    // Manual BaseSpace steps pending are changes too: a drift check must not call them done.
+    Ok(
+        if args.detailed_exitcode && (!plan.is_empty() || plan.has_manual()) {
+            Outcome::Changes
+        } else {
+            Outcome::Success
+        },
+    )
 }
 
 /// Keep only the declared orgs `--org`/`--platform` select (all without either), before anything

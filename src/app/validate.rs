@@ -13,6 +13,12 @@ use crate::diag::{self, Code, Severity};
 
 pub fn run(ui: &Ui, args: &ValidateArgs) -> anyhow::Result<Outcome> {
     let mut cfg = config::read(&args.dir);
+    // The BaseSpace ledger is committed with the config: its problems are the config's.
+    let ledger = crate::ledger::check(&args.dir, &mut cfg.loaded.sources);
+    if !ledger.is_empty() {
+        cfg.diags.extend(ledger);
+        diag::sort(&mut cfg.diags, &cfg.loaded.sources);
+    }
     allow_overridden(&mut cfg.diags, &args.overrides);
     match args.format {
         DiagFormat::Json => {

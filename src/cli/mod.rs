@@ -28,11 +28,13 @@ Examples:
   roster apply --auto-approve              make the platform match (CI on merge)
 
 Exit codes: 0 success (or no changes), 1 error or refused, 2 changes present (plan
---detailed-exitcode only).
+--detailed-exitcode only), 3 applied, with manual BaseSpace steps pending (apply only).
 
 Environment: TOWER_ACCESS_TOKEN, then SEQERA_ACCESS_TOKEN (token, unless Settings name a
 tokenEnv), TOWER_API_ENDPOINT (API URL), ROSTER_ALLOWED_ENDPOINTS (where a token may go),
-NO_COLOR."
+BASESPACE_TOKEN_<REGION> (a BaseSpace region's token, unless Settings name a tokenEnv),
+ROSTER_NOW (the clock for expiries and the ledger), ROSTER_OPERATOR (who confirms manual
+steps), CI, NO_COLOR."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -92,8 +94,13 @@ Examples:
   roster plan --changed-from origin/main         only what a branch changes (pull requests)
   roster plan --out plan.json && roster apply plan.json
 
+BaseSpace workgroups are checked through the read-only BSSH API; their membership changes are
+shown as manual Admin Console steps (the config minus .roster/basespace-ledger.yaml) that cannot
+be verified by API. See docs/basespace.md.
+
 Exit codes: 0 no changes (or changes without --detailed-exitcode), 1 error or refused by a
-guard rail, 2 changes present (with --detailed-exitcode).")]
+guard rail (or a BaseSpace workgroup that does not match the config), 2 changes or manual
+BaseSpace steps present (with --detailed-exitcode).")]
     Plan(PlanArgs),
 
     /// Make the live platform match the config, in dependency order.
@@ -103,14 +110,21 @@ needs --auto-approve). From a saved plan file it plans again from the config and
 and applies the plan only when it is the same, change for change, without asking: a stale or
 edited plan file is refused, naming the difference.
 
+Nothing is ever written to BaseSpace: its manual steps are walked through one by one on a
+terminal (each confirmed step is recorded in .roster/basespace-ledger.yaml, to commit); in CI
+(no terminal, or CI set) the runbook is printed, appended to $GITHUB_STEP_SUMMARY and written to
+--runbook FILE. See docs/basespace.md.
+
 Examples:
   roster apply --sandbox examples/biocommons     apply to the local sandbox
   roster apply --auto-approve                    CI on merge to main
   roster apply plan.json                         apply a reviewed, saved plan
   roster apply --auto-approve --changed-from HEAD^ --expect-digest DIGEST
                                                  on merge: exactly what the pull request showed
+  roster apply --auto-approve --runbook steps.md CI: the pending BaseSpace steps as a checklist
 
 Exit codes: 0 applied (or nothing to do), 1 error, refusal, or some changes failed;
+3 applied, and manual BaseSpace steps are pending (skipped on a terminal, or in CI);
 130 stopped by a second Ctrl-C.")]
     Apply(ApplyArgs),
 

@@ -296,7 +296,7 @@ pub fn load(dir: &Path) -> Result<Ledger, LedgerError> {
     match read {
         Ok(text) => parse(&shown, &text),
         Err(e) => {
-            let id = sources.add(shown.clone(), "");
+            let id = sources.add(shown.clone(), String::new());
             let span = sources.get(id).token_span(id, 1, 1);
             let d = Diagnostic::error(Code::Io, format!("cannot read {shown}: {e}"))
                 .at(span, "not read");
@@ -311,6 +311,32 @@ pub fn load(dir: &Path) -> Result<Ledger, LedgerError> {
 /// Parse a ledger's text (`shown` is its path in messages).
 pub fn parse(shown: &str, text: &str) -> Result<Ledger, LedgerError> {
     let mut sources = Sources::new();
+    match parse_in(&mut sources, shown, text) {
+        Ok(l) => Ok(l),
+        Err(diags) => Err(LedgerError { sources, diags }),
+    }
+}
+
+/// The problems of the ledger of `dir`, its file added to `sources` when it has any (for
+/// `roster validate`, which reports them with the config's).
+pub fn check(dir: &Path, sources: &mut Sources) -> Vec<Diagnostic> {
+    let path = path(dir);
+    if !path.is_file() {
+        return Vec::new();
+    }
+    match load(dir) {
+        Ok(_) => Vec::new(),
+        Err(_) => {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            parse_in(sources, &path.display().to_string(), &text)
+                .err()
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// Parse a ledger's text into `sources`.
+fn parse_in(sources: &mut Sources, shown: &str, text: &str) -> Result<Ledger, Vec<Diagnostic>> {
     let id = sources.add(shown.to_string(), text.to_string());
     let doc: LedgerDoc = if text.trim().is_empty() {
         LedgerDoc {
@@ -320,16 +346,12 @@ pub fn parse(shown: &str, text: &str) -> Result<Ledger, LedgerError> {
         match serde_saphyr::from_str(text) {
             Ok(d) => d,
             Err(e) => {
-                let d = diag::from_yaml_error_in(sources.get(id), id, 0, &e);
-                return Err(LedgerError {
-                    sources,
-                    diags: vec![d],
-                });
+                return Err(vec![diag::from_yaml_error_in(sources.get(id), id, 0, &e)]);
             }
         }
     };
     let mut checker = Checker {
-        sources: &sources,
+        sources,
         file: id,
         diags: Vec::new(),
     };
@@ -342,7 +364,7 @@ pub fn parse(shown: &str, text: &str) -> Result<Ledger, LedgerError> {
     if diags.is_empty() {
         Ok(Ledger { entries })
     } else {
-        Err(LedgerError { sources, diags })
+        Err(diags)
     }
 }
 

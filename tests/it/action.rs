@@ -1196,3 +1196,94 @@ fn a_merge_that_would_apply_something_not_in_its_reviewed_plan_is_refused() {
     );
     assert_eq!(p.writes(), 0, "nothing is written");
 }
+
+#[test]
+fn manual_basespace_steps_open_one_checklist_issue_and_the_step_stays_green() {
+    let world = format!(
+        "{}basespace:\n  regions:\n    - name: use1\n      users:\n        - {{email: admin@lab.org, token: bs-action-token}}\n      workgroups:\n        - {{name: lab-seq, members: [admin@lab.org]}}\n",
+        lab_world(&[])
+    );
+    let p = Platform::start(&world);
+    let settings = format!(
+        "{}  illumina:\n    type: basespace\n    regions:\n      use1: {{endpoint: {}/basespace/use1, tokenEnv: BS_TOKEN}}\n",
+        lab_settings(&p.url()).replace("policy:\n  maxRemovalFraction: 0.25\n", ""),
+        p.url()
+    );
+    let org = "kind: Organization\nname: lab\nplatform: lab\nmembers:\n  - {user: admin@lab.org, role: owner}\n  - user: bob@lab.org\n".to_string();
+    let wg = "kind: BaseSpaceWorkgroup\nname: lab-seq\nplatform: illumina\ntier: professional\nadmins: [admin@lab.org]\nusers:\n  - user: bob@lab.org\n".to_string();
+    let repo = repo(&[
+        ("roster.yaml", settings),
+        ("org.yaml", org),
+        ("wg.yaml", wg),
+    ]);
+    let mut apply = Runner::for_platform("push", &p);
+    apply
+        .runner_env
+        .insert("BS_TOKEN".to_string(), "bs-action-token".to_string());
+    let with = [
+        ("command", "apply"),
+        ("token", p.token.as_str()),
+        ("token-env", "BIOCOMMONS_TOWER_TOKEN"),
+    ];
+    let run = apply.action(&with, repo.path());
+    run.assert_green();
+    assert_eq!(
+        run.outputs.get("exit-code").map(String::as_str),
+        Some("3"),
+        "{}",
+        run.log()
+    );
+    assert!(
+        run.log()
+            .contains("::warning::roster apply: manual BaseSpace steps are pending")
+    );
+    assert!(
+        run.gh.contains(
+            "issue create --repo example/config --title roster: manual BaseSpace steps pending"
+        ),
+        "{}",
+        run.log()
+    );
+    let body = run.all_bodies();
+    assert!(
+        body.contains("### BaseSpace: 2 manual steps pending"),
+        "{body}"
+    );
+    assert!(
+        body.contains("- [ ] Open the USERS tab and select Invite"),
+        "{body}"
+    );
+    assert!(
+        run.summary
+            .contains("manual BaseSpace steps pending (exit 3)"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        !run.log().contains("bs-action-token"),
+        "the token is never printed"
+    );
+
+    // Someone did the steps and committed the confirmed ledger: the next apply closes the issue.
+    let ledger = "entries:\n  - {at: \"2026-12-01T00:00:00Z\", by: admin@lab.org, platform: illumina, workgroup: lab-seq, user: admin@lab.org, step: invite, role: admin}\n  - {at: \"2026-12-01T00:00:00Z\", by: admin@lab.org, platform: illumina, workgroup: lab-seq, user: bob@lab.org, step: invite, role: user, sequenceHub: [use1]}\n";
+    std::fs::create_dir_all(repo.path().join(".roster")).unwrap();
+    std::fs::write(repo.path().join(".roster/basespace-ledger.yaml"), ledger).unwrap();
+    let mut again = Runner::for_platform("push", &p);
+    again
+        .runner_env
+        .insert("BS_TOKEN".to_string(), "bs-action-token".to_string());
+    again.gh_answers("", "17\n");
+    let run = again.action(&with, repo.path());
+    run.assert_green();
+    assert_eq!(
+        run.outputs.get("exit-code").map(String::as_str),
+        Some("0"),
+        "{}",
+        run.log()
+    );
+    assert!(
+        run.gh.contains("issue close 17 --repo example/config"),
+        "{}",
+        run.log()
+    );
+}

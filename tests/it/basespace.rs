@@ -529,3 +529,28 @@ fn the_lab_example_validates_and_plans_against_its_sandbox() {
         stdout(&o)
     );
 }
+
+#[test]
+fn a_broken_ledger_is_reported_located_by_validate_and_stops_the_plan() {
+    let p = Platform::start(WORLD);
+    let dir = lab(&p);
+    std::fs::write(
+        dir.path().join(".roster/basespace-ledger.yaml"),
+        "entries:\n  - {at: yesterday, by: pi@uq.edu.au, platform: illumina, workgroup: lab-seq, user: student@uq.edu.au, step: enrol, role: user}\n",
+    )
+    .unwrap();
+    let d = dir.path().to_str().unwrap();
+    let o = expect_exit(roster().args(["validate", d]), 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains("`yesterday` is not an RFC 3339 date-time"),
+        "{err}"
+    );
+    assert!(err.contains(".roster/basespace-ledger.yaml:2:10"), "{err}");
+    assert!(err.contains("`enrol` is not a ledger step"), "{err}");
+    let o = expect_exit(&mut run(&p, &["plan", d]), 1);
+    let err = stderr(&o);
+    assert!(err.contains("the BaseSpace ledger"), "{err}");
+    assert!(err.contains(".roster/basespace-ledger.yaml:2:"), "{err}");
+    assert_eq!(p.writes(), 0);
+}
