@@ -212,7 +212,7 @@ impl Snapshot {
                             members: t
                                 .members
                                 .as_ref()
-                                .map(|ms| ms.iter().map(|u| people.key(u.as_str())).collect()),
+                                .map(|ms| ms.iter().map(|m| people.key(m.user.as_str())).collect()),
                         })
                         .collect()
                 }),

@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use crate::adopt::yaml::Doc;
 use crate::adopt::{SCHEMA_PATH, modeline};
 use crate::config::desired::workspace_role_rank;
+use crate::config::validate::is_valid_label;
 use crate::live::{Live, LiveMember, LiveOrg, LiveParticipant, LiveWorkspace, ParticipantKind};
 
 /// Where the export came from, for the Settings and the header comments.
@@ -224,14 +225,18 @@ fn workspace(src: &Source<'_>, path: &str, org: &LiveOrg, ws: &LiveWorkspace) ->
         d.field(0, "visibility", &ws.visibility);
     }
     if let Some(s) = &ws.studios {
-        if (0..=120).contains(&s.lifespan_hours) {
+        if s.lifespan_hours == 0 {
+            // The API's "unlimited" is the console's "Always keep the session running".
+            d.open(0, "studios");
+            d.raw_field(2, "lifespan", "always");
+        } else if (1..=120).contains(&s.lifespan_hours) {
             d.open(0, "studios");
             d.raw_field(2, "lifespanHours", &s.lifespan_hours.to_string());
         } else {
             d.comment(
                 0,
                 &format!(
-                    "studios: lifespanHours {} is outside what roster manages (0–120): left unmanaged",
+                    "studios: lifespanHours {} is outside what roster manages (1–120, or always): left unmanaged",
                     s.lifespan_hours
                 ),
             );
@@ -240,7 +245,24 @@ fn workspace(src: &Source<'_>, path: &str, org: &LiveOrg, ws: &LiveWorkspace) ->
     if let Some(labels) = &ws.labels {
         let mut ls: Vec<_> = labels.iter().collect();
         ls.sort_by_key(|l| (l.name.to_lowercase(), l.value.clone(), l.resource));
-        if ls.is_empty() {
+        let odd: Vec<String> = ls
+            .iter()
+            .filter(|l| !is_valid_label(&l.name, l.value.as_deref(), l.resource))
+            .map(|l| match &l.value {
+                Some(v) => format!("{}={v}", l.name),
+                None => l.name.clone(),
+            })
+            .collect();
+        if !odd.is_empty() {
+            // Declaring the others would remove these: the labels stay unmanaged.
+            d.comment(
+                0,
+                &format!(
+                    "labels: left unmanaged: {} break the console's label rules (a simple label has no value; names and values are 2–39 letters or digits in runs joined by single - or _)",
+                    odd.join(", ")
+                ),
+            );
+        } else if ls.is_empty() {
             d.raw_field(0, "labels", "[]");
         } else {
             d.open(0, "labels");

@@ -86,7 +86,7 @@ pub fn from_desired(desired: &Desired, drift: Option<u64>) -> (World, Vec<String
                 description: t.description.clone(),
                 members: Vec::new(),
             };
-            for u in t.members.iter().flatten() {
+            for u in t.users() {
                 w.user(&email(u), &name(u));
                 if member_emails.insert(email(u)) {
                     org.members.push((email(u), false)); // unmanaged membership

@@ -12,7 +12,7 @@ use crate::app::manual::{self, ManualOutcome};
 use crate::app::plan::{print_plan, refusal_hint};
 use crate::app::session;
 use crate::app::trust::Trust;
-use crate::app::{Outcome as ExitOutcome, Ui, basespace, changed, sandbox, show};
+use crate::app::{Outcome as ExitOutcome, Ui, basespace, changed, clock, sandbox, show};
 use crate::apply::{self, AuditLog, CancellationToken, Executor, Outcome};
 use crate::cli::{ApplyArgs, PlanFormat};
 use crate::plan::{Overrides, Plan, Units, verify};
@@ -44,7 +44,7 @@ fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
         return check_reviewed(args, None).map(|()| ExitOutcome::Success);
     }
     let mut ledger = basespace::load_ledger(ui, dir)?;
-    let now = basespace::now()?;
+    let now = clock::now()?;
     let rt = session::runtime()?;
     rt.block_on(async {
         let sandbox = match args.connection.sandbox {
@@ -204,7 +204,7 @@ fn from_plan_file(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
     let units: Option<Units> = saved.scope.clone().map(|v| v.into_iter().collect());
     let trust = Trust::of_config(&cfg.desired);
     let mut ledger = basespace::load_ledger(ui, &dir)?;
-    let now = basespace::now()?;
+    let now = clock::now()?;
     let rt = session::runtime()?;
     rt.block_on(async {
         let sandbox = match args.connection.sandbox {

@@ -1,6 +1,6 @@
 //! BaseSpace for `plan` and `apply`: reading the ledger, reading each region a declared
 //! workgroup uses (its host and token variable from the trusted Settings, or the sandbox), and
-//! putting the checks and the manual steps into the plan. Nothing here writes to BaseSpace:
+//! putting the checks and the manual steps into the plan (expiries decided by `clock`). Nothing here writes to BaseSpace:
 //! the client has no write.
 
 use std::collections::BTreeMap;
@@ -14,7 +14,8 @@ use crate::app::Ui;
 use crate::app::sandbox::Sandbox;
 use crate::app::session::token_from_env;
 use crate::app::trust::Trust;
-use crate::config::desired::basespace::{BaseSpace, Expiry, Region};
+use crate::config::desired::When;
+use crate::config::desired::basespace::{BaseSpace, Region};
 use crate::diag;
 use crate::ledger::{self, Ledger};
 use crate::live::basespace::BsRegionLive;
@@ -22,29 +23,9 @@ use crate::plan::Plan;
 use crate::plan::basespace::BsInput;
 use crate::platform::basespace::{BsClient, BsClientConfig};
 
-/// The variable that fixes the clock (a date or an RFC 3339 date-time): tests and reproducible
-/// runs decide expiries and ledger timestamps by it.
-pub const NOW_ENV: &str = "ROSTER_NOW";
-
-/// Now, in seconds since the epoch: `ROSTER_NOW` when set, else the system clock.
-pub fn now() -> Result<i64> {
-    match std::env::var(NOW_ENV) {
-        Ok(v) if !v.trim().is_empty() => Expiry::parse(&v).map(|e| e.at).with_context(|| {
-            format!("{NOW_ENV}={v} is not a date (YYYY-MM-DD) or an RFC 3339 date-time")
-        }),
-        _ => Ok(time::OffsetDateTime::now_utc().unix_timestamp()),
-    }
-}
-
-/// `now` as RFC 3339 in UTC, for the ledger.
-pub fn timestamp(now: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(now)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
-        .unwrap_or_else(|| now.to_string())
+/// An instant as the ledger writes it: RFC 3339 in UTC.
+pub fn timestamp(now: &When) -> String {
+    When::instant(now.at).to_string()
 }
 
 /// Read the BaseSpace ledger of `dir` (none yet: empty); print its problems and fail when it
@@ -185,7 +166,7 @@ fn client(endpoint: &str, token: SecretString) -> Result<BsClient> {
 
 /// Check the workgroups and put the manual steps into `plan`; a mismatch fails the plan,
 /// naming each workgroup.
-pub fn add(plan: &mut Plan, reading: &BsReading, ledger: &Ledger, now: i64) -> Result<()> {
+pub fn add(plan: &mut Plan, reading: &BsReading, ledger: &Ledger, now: When) -> Result<()> {
     let state = ledger.state();
     let input = BsInput {
         desired: &reading.desired,

@@ -22,9 +22,6 @@ use crate::live::read::{self, OrgScope, Scope};
 use crate::live::{ActingUser, Live, LiveLabel, LiveMember, LiveParticipant, LiveStudios};
 use crate::platform::seqera::{CLOUD_ENDPOINT, Client, ClientConfig, RetryPolicy};
 
-/// The environment variable that fixes the export date (for reproducible output and tests).
-pub const NOW_ENV: &str = "ROSTER_NOW";
-
 pub fn run(ui: &Ui, args: &ExportArgs) -> Result<Outcome> {
     if args.merge {
         return merge(ui, args);
@@ -146,7 +143,7 @@ pub fn collect(ui: &Ui, args: &ExportArgs) -> Result<(adopt::Files, Option<Strin
         if calls == 1 { "" } else { "s" },
         start.elapsed().as_secs_f64()
     ));
-    let date = export_date();
+    let date = export_date()?;
     let src = adopt::export::Source {
         tool: "roster export",
         from: client.endpoint(),
@@ -202,12 +199,9 @@ fn client(args: &ExportArgs) -> Result<Client> {
     .map_err(|e| anyhow::anyhow!("{endpoint}: {e}"))
 }
 
-/// `ROSTER_NOW` when set, else today's date (UTC).
-pub fn export_date() -> String {
-    match std::env::var(NOW_ENV) {
-        Ok(v) if !v.trim().is_empty() => v.trim().to_string(),
-        _ => time::OffsetDateTime::now_utc().date().to_string(),
-    }
+/// Today's date from the one clock (`ROSTER_NOW` when set).
+pub fn export_date() -> Result<String> {
+    super::clock::today()
 }
 
 /// Refuse to write into a directory that has anything in it, unless `force`.

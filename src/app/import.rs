@@ -99,7 +99,7 @@ pub fn run(ui: &Ui, args: &ImportSeqerakitArgs) -> Result<Outcome> {
         })
         .collect::<Vec<_>>()
         .join(", ");
-    let date = export_date();
+    let date = export_date()?;
     let src = adopt::export::Source {
         tool: "roster import seqerakit",
         from: &from,

@@ -114,10 +114,10 @@ fn walk(
         };
         match answer {
             Answer::Done => {
-                let now = basespace::now()?;
+                let now = crate::app::clock::now()?;
                 ledger.push(
                     c.record.clone(),
-                    basespace::timestamp(now),
+                    basespace::timestamp(&now),
                     operator(dir, plan, c),
                 );
                 let path = ledger::save(dir, ledger)

@@ -12,13 +12,16 @@ mod access;
 mod apply;
 mod basespace;
 mod changed;
+mod clock;
 mod completions;
 mod emulator;
 mod export;
 mod import;
 mod init;
 mod manual;
+mod offboard;
 mod plan;
+mod review;
 mod sandbox;
 mod sandbox_init;
 mod schema;
@@ -158,6 +161,8 @@ pub fn main() -> ExitCode {
             command: crate::cli::SandboxCommand::Init(args),
         }) => sandbox_init::run(&ui, args),
         Command::Access(args) => access::run(&ui, args),
+        Command::Offboard(args) => offboard::run(&ui, args),
+        Command::Review(args) => review::run(&ui, args),
     };
     match result {
         Ok(outcome) => outcome.into(),

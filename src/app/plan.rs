@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 
 use crate::app::session;
 use crate::app::trust::Trust;
-use crate::app::{Outcome, Ui, basespace, changed, sandbox};
+use crate::app::{Outcome, Ui, basespace, changed, clock, sandbox};
 use crate::cli::{PlanArgs, PlanFormat, SelectArgs};
 use crate::config::desired::Desired;
 use crate::plan::Plan;
@@ -45,7 +45,7 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
         None => Trust::of_config(&cfg.desired),
     };
     let ledger = basespace::load_ledger(ui, &args.dir)?;
-    let now = basespace::now()?;
+    let now = clock::now()?;
     let rt = session::runtime()?;
     let plan = rt.block_on(async {
         let sandbox = match args.connection.sandbox {

@@ -13,7 +13,7 @@ use crate::app::basespace;
 use crate::app::sandbox::Sandbox;
 use crate::app::trust::Trust;
 use crate::cli::{ConnectionArgs, OverrideArgs};
-use crate::config::desired::{DEFAULT_TOKEN_ENV, Desired, UserRef};
+use crate::config::desired::{DEFAULT_TOKEN_ENV, Desired, UserRef, When};
 use crate::config::identity::LiveUser;
 use crate::config::{self, Config};
 use crate::diag::{self, Code};
@@ -290,8 +290,8 @@ pub struct PlanRequest<'a> {
     pub units: Option<&'a plan::Units>,
     /// The BaseSpace ledger of the config directory: the manual steps already confirmed.
     pub ledger: &'a Ledger,
-    /// The time expiries are decided by (seconds since the epoch).
-    pub now: i64,
+    /// The time expiries are decided by.
+    pub now: When,
     /// The running sandbox, which stands in for BaseSpace's regions too.
     pub sandbox: Option<&'a Sandbox>,
 }

@@ -9,6 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub mod basespace;
+pub use super::time::When;
 
 /// Where a document or entry was declared, as `file:line:col`. Not part of the state's identity.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,6 +213,9 @@ pub struct Policy {
     /// A predefined workspace role, or none for no cap.
     pub collaborator_max_role: Option<String>,
     pub max_removal_fraction: f64,
+    /// The longest a collaborator's grant may run, in days from now; none: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_grant_days: Option<u32>,
 }
 
 impl Default for Policy {
@@ -221,6 +225,7 @@ impl Default for Policy {
             min_org_owners: 1,
             collaborator_max_role: None,
             max_removal_fraction: 0.25,
+            max_grant_days: None,
         }
     }
 }
@@ -291,14 +296,113 @@ impl Org {
 pub struct Member {
     pub user: UserRef,
     pub role: OrgRole,
+    /// When the membership ends; none: it does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<When>,
+    /// Why the grant exists, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Member {
+    /// A membership that does not expire.
+    pub fn new(user: UserRef, role: OrgRole) -> Member {
+        Member {
+            user,
+            role,
+            expires: None,
+            reason: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Team {
     pub name: String,
     pub description: Option<String>,
-    /// `None`: team membership unmanaged. Sorted.
-    pub members: Option<Vec<UserRef>>,
+    /// `None`: team membership unmanaged. Sorted by user.
+    pub members: Option<Vec<TeamMember>>,
+}
+
+impl Team {
+    /// Whether the team's declared members include `user`.
+    pub fn has_member(&self, user: &UserRef) -> bool {
+        self.members.iter().flatten().any(|m| &m.user == user)
+    }
+    /// The declared members' users, sorted (none when membership is unmanaged).
+    pub fn users(&self) -> impl Iterator<Item = &UserRef> {
+        self.members.iter().flatten().map(|m| &m.user)
+    }
+}
+
+/// A team membership. Serializes as the bare user when it has no expiry or reason, so the
+/// desired state's JSON (and digest) of a config without them is what it always was.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TeamMember {
+    pub user: UserRef,
+    pub expires: Option<When>,
+    pub reason: Option<String>,
+}
+
+impl TeamMember {
+    /// A team membership that does not expire.
+    pub fn new(user: UserRef) -> TeamMember {
+        TeamMember {
+            user,
+            expires: None,
+            reason: None,
+        }
+    }
+}
+
+impl From<UserRef> for TeamMember {
+    fn from(user: UserRef) -> Self {
+        TeamMember::new(user)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum TeamMemberRepr {
+    User(UserRef),
+    Grant {
+        user: UserRef,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expires: Option<When>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+}
+
+impl Serialize for TeamMember {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.expires.is_none() && self.reason.is_none() {
+            return self.user.serialize(s);
+        }
+        TeamMemberRepr::Grant {
+            user: self.user.clone(),
+            expires: self.expires,
+            reason: self.reason.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for TeamMember {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match TeamMemberRepr::deserialize(d)? {
+            TeamMemberRepr::User(user) => TeamMember::new(user),
+            TeamMemberRepr::Grant {
+                user,
+                expires,
+                reason,
+            } => TeamMember {
+                user,
+                expires,
+                reason,
+            },
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -330,10 +434,24 @@ impl Workspace {
     }
 }
 
+/// Studios settings. `lifespan_hours` is the API's encoding: 1–120 hours, or 0 for "always keep
+/// the session running" (`lifespan: always` in the config).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Studios {
     pub lifespan_hours: u32,
+}
+
+impl Studios {
+    /// The API's `lifespanHours` for "always keep the session running".
+    pub const ALWAYS: u32 = 0;
+    /// The longest lifespan the console offers, in hours.
+    pub const MAX_HOURS: u32 = 120;
+
+    /// Whether sessions are kept running whatever their age.
+    pub fn is_always(self) -> bool {
+        self.lifespan_hours == Self::ALWAYS
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -366,4 +484,22 @@ pub struct Participant {
     pub principal: Principal,
     /// A predefined role (lower-case) or a custom role of the organization.
     pub role: String,
+    /// When the participation ends; none: it does not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<When>,
+    /// Why the grant exists, as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Participant {
+    /// A participation that does not expire.
+    pub fn new(principal: Principal, role: impl Into<String>) -> Participant {
+        Participant {
+            principal,
+            role: role.into(),
+            expires: None,
+            reason: None,
+        }
+    }
 }

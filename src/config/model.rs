@@ -115,9 +115,16 @@ pub struct PolicyDoc {
     #[serde(default)]
     pub collaborator_max_role: Option<Sp<String>>,
     /// Refuse plans that remove more than this share (0–1) of existing access (default 0.25).
+    /// Removals of expired grants do not count.
     #[serde(default)]
     #[schemars(range(min = 0.0, max = 1.0))]
     pub max_removal_fraction: Option<Sp<f64>>,
+    /// Longest a collaborator's grant may run, in days from now: a collaborator participation
+    /// (a user who is not an organization member) must then have an `expires` at most this far
+    /// ahead. Absent: collaborators need no `expires`.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 36600))]
+    pub max_grant_days: Option<Sp<u32>>,
 }
 
 /// An organization: its profile, members and teams. roster never deletes an organization.
@@ -172,7 +179,21 @@ pub struct MemberDoc {
     #[serde(default)]
     #[schemars(with = "Option<OrgRoleName>")]
     pub role: Option<Sp<String>>,
+    /// When the membership ends: a date, `2027-03-31` (the start of that day, UTC), or an RFC 3339
+    /// date-time with a zone. Once past, `plan` removes the grant. Absent: it does not expire.
+    #[serde(default)]
+    #[schemars(regex(pattern = EXPIRES_PATTERN))]
+    pub expires: Option<Sp<String>>,
+    /// Why the grant exists (free text, shown in plans and reports).
+    #[serde(default)]
+    #[schemars(length(max = 500))]
+    pub reason: Option<Sp<String>>,
 }
+
+/// What `expires:` accepts: `2027-03-31` (the grant ends at the start of that day, UTC) or an
+/// RFC 3339 date-time with a zone, `2027-03-31T17:00:00+10:00`. Once the clock is past it, the
+/// grant is absent from the desired state and `plan` removes it from the platform.
+const EXPIRES_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$";
 
 /// A team of organization members.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -188,9 +209,113 @@ pub struct TeamDoc {
     #[serde(default)]
     #[schemars(length(max = 250))]
     pub description: Option<Sp<String>>,
-    /// Users in the team; each must be an organization member. Absent: unmanaged.
+    /// Users in the team; each must be an organization member. Absent: unmanaged. An entry is a
+    /// user (`jane@uq.edu.au`), or `{user, expires, reason}` for a membership that ends.
     #[serde(default)]
-    pub members: Option<Vec<Sp<String>>>,
+    pub members: Option<Vec<TeamMemberDoc>>,
+}
+
+/// A team member: a user as a plain string, or `{user, expires, reason}`. Every value keeps its
+/// location (a plain string's is the entry's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamMemberDoc {
+    /// Email address or platform user name.
+    pub user: Sp<String>,
+    /// When the team membership ends.
+    pub expires: Option<Sp<String>>,
+    /// Why the grant exists.
+    pub reason: Option<Sp<String>>,
+}
+
+/// The object form of a team member.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(title = "TeamMemberGrant")]
+pub struct TeamMemberObject {
+    /// Email address (compared case-insensitively) or platform user name.
+    pub user: Sp<String>,
+    /// When the team membership ends: a date (the start of that day, UTC) or an RFC 3339
+    /// date-time with a zone. Once past, `plan` removes the grant.
+    #[serde(default)]
+    #[schemars(regex(pattern = EXPIRES_PATTERN))]
+    pub expires: Option<Sp<String>>,
+    /// Why the grant exists (free text, shown in plans and reports).
+    #[serde(default)]
+    #[schemars(length(max = 500))]
+    pub reason: Option<Sp<String>>,
+}
+
+/// A team member as written: a string or an object. Read through `deserialize_any`, with the
+/// object form deserialized from the YAML deserializer's own map (not a buffered copy, which
+/// would lose every location inside it).
+enum TeamMemberForm {
+    User(String),
+    Object(TeamMemberObject),
+}
+
+impl<'de> Deserialize<'de> for TeamMemberForm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TeamMemberForm;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a user (email or user name), or a mapping {user, expires, reason}")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(TeamMemberForm::User(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                TeamMemberObject::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(TeamMemberForm::Object)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for TeamMemberDoc {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let form = Sp::<TeamMemberForm>::deserialize(d)?;
+        Ok(match form.value {
+            TeamMemberForm::User(user) => TeamMemberDoc {
+                user: Sp {
+                    value: user,
+                    line: form.line,
+                    col: form.col,
+                },
+                expires: None,
+                reason: None,
+            },
+            TeamMemberForm::Object(o) => TeamMemberDoc {
+                user: o.user,
+                expires: o.expires,
+                reason: o.reason,
+            },
+        })
+    }
+}
+
+/// A team member: a user (email or user name), or `{user, expires, reason}` for a membership
+/// that ends.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum TeamMemberSchema {
+    /// Email address (compared case-insensitively) or platform user name.
+    User(String),
+    Grant(TeamMemberObject),
+}
+
+impl JsonSchema for TeamMemberDoc {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "TeamMember".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        TeamMemberSchema::json_schema(generator)
+    }
 }
 
 /// A workspace of an organization, with its participants.
@@ -235,13 +360,30 @@ pub struct WorkspaceDoc {
     pub participants: Option<Vec<Sp<ParticipantDoc>>>,
 }
 
-/// Data Studios settings of a workspace.
+/// `always`: Studio sessions are never stopped for their age.
+#[derive(JsonSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum LifespanName {
+    Always,
+}
+
+/// Data Studios settings of a workspace, as the console has them: either a session lifespan in
+/// hours (`lifespanHours: 1..120`) or `lifespan: always` ("Always keep the session running").
+/// `lifespanHours: 0` is accepted and means the same as `lifespan: always`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(extend("minProperties" = 1, "maxProperties" = 1))]
 pub struct StudiosDoc {
-    /// Hours a studio session may run, 0–120 (0 means unlimited).
+    /// Hours a studio session may run before it is stopped: 1–120, as the console offers.
+    /// `0` is the API's "unlimited", the same as `lifespan: always`.
+    #[serde(default)]
     #[schemars(range(min = 0, max = 120))]
-    pub lifespan_hours: Sp<u32>,
+    pub lifespan_hours: Option<Sp<u32>>,
+    /// `always`: keep sessions running ("Always keep the session running").
+    #[serde(default)]
+    #[schemars(with = "Option<LifespanName>")]
+    pub lifespan: Option<Sp<String>>,
 }
 
 /// A workspace label.
@@ -269,6 +411,16 @@ pub struct ParticipantDoc {
     pub team: Option<Sp<String>>,
     /// owner, admin, maintain, launch, connect, view, or a custom role the organization declares.
     pub role: Sp<String>,
+    /// When the participation ends: a date (the start of that day, UTC) or an RFC 3339 date-time
+    /// with a zone. Once past, `plan` removes the grant. A collaborator's must be at most
+    /// `policy.maxGrantDays` ahead.
+    #[serde(default)]
+    #[schemars(regex(pattern = EXPIRES_PATTERN))]
+    pub expires: Option<Sp<String>>,
+    /// Why the grant exists (free text, shown in plans and reports).
+    #[serde(default)]
+    #[schemars(length(max = 500))]
+    pub reason: Option<Sp<String>>,
 }
 
 /// Any roster config document; `kind` tells which.
@@ -295,4 +447,66 @@ pub struct KindProbe {
 pub struct NameProbe {
     #[serde(default)]
     pub name: Option<Sp<String>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org(text: &str) -> OrganizationDoc {
+        serde_saphyr::from_str(text).expect("parses")
+    }
+
+    #[test]
+    fn a_team_member_is_a_string_or_an_object_and_every_value_keeps_its_location() {
+        let o = org(
+            "kind: Organization\nname: lab\nteams:\n  - name: core\n    members:\n      - a@lab.org\n      - {user: b@lab.org, expires: 2027-01-31, reason: workshop}\n      - user: c@lab.org\n        expires: 2027-02-01T09:00:00+10:00\n",
+        );
+        let ms = o.teams.unwrap().remove(0).value.members.unwrap();
+        assert_eq!(
+            (ms[0].user.value.as_str(), ms[0].user.line, ms[0].user.col),
+            ("a@lab.org", 6, 9)
+        );
+        assert!(ms[0].expires.is_none() && ms[0].reason.is_none());
+        let e = ms[1].expires.as_ref().unwrap();
+        assert_eq!((e.value.as_str(), e.line, e.col), ("2027-01-31", 7, 36));
+        let r = ms[1].reason.as_ref().unwrap();
+        assert_eq!((r.value.as_str(), r.line, r.col), ("workshop", 7, 56));
+        assert_eq!((ms[1].user.line, ms[1].user.col), (7, 16));
+        assert_eq!((ms[2].user.line, ms[2].user.col), (8, 15));
+        let e = ms[2].expires.as_ref().unwrap();
+        assert_eq!((e.line, e.col), (9, 18));
+    }
+
+    #[test]
+    fn members_and_participants_take_expires_and_reason() {
+        let o = org(
+            "kind: Organization\nname: lab\nmembers:\n  - user: a@lab.org\n    expires: 2027-01-31\n    reason: visiting\n",
+        );
+        let m = &o.members.unwrap()[0].value;
+        assert_eq!(m.expires.as_ref().unwrap().line, 5);
+        assert_eq!(m.reason.as_ref().unwrap().value, "visiting");
+        let w: WorkspaceDoc = serde_saphyr::from_str(
+            "kind: Workspace\norg: lab\nname: ws\nparticipants:\n  - {user: a@lab.org, role: view, expires: 2027-01-31}\n",
+        )
+        .unwrap();
+        let p = &w.participants.unwrap()[0].value;
+        assert_eq!(p.expires.as_ref().unwrap().col, 44);
+    }
+
+    #[test]
+    fn a_team_member_object_refuses_unknown_fields_and_other_types() {
+        let e = serde_saphyr::from_str::<OrganizationDoc>(
+            "kind: Organization\nname: lab\nteams:\n  - name: core\n    members:\n      - {user: b@lab.org, expire: 2027-01-31}\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("expire"), "{e}");
+        let e = serde_saphyr::from_str::<OrganizationDoc>(
+            "kind: Organization\nname: lab\nteams:\n  - name: core\n    members:\n      - [b@lab.org]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("a user (email or user name)"), "{e}");
+    }
 }

@@ -80,7 +80,9 @@ codes! {
     OutsideDomain => "outside-domain",
     UnservedRegion => "unserved-region",
     AdminAndUser => "admin-and-user",
+    InvalidDate => "invalid-date",
     InvalidWorld => "invalid-world",
+    CannotEdit => "cannot-edit",
 }
 
 impl fmt::Display for Code {

@@ -130,7 +130,7 @@ pub fn access(
                 if let (Some(ms), false) = (&t.members, unread) {
                     teams_after.insert(
                         t.name.to_lowercase(),
-                        ms.iter().map(|u| canon(u.as_str())).collect(),
+                        ms.iter().map(|m| canon(m.user.as_str())).collect(),
                     );
                 }
             }

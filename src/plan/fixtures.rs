@@ -547,16 +547,15 @@ pub fn many(n: usize) -> Plan {
 /// in the same access view as the Seqera changes.
 pub fn with_basespace() -> Plan {
     use crate::config::desired::UserRef;
-    use crate::config::desired::basespace::{
-        BaseSpace, Expiry, Region, Tier, Workgroup, WorkgroupUser,
-    };
+    use crate::config::desired::When;
+    use crate::config::desired::basespace::{BaseSpace, Region, Tier, Workgroup, WorkgroupUser};
     use crate::ledger::{Ledger, Record, Role, Step};
     let r = Region::new;
     let user =
         |u: &str, regions: &[&str], expires: Option<&str>, reason: Option<&str>| WorkgroupUser {
             user: UserRef::new(u),
             sequence_hub: regions.iter().map(|x| r(x)).collect(),
-            expires: expires.and_then(Expiry::parse),
+            expires: expires.and_then(|e| When::parse(e).ok()),
             reason: reason.map(str::to_string),
         };
     let desired = BaseSpace {
@@ -603,7 +602,8 @@ pub fn with_basespace() -> Plan {
         );
     }
     let mut plan = small();
-    let manual = crate::plan::basespace::diff(&desired, &ledger.state(), 1_780_272_000);
+    let now = When::parse("2026-06-01").expect("a date");
+    let manual = crate::plan::basespace::diff(&desired, &ledger.state(), &now);
     for entry in crate::plan::basespace::access(&manual) {
         match plan.access.iter_mut().find(|a| a.user == entry.user) {
             Some(a) => {

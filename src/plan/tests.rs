@@ -25,24 +25,15 @@ fn u(s: &str) -> UserRef {
 }
 
 fn member(user: &str, role: OrgRole) -> Member {
-    Member {
-        user: u(user),
-        role,
-    }
+    Member::new(u(user), role)
 }
 
 fn user_p(user: &str, role: &str) -> Participant {
-    Participant {
-        principal: Principal::User(u(user)),
-        role: role.into(),
-    }
+    Participant::new(Principal::User(u(user)), role)
 }
 
 fn team_p(team: &str, role: &str) -> Participant {
-    Participant {
-        principal: Principal::Team(team.into()),
-        role: role.into(),
-    }
+    Participant::new(Principal::Team(team.into()), role)
 }
 
 fn ws(name: &str, participants: Vec<Participant>) -> Workspace {
@@ -129,7 +120,13 @@ fn live_of(d: &Desired, acting: &ActingUser) -> Live {
                 members_count: t.members.as_ref().map_or(0, Vec::len),
                 members: t.members.as_ref().map(|ms| {
                     ms.iter()
-                        .map(|m| members.iter().find(|x| x.is(m.as_str())).unwrap().clone())
+                        .map(|m| {
+                            members
+                                .iter()
+                                .find(|x| x.is(m.user.as_str()))
+                                .unwrap()
+                                .clone()
+                        })
                         .collect()
                 }),
             })
@@ -268,7 +265,7 @@ fn example() -> Desired {
         vec![Team {
             name: "admins".into(),
             description: Some("Admins".into()),
-            members: Some(vec![u("jane@lab.org")]),
+            members: Some(vec![u("jane@lab.org").into()]),
         }],
         vec![ws(
             "rnaseq",
@@ -603,7 +600,8 @@ fn minimum_owners_collaborator_cap_and_domains_are_guard_rails() {
 fn team_access_shows_as_via_team_in_the_access_view() {
     let mut d = example();
     let live = live_of(&d, &acting());
-    d.orgs[0].teams.as_mut().unwrap()[0].members = Some(vec![u("jane@lab.org"), u("lead@lab.org")]);
+    d.orgs[0].teams.as_mut().unwrap()[0].members =
+        Some(vec![u("jane@lab.org").into(), u("lead@lab.org").into()]);
     let p = plan_of(&d, &live, Overrides::default());
     let lead = p.access.iter().find(|a| a.user == "lead@lab.org").unwrap();
     assert_eq!(lead.gains, ["lab/rnaseq: admin (via team admins)"]);
@@ -647,8 +645,12 @@ fn arb_desired() -> impl Strategy<Value = Desired> {
                 };
                 ms.push(member(m, role));
             }
-            let team_members: Vec<UserRef> =
-                ms.iter().skip(1).take(2).map(|m| m.user.clone()).collect();
+            let team_members: Vec<TeamMember> = ms
+                .iter()
+                .skip(1)
+                .take(2)
+                .map(|m| m.user.clone().into())
+                .collect();
             let teams = if team {
                 vec![Team {
                     name: "core".into(),

@@ -98,8 +98,9 @@ fn every_diagnostic_kind_has_an_invalid_fixture() {
         .iter()
         .flat_map(|d| expectations(d).into_iter().map(|(code, _)| code))
         .collect();
-    // I/O failures and emulator world files are exercised elsewhere.
-    let exempt = [Code::Io, Code::InvalidWorld];
+    // I/O failures, emulator world files and in-place edits (tests/it/offboard.rs) are
+    // exercised elsewhere.
+    let exempt = [Code::Io, Code::InvalidWorld, Code::CannotEdit];
     let missing: Vec<&str> = Code::ALL
         .iter()
         .filter(|c| !exempt.contains(c) && !covered.contains(c.as_str()))
@@ -424,4 +425,33 @@ fn github_format_prints_one_annotation_per_diagnostic_on_stdout() {
     }
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.trim().starts_with("invalid: "), "{stderr}");
+}
+
+#[test]
+fn expires_and_reason_reach_the_desired_state_on_every_kind_of_grant() {
+    use roster::config::desired::Principal;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("org.yaml"),
+        "kind: Organization\nname: lab\nmembers:\n  - {user: a@lab.org, role: owner}\n  - {user: B@lab.org, expires: 2027-01-31, reason: visiting}\nteams:\n  - name: core\n    members:\n      - a@lab.org\n      - {user: b@lab.org, expires: '2027-01-15T09:00:00+10:00', reason: '  project x  '}\n---\nkind: Workspace\norg: lab\nname: ws\nparticipants:\n  - {team: core, role: launch, expires: 2027-03-01}\n  - {user: c@partner.org, role: view, expires: 2027-02-01, reason: collaborator}\n",
+    )
+    .unwrap();
+    let cfg = config::read(tmp.path());
+    assert!(cfg.diags.is_empty(), "{:?}", cfg.diags);
+    let org = &cfg.desired.orgs[0];
+    let b = &org.members.as_ref().unwrap()[1];
+    assert_eq!(b.user.as_str(), "b@lab.org");
+    assert_eq!(b.expires.unwrap().to_string(), "2027-01-31");
+    assert_eq!(b.reason.as_deref(), Some("visiting"));
+    assert!(org.members.as_ref().unwrap()[0].expires.is_none());
+    let team = &org.teams.as_ref().unwrap()[0];
+    let tm = team.members.as_ref().unwrap();
+    assert_eq!(tm.len(), 2);
+    assert!(tm[0].expires.is_none());
+    assert_eq!(tm[1].expires.unwrap().to_string(), "2027-01-14T23:00:00Z");
+    assert_eq!(tm[1].reason.as_deref(), Some("project x"));
+    let ps = org.workspaces[0].participants.as_ref().unwrap();
+    assert!(matches!(ps[0].principal, Principal::Team(_)));
+    assert_eq!(ps[0].expires.unwrap().to_string(), "2027-03-01");
+    assert_eq!(ps[1].reason.as_deref(), Some("collaborator"));
 }

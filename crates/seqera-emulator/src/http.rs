@@ -25,6 +25,10 @@ pub(crate) enum ApiError {
     /// 403 `{"message":"Forbidden"}`.
     #[error("Forbidden")]
     Forbidden,
+    /// 403 naming what the caller lacks, as the platform does for permission checks:
+    /// `{"message":"Forbidden. Missing permission(s): \"workspace:write\""}`.
+    #[error("Forbidden. Missing permission(s): {}", .0.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", "))]
+    MissingPermissions(Vec<&'static str>),
     /// 404 with `… not found`.
     #[error("{0}")]
     NotFound(String),
@@ -59,7 +63,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::Forbidden | ApiError::MissingPermissions(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,

@@ -27,14 +27,19 @@ pub enum UnknownUsers {
 /// A parsed world file, or a state file (the same format, with every id filled in).
 ///
 /// Lists keep their document order; ids missing from the file are generated in document order
-/// (users, then each organization with its members, teams, workspaces, participants and labels)
-/// by a deterministic sequence that continues after `lastId`.
+/// (users, then each organization with its members, IdP groups, teams, workspaces, participants
+/// and labels) by a deterministic sequence that continues after `lastId`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct World {
     /// `invite` (default) or `reject`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown_users: Option<UnknownUsers>,
+    /// Whether a 403 names the permissions the caller lacks, as the platform may:
+    /// `{"message":"Forbidden. Missing permission(s): \"workspace:write\""}` (default: a bare
+    /// `{"message":"Forbidden"}`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub list_missing_permissions: bool,
     /// The `wspRole` of a newly added participant (default `launch`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_participant_role: Option<Loc<String>>,
@@ -90,6 +95,18 @@ pub struct WorldOrg {
     /// Custom workspace role names accepted as participant roles.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub custom_roles: Vec<Loc<String>>,
+    /// Single sign-on is active: adding a collaborator (a non-member participant) is refused
+    /// with 409, and the SCIM configuration reports `ssoActive`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sso: bool,
+    /// The IdP group catalogue. Present (even empty) turns IdP group mapping on: the catalogue
+    /// and the SCIM configuration answer, and teams may be linked to its groups. Absent: those
+    /// routes answer 404 (feature not enabled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_groups: Option<Vec<WorldIdpGroup>>,
+    /// An active SCIM bearer token (its metadata only; the emulator never holds a SCIM token).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_token: Option<WorldScimToken>,
     /// Owners, members and collaborators, by email.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<WorldMember>,
@@ -110,6 +127,29 @@ pub struct WorldMember {
     pub role: Option<Loc<String>>,
 }
 
+/// An entry of an organization's IdP group catalogue: the group value the IdP sends in its
+/// groups claim, and whether SCIM pushed it or an owner entered it (`manual`, the default).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct WorldIdpGroup {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Loc<i64>>,
+    pub name: Loc<String>,
+    /// `scim` or `manual` (default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Loc<String>>,
+}
+
+/// The metadata of an active SCIM token (ISO-8601 dates).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct WorldScimToken {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used: Option<String>,
+}
+
 /// A team; `members` are emails of the organization's members or collaborators.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -121,7 +161,12 @@ pub struct WorldTeam {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_id: Option<String>,
-    /// Set for a team whose membership an identity provider manages.
+    /// The catalogue group (by name) the team follows: its membership is then managed by the
+    /// identity provider. The loader fills `idpGroupId` and `idpGroupName` from the catalogue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_group: Option<Loc<String>>,
+    /// Set for a team whose membership an identity provider manages (by catalogue id; an id
+    /// the catalogue does not hold is an orphaned link).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_group_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,14 +1,14 @@
 //! The desired BaseSpace state: the `type: basespace` platforms of Settings (regions with their
 //! API hosts and token variables) and the declared workgroups, validated and normalised (users
 //! lower-cased, defaults applied, sorted). Plain data: no spans, no I/O, no clock (an expiry is
-//! an instant; whether it has passed is decided by whoever is given the time).
+//! a [`When`]; whether it has passed is decided by whoever is given the time).
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Origin, UserRef};
+use super::{Origin, UserRef, When};
 
 /// A BaseSpace region code (`use1`, `euc1`…), lower-cased. Each region is an instance of its
 /// own, with its own API host, tokens and application access ("Sequence Hub – US").
@@ -145,40 +145,6 @@ impl fmt::Display for Tier {
     }
 }
 
-/// When a grant ends: the text as written (a date or an RFC 3339 date-time) and the instant,
-/// in seconds since the Unix epoch, UTC (a date is the start of that day).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Expiry {
-    pub text: String,
-    pub at: i64,
-}
-
-impl Expiry {
-    /// Parse `YYYY-MM-DD` (the start of that day, UTC) or an RFC 3339 date-time with a zone.
-    pub fn parse(text: &str) -> Option<Expiry> {
-        use time::format_description::well_known::Rfc3339;
-        let t = text.trim();
-        let at = if t.len() == 10 {
-            let format = time::macros::format_description!("[year]-[month]-[day]");
-            time::Date::parse(t, format)
-                .ok()?
-                .with_time(time::Time::MIDNIGHT)
-                .assume_utc()
-        } else {
-            time::OffsetDateTime::parse(t, &Rfc3339).ok()?
-        };
-        Some(Expiry {
-            text: t.to_string(),
-            at: at.unix_timestamp(),
-        })
-    }
-
-    /// Whether the grant has ended at `now` (seconds since the epoch).
-    pub fn has_passed(&self, now: i64) -> bool {
-        now >= self.at
-    }
-}
-
 /// A workgroup as declared.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Workgroup {
@@ -219,8 +185,9 @@ pub struct WorkgroupUser {
     pub user: UserRef,
     /// The regions where the user has Sequence Hub access ("Has Access"), sorted.
     pub sequence_hub: Vec<Region>,
+    /// When the user's access ends (a date is the start of that day, UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires: Option<Expiry>,
+    pub expires: Option<When>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -243,18 +210,6 @@ impl BaseSpace {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn expiries_are_dates_at_midnight_utc_or_zoned_date_times() {
-        let d = Expiry::parse("2026-07-01").unwrap();
-        assert_eq!(d.at, 1_782_864_000);
-        let t = Expiry::parse("2026-07-01T10:00:00+10:00").unwrap();
-        assert_eq!(t.at, d.at, "10:00 in Brisbane is midnight UTC");
-        assert!(d.has_passed(d.at) && !d.has_passed(d.at - 1));
-        for bad in ["2026-13-01", "next week", "2026-07-01T10:00:00", ""] {
-            assert!(Expiry::parse(bad).is_none(), "{bad}");
-        }
-    }
 
     #[test]
     fn known_regions_have_hosts_labels_and_token_variables() {

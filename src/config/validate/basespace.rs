@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{DOMAIN_RE, EMAIL_RE, MAX_EMAIL_LEN, Repeat, Validator, duplicate};
 use crate::config::desired::basespace::{
-    BaseSpacePlatform, Expiry, Region, RegionConf, Tier, Workgroup, WorkgroupUser,
+    BaseSpacePlatform, Region, RegionConf, Tier, Workgroup, WorkgroupUser,
 };
 use crate::config::desired::{Origin, UserRef};
 use crate::config::load::LoadedDoc;
@@ -22,9 +22,6 @@ use crate::diag::{Code, Diagnostic, Span};
 /// The platform a workgroup uses when Settings declares no BaseSpace platform: Illumina's US
 /// region, with its token in `BASESPACE_TOKEN_USE1`.
 pub const DEFAULT_BASESPACE_PLATFORM: &str = "basespace";
-
-/// The longest `reason`.
-const MAX_REASON: usize = 500;
 
 /// A workgroup's key for duplicate checks: platform and lower-cased name.
 type WorkgroupKey = (String, String);
@@ -556,26 +553,12 @@ impl Validator<'_> {
                         out
                     }
                 };
-                let expires = e.expires.as_ref().and_then(|x| {
-                    let parsed = Expiry::parse(&x.value);
-                    if parsed.is_none() {
-                        let xspan = self.span(doc, x);
-                        self.push(
-                            Diagnostic::error(
-                                Code::InvalidValue,
-                                format!("`{}` is not a date or a date-time", x.value),
-                            )
-                            .at(xspan, "expected YYYY-MM-DD or an RFC 3339 date-time with a zone, e.g. 2027-03-31 or 2027-03-31T17:00:00+10:00"),
-                        );
-                    }
-                    parsed
-                });
-                self.max_len("reason", doc, &e.reason, MAX_REASON);
+                let (expires, reason) = self.grant_terms(doc, &e.expires, &e.reason);
                 users.push(WorkgroupUser {
                     user: u,
                     sequence_hub,
                     expires,
-                    reason: e.reason.as_ref().map(|r| r.value.trim().to_string()),
+                    reason,
                 });
             }
             users.sort_by(|a, b| a.user.cmp(&b.user));

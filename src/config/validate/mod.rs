@@ -6,12 +6,16 @@
 //!
 //! This module owns the walk over the documents and what the kinds share: the name, email and
 //! length rules, user references and the one duplicate-declaration diagnostic ([`duplicate`]).
-//! `settings`, `organization` and `workspace` check one kind of document each. Validation must
+//! `settings`, `organization` and `workspace` check one kind of document each; `labels` checks a
+//! workspace's labels. Validation must
 //! not parse YAML or do I/O, and must not report what a problem already reported explains: a
 //! reference to a document that failed to parse, or a check a misspelt (unknown) field could
 //! have changed.
 
 mod basespace;
+mod labels;
+
+pub use labels::{DYNAMIC_LABEL_VARIABLES, is_valid_label, is_valid_label_value};
 mod organization;
 mod settings;
 mod workspace;
@@ -28,6 +32,7 @@ use super::desired::{
 };
 use super::load::{Doc, Loaded, LoadedDoc};
 use super::model::{SettingsDoc, Sp};
+use super::time::When;
 use crate::diag::{Code, Diagnostic, Span};
 
 static NAME_RE: LazyLock<Regex> =
@@ -51,6 +56,12 @@ pub fn is_valid_name(name: &str) -> bool {
     (2..=39).contains(&name.len()) && NAME_RE.is_match(name)
 }
 
+/// Whether `s` has the shape of a name (letters or digits in runs joined by single `-` or `_`),
+/// whatever its length.
+fn has_name_shape(s: &str) -> bool {
+    NAME_RE.is_match(s)
+}
+
 /// Whether `s` is an email address roster accepts.
 pub fn is_valid_email(s: &str) -> bool {
     EMAIL_RE.is_match(s)
@@ -58,6 +69,9 @@ pub fn is_valid_email(s: &str) -> bool {
 
 /// The longest email address (RFC 5321: a 256-octet path less its angle brackets).
 pub const MAX_EMAIL_LEN: usize = 254;
+
+/// The longest `reason:` of a grant.
+pub const MAX_REASON_LEN: usize = 500;
 
 const NAME_RULE: &str = "2–39 letters or digits, in runs joined by single `-` or `_`, starting and ending with a letter or digit";
 
@@ -218,6 +232,49 @@ impl<'a> Validator<'a> {
                 );
             }
         }
+    }
+
+    /// Read a grant's `expires` (a date or an RFC 3339 date-time with a zone) and `reason`
+    /// (free text, at most 500 characters; blank means none).
+    pub(super) fn grant_terms(
+        &mut self,
+        doc: &LoadedDoc,
+        expires: &Option<Sp<String>>,
+        reason: &Option<Sp<String>>,
+    ) -> (Option<When>, Option<String>) {
+        let when = expires.as_ref().and_then(|e| match When::parse(&e.value) {
+            Ok(w) => Some(w),
+            Err(err) => {
+                let span = self.span(doc, e);
+                self.push(
+                    Diagnostic::error(Code::InvalidDate, format!("invalid `expires`: {err}"))
+                        .at(span, "not a date")
+                        .help("a date is the start of that day in UTC, e.g. 2027-03-31; for another hour write a date-time with a zone, e.g. 2027-03-31T17:00:00+10:00"),
+                );
+                None
+            }
+        });
+        if let Some(r) = reason
+            && r.value.chars().count() > MAX_REASON_LEN
+        {
+            let span = self.span(doc, r);
+            self.push(
+                Diagnostic::error(
+                    Code::TooLong,
+                    format!(
+                        "reason is {} characters; roster keeps at most {MAX_REASON_LEN}",
+                        r.value.chars().count()
+                    ),
+                )
+                .at(span, "a short note for plans and reports")
+                .help("link to a ticket or document for the long story"),
+            );
+        }
+        let reason = reason
+            .as_ref()
+            .map(|r| r.value.trim().to_string())
+            .filter(|r| !r.is_empty());
+        (when, reason)
     }
 
     /// Check a user reference and the domain policy; returns the normalised reference.

@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{OrgIndex, Repeat, Validator, duplicate};
 use crate::config::desired::{
-    Member, Org, OrgRole, Origin, Platform, Policy, Team, UserList, UserRef, workspace_role_rank,
+    Member, Org, OrgRole, Origin, Platform, Policy, Team, TeamMember, UserList, UserRef,
+    workspace_role_rank,
 };
 use crate::config::load::LoadedDoc;
 use crate::config::model::OrganizationDoc;
@@ -147,6 +148,7 @@ impl Validator<'_> {
                         }
                     },
                 };
+                let (expires, reason) = self.grant_terms(doc, &m.value.expires, &m.value.reason);
                 let Some(user) = self.user(doc, m_user, policy) else {
                     continue;
                 };
@@ -162,7 +164,12 @@ impl Validator<'_> {
                 idx.insert(user.clone(), (role, span));
                 let org = o.name.value.to_lowercase();
                 self.site(UserList::OrgMembers { org }, doc, m_user, &user);
-                list.push(Member { user, role });
+                list.push(Member {
+                    user,
+                    role,
+                    expires,
+                    reason,
+                });
             }
             let owners = list.iter().filter(|m| m.role == OrgRole::Owner).count() as u32;
             // A misspelt `role:` leaves its member a plain member: the count would mislead.
@@ -210,10 +217,14 @@ impl Validator<'_> {
                     continue;
                 }
                 idx.insert(key, span);
-                let mut team_members: Option<Vec<UserRef>> = None;
+                let mut team_members: Option<Vec<TeamMember>> = None;
                 if let Some(tm) = &t.members {
                     let mut seen: HashMap<UserRef, Span> = HashMap::new();
-                    for u in tm {
+                    let mut users: Vec<TeamMember> = Vec::new();
+                    for entry in tm {
+                        let u = &entry.user;
+                        let (expires, reason) =
+                            self.grant_terms(doc, &entry.expires, &entry.reason);
                         let Some(user) = self.user(doc, u, policy) else {
                             continue;
                         };
@@ -251,8 +262,12 @@ impl Validator<'_> {
                         };
                         self.site(list, doc, u, &user);
                         seen.insert(user.clone(), uspan);
+                        users.push(TeamMember {
+                            user,
+                            expires,
+                            reason,
+                        });
                     }
-                    let mut users: Vec<UserRef> = seen.into_keys().collect();
                     users.sort();
                     team_members = Some(users);
                 }

@@ -1,5 +1,6 @@
 //! Checking the Settings document: one per repository, its platforms (endpoints, token
-//! variables) and its policy (email domains, owner minimum, collaborator cap, removal share).
+//! variables) and its policy (email domains, owner minimum, collaborator cap, removal share,
+//! collaborators' longest grant).
 //!
 //! It owns what Settings means; it must not look at organizations or workspaces, which read the
 //! [`Settings`] it returns.
@@ -13,6 +14,7 @@ use crate::config::desired::{
 };
 use crate::config::load::LoadedDoc;
 use crate::config::model::{PlatformDoc, SettingsDoc, Sp};
+use crate::config::time::Span;
 use crate::diag::{Code, Diagnostic};
 
 /// What the Settings document declares, for the other documents' checks.
@@ -152,6 +154,20 @@ impl Validator<'_> {
                     );
                 } else {
                     policy.max_removal_fraction = f.value;
+                }
+            }
+            if let Some(m) = &p.max_grant_days {
+                if !(1..=Span::MAX_DAYS).contains(&m.value) {
+                    let span = self.span(doc, m);
+                    self.push(
+                        Diagnostic::error(
+                            Code::OutOfRange,
+                            format!("maxGrantDays {} is outside 1–{}", m.value, Span::MAX_DAYS),
+                        )
+                        .at(span, "the longest a collaborator's grant may run, in days"),
+                    );
+                } else {
+                    policy.max_grant_days = Some(m.value);
                 }
             }
         }

@@ -1,5 +1,5 @@
-//! Checking a Workspace document: its name and settings (ensure, visibility, studios, labels),
-//! its organization, and its participants (users, teams of the organization, roles including the
+//! Checking a Workspace document: its name and settings (ensure, visibility, studios; labels are
+//! checked in `labels`), its organization, and its participants (users, teams of the organization, roles including the
 //! organization's custom roles, the collaborator cap).
 //!
 //! It owns what one Workspace document means and adds the [`Workspace`] to its organization; it
@@ -9,11 +9,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{OrgIndex, Repeat, Validator, duplicate};
 use crate::config::desired::{
-    Ensure, Label, Org, Origin, PREDEFINED_WORKSPACE_ROLES, Participant, Policy, Principal,
-    Studios, UserList, Visibility, Workspace, workspace_role_rank,
+    Ensure, Org, Origin, PREDEFINED_WORKSPACE_ROLES, Participant, Policy, Principal, Studios,
+    UserList, Visibility, Workspace, workspace_role_rank,
 };
 use crate::config::load::LoadedDoc;
-use crate::config::model::WorkspaceDoc;
+use crate::config::model::{Sp, StudiosDoc, WorkspaceDoc};
 use crate::diag::{Code, Diagnostic, Span};
 
 impl Validator<'_> {
@@ -68,67 +68,8 @@ impl Validator<'_> {
             }
             parsed
         });
-        let studios = w.studios.as_ref().map(|s| {
-            let h = &s.value.lifespan_hours;
-            if h.value > 120 {
-                let span = self.span(doc, h);
-                self.push(
-                    Diagnostic::error(
-                        Code::OutOfRange,
-                        format!("studios lifespanHours {} is outside 0–120", h.value),
-                    )
-                    .at(span, "hours, 0–120; 0 means unlimited"),
-                );
-            }
-            Studios {
-                lifespan_hours: h.value.min(120),
-            }
-        });
-        let labels = w.labels.as_ref().map(|ls| {
-            let mut seen: HashMap<String, Span> = HashMap::new();
-            let mut out = Vec::new();
-            for (i, l) in ls.iter().enumerate() {
-                let l = &l.value;
-                let span = self.span(doc, &l.name);
-                if l.name.value.trim().is_empty() {
-                    self.push(
-                        Diagnostic::error(Code::InvalidValue, "a label needs a name")
-                            .at(span, "empty label name"),
-                    );
-                    continue;
-                }
-                let resource = l.resource.as_ref().is_some_and(|r| r.value);
-                let key = format!(
-                    "{}={}",
-                    l.name.value.to_lowercase(),
-                    l.value.as_ref().map(|v| v.value.as_str()).unwrap_or("")
-                );
-                if let Some(&first) = seen.get(&key) {
-                    let subject = format!("label `{}`", l.name.value);
-                    self.push(duplicate(&subject, None, Repeat::Listed, span, first));
-                    continue;
-                }
-                // A misspelt `value:` is already reported as an unknown field.
-                if resource && l.value.is_none() && !doc.misspelt(&format!("labels[{i}]"), "value")
-                {
-                    self.push(
-                        Diagnostic::error(
-                            Code::MissingField,
-                            format!("resource label `{}` needs a `value`", l.name.value),
-                        )
-                        .at(span, "resource labels are name=value pairs"),
-                    );
-                }
-                seen.insert(key, span);
-                out.push(Label {
-                    name: l.name.value.clone(),
-                    value: l.value.as_ref().map(|v| v.value.clone()),
-                    resource,
-                });
-            }
-            out.sort();
-            out
-        });
+        let studios = w.studios.as_ref().and_then(|s| self.studios(doc, s));
+        let labels = w.labels.as_ref().map(|ls| self.labels(doc, ls));
 
         // The organization.
         let org_key = w.org.value.to_lowercase();
@@ -181,6 +122,7 @@ impl Validator<'_> {
             for (i, p) in ps.iter().enumerate() {
                 let entry_span = self.span(doc, p);
                 let p = &p.value;
+                let (expires, reason) = self.grant_terms(doc, &p.expires, &p.reason);
                 let principal = match (&p.user, &p.team) {
                     (Some(_), Some(t)) => {
                         let span = self.span(doc, t);
@@ -315,7 +257,12 @@ impl Validator<'_> {
                     self.site(list, doc, u, user);
                 }
                 seen.insert(seen_key, pspan);
-                out.push(Participant { principal, role });
+                out.push(Participant {
+                    principal,
+                    role,
+                    expires,
+                    reason,
+                });
             }
             out.sort_by(|a, b| a.principal.cmp(&b.principal));
             participants = Some(out);
@@ -337,6 +284,81 @@ impl Validator<'_> {
         }
         if let Some(org) = orgs.iter_mut().find(|o| o.key() == org_key) {
             org.workspaces.push(ws);
+        }
+    }
+}
+
+impl Validator<'_> {
+    /// `studios:`: exactly one of `lifespanHours` (1–120, or 0 for always) and `lifespan: always`.
+    fn studios(&mut self, doc: &LoadedDoc, s: &Sp<StudiosDoc>) -> Option<Studios> {
+        let (hours, lifespan) = (&s.value.lifespan_hours, &s.value.lifespan);
+        match (hours, lifespan) {
+            (Some(h), Some(l)) => {
+                let span = self.span(doc, l);
+                self.push(
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        "studios gives both `lifespanHours` and `lifespan`",
+                    )
+                    .at(span, "remove one of the two")
+                    .also(self.span(doc, h), "the lifespan in hours is given here")
+                    .help("write `lifespanHours: 1..120` for a limit, or `lifespan: always` to keep sessions running"),
+                );
+                None
+            }
+            (None, None) => {
+                // A misspelt field is already reported as an unknown field.
+                if !doc.misspelt("studios", "lifespanHours") && !doc.misspelt("studios", "lifespan")
+                {
+                    let span = self.span(doc, s);
+                    self.push(
+                        Diagnostic::error(
+                            Code::MissingField,
+                            "studios needs `lifespanHours` or `lifespan`",
+                        )
+                        .at(span, "no lifespan given")
+                        .help("write `lifespanHours: 1..120` for a limit, or `lifespan: always` to keep sessions running; leave `studios` out to keep it unmanaged"),
+                    );
+                }
+                None
+            }
+            (Some(h), None) => {
+                if h.value > Studios::MAX_HOURS {
+                    let span = self.span(doc, h);
+                    self.push(
+                        Diagnostic::error(
+                            Code::OutOfRange,
+                            format!("studios lifespanHours {} is outside 1–120", h.value),
+                        )
+                        .at(span, "hours, 1–120")
+                        .help("to keep sessions running, write `lifespan: always` (`lifespanHours: 0` means the same)"),
+                    );
+                    return None;
+                }
+                Some(Studios {
+                    lifespan_hours: h.value,
+                })
+            }
+            (None, Some(l)) => {
+                if l.value != "always" {
+                    let span = self.span(doc, l);
+                    let mut d = Diagnostic::error(
+                        Code::InvalidValue,
+                        format!("`{}` is not a value of studios `lifespan`", l.value),
+                    )
+                    .at(span, "expected `always`");
+                    d = if l.value.eq_ignore_ascii_case("always") {
+                        d.help("write it in lower case: `always`")
+                    } else {
+                        d.help("for a limit in hours, write `lifespanHours: 1..120` instead")
+                    };
+                    self.push(d);
+                    return None;
+                }
+                Some(Studios {
+                    lifespan_hours: Studios::ALWAYS,
+                })
+            }
         }
     }
 }

@@ -19,8 +19,8 @@ use std::collections::BTreeMap;
 pub use model::{BaseSpaceTarget, ManualChange, RegionsChange, UNVERIFIABLE};
 
 use super::model::{AccessChange, Action, Plan, RoleChange};
-use crate::config::desired::UserRef;
 use crate::config::desired::basespace::{BaseSpace, Region, Tier, Workgroup};
+use crate::config::desired::{UserRef, When};
 use crate::ledger::{LedgerState, Membership, Record, Role, Step};
 use crate::live::basespace::{BsRegionLive, Sighting};
 use crate::scope::WorkgroupAddress;
@@ -33,8 +33,8 @@ pub struct BsInput<'a> {
     pub regions: &'a [BsRegionLive],
     /// (platform, region) → the token variable used for it.
     pub token_envs: &'a BTreeMap<(String, Region), String>,
-    /// Seconds since the epoch: expiries before it have passed.
-    pub now: i64,
+    /// Now: expiries at or before it have passed.
+    pub now: When,
 }
 
 /// What the API says of a subscription plan, as a tier.
@@ -162,7 +162,7 @@ struct Want {
 
 /// The members a workgroup should have at `now`; and the users whose grant has expired, with
 /// why (for the removal's note).
-fn wanted(w: &Workgroup, now: i64) -> (BTreeMap<UserRef, Want>, BTreeMap<UserRef, String>) {
+fn wanted(w: &Workgroup, now: &When) -> (BTreeMap<UserRef, Want>, BTreeMap<UserRef, String>) {
     let mut want = BTreeMap::new();
     let mut expired = BTreeMap::new();
     for a in w.admins.iter().flatten() {
@@ -178,17 +178,17 @@ fn wanted(w: &Workgroup, now: i64) -> (BTreeMap<UserRef, Want>, BTreeMap<UserRef
     for u in w.users.iter().flatten() {
         let reason = u.reason.as_ref().map(|r| format!("reason: {r}"));
         match &u.expires {
-            Some(x) if x.has_passed(now) => {
+            Some(x) if x <= now => {
                 let why = match &reason {
-                    Some(r) => format!("access expired on {} ({r})", x.text),
-                    None => format!("access expired on {}", x.text),
+                    Some(r) => format!("access expired on {x} ({r})"),
+                    None => format!("access expired on {x}"),
                 };
                 expired.insert(u.user.clone(), why);
             }
             _ => {
                 let mut note: Vec<String> = reason.into_iter().collect();
                 if let Some(x) = &u.expires {
-                    note.push(format!("access expires on {}", x.text));
+                    note.push(format!("access expires on {x}"));
                 }
                 want.insert(
                     u.user.clone(),
@@ -209,7 +209,7 @@ fn names(regions: &[Region]) -> Vec<String> {
 }
 
 /// The manual changes: each workgroup's desired members minus what the ledger records.
-pub fn diff(desired: &BaseSpace, ledger: &LedgerState, now: i64) -> Vec<ManualChange> {
+pub fn diff(desired: &BaseSpace, ledger: &LedgerState, now: &When) -> Vec<ManualChange> {
     let empty = BTreeMap::new();
     let mut out = Vec::new();
     for w in &desired.workgroups {
@@ -405,7 +405,7 @@ pub fn add_to(plan: &mut Plan, input: &BsInput<'_>) -> Result<(), Vec<String>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let manual = diff(input.desired, input.ledger, input.now);
+    let manual = diff(input.desired, input.ledger, &input.now);
     for entry in access(&manual) {
         match plan.access.iter_mut().find(|a| a.user == entry.user) {
             Some(a) => {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::config::desired::basespace::{Expiry, WorkgroupUser};
+use crate::config::desired::basespace::WorkgroupUser;
 use crate::ledger::Ledger;
 use crate::live::basespace::{BsActing, BsWorkgroupLive};
 
@@ -38,7 +38,7 @@ fn workgroup(tier: Tier) -> Workgroup {
             WorkgroupUser {
                 user: UserRef::new("old@uq.edu.au"),
                 sequence_hub: vec![r("use1")],
-                expires: Expiry::parse("2026-01-01"),
+                expires: When::parse("2026-01-01").ok(),
                 reason: Some("2025 intern".into()),
             },
         ]),
@@ -68,15 +68,17 @@ fn confirm(l: &mut Ledger, user: &str, step: Step, role: Option<Role>, regions: 
     );
 }
 
-/// 2026-06-01T00:00:00Z: after the intern's expiry.
-const NOW: i64 = 1_780_272_000;
+/// After the intern's expiry.
+fn now() -> When {
+    When::parse("2026-06-01").unwrap()
+}
 
 #[test]
 fn an_empty_ledger_plans_every_member_as_an_invite_and_skips_the_expired() {
     let changes = diff(
         &desired(workgroup(Tier::Professional)),
         &LedgerState::default(),
-        NOW,
+        &now(),
     );
     let summary: Vec<&str> = changes.iter().map(|c| c.summary.as_str()).collect();
     assert_eq!(
@@ -145,7 +147,7 @@ fn the_ledger_is_subtracted_and_what_it_has_beyond_the_config_is_removed() {
         Some(Role::User),
         &["use1"],
     );
-    let changes = diff(&desired(workgroup(Tier::Professional)), &l.state(), NOW);
+    let changes = diff(&desired(workgroup(Tier::Professional)), &l.state(), &now());
     let got: Vec<(&str, Action)> = changes
         .iter()
         .map(|c| (c.user.as_str(), c.action))
@@ -183,7 +185,7 @@ fn the_ledger_is_subtracted_and_what_it_has_beyond_the_config_is_removed() {
             "pi@uq.edu.au".into(),
         );
     }
-    assert!(diff(&desired(workgroup(Tier::Professional)), &l.state(), NOW).is_empty());
+    assert!(diff(&desired(workgroup(Tier::Professional)), &l.state(), &now()).is_empty());
 }
 
 #[test]
@@ -210,7 +212,7 @@ fn unmanaged_lists_are_left_alone_and_roles_change_in_place() {
         Some(Role::User),
         &["use1"],
     );
-    let changes = diff(&desired(w), &l.state(), NOW);
+    let changes = diff(&desired(w), &l.state(), &now());
     assert_eq!(changes.len(), 1, "{changes:#?}");
     assert_eq!(
         changes[0].summary,
@@ -237,7 +239,7 @@ fn the_access_view_marks_every_entry_as_manual_and_unverifiable() {
         Some(Role::User),
         &["use1"],
     );
-    let changes = diff(&desired(workgroup(Tier::Professional)), &l.state(), NOW);
+    let changes = diff(&desired(workgroup(Tier::Professional)), &l.state(), &now());
     let view = access(&changes);
     let of = |u: &str| view.iter().find(|a| a.user == u).unwrap();
     assert_eq!(
@@ -297,7 +299,7 @@ fn each_mismatch_is_an_error_naming_the_workgroup_and_its_region() {
             ledger: &ledger,
             regions,
             token_envs: &envs,
-            now: NOW,
+            now: now(),
         })
     };
     let (errors, targets) = run(&[

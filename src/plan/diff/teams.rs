@@ -80,7 +80,7 @@ impl Differ<'_> {
                 continue;
             }
             let current = lt.and_then(|lt| lt.members.as_ref());
-            for u in want {
+            for u in want.iter().map(|m| &m.user) {
                 if current.is_some_and(|c| c.iter().any(|m| m.is(u.as_str()))) {
                     continue;
                 }
@@ -110,7 +110,7 @@ impl Differ<'_> {
             }
             if let (Some(l), Some(lt), Some(current)) = (live, lt, current) {
                 for m in current {
-                    if want.iter().any(|u| m.is(u.as_str())) {
+                    if want.iter().any(|u| m.is(u.user.as_str())) {
                         continue;
                     }
                     let key = m.key();

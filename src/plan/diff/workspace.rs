@@ -20,6 +20,16 @@ fn ws_attrs(f: &WorkspaceFields) -> Attrs {
     ])
 }
 
+/// The studios lifespan as the console says it: `always` for the API's 0 (unlimited), else the
+/// hours (`lifespanHours 8 → always`).
+fn lifespan_attrs(hours: i64) -> Attrs {
+    if hours == 0 {
+        attrs([("lifespanHours", json!("always"))])
+    } else {
+        attrs([("lifespanHours", json!(hours))])
+    }
+}
+
 fn live_ws_fields(lw: &LiveWorkspace) -> WorkspaceFields {
     WorkspaceFields {
         name: lw.name.clone(),
@@ -124,8 +134,8 @@ impl Differ<'_> {
         if let Some(s) = ws.studios {
             let current = lw.and_then(|lw| lw.studios.as_ref());
             if current.is_none_or(|c| c.lifespan_hours != s.lifespan_hours as i32) {
-                let before = current.map(|c| attrs([("lifespanHours", json!(c.lifespan_hours))]));
-                let after = attrs([("lifespanHours", json!(s.lifespan_hours))]);
+                let before = current.map(|c| lifespan_attrs(c.lifespan_hours as i64));
+                let after = lifespan_attrs(i64::from(s.lifespan_hours));
                 let exec = Exec::SetStudios {
                     org: org_ref.clone(),
                     workspace: ws_ref.clone(),

@@ -19,13 +19,15 @@ mod behaviour;
 mod cli;
 mod contract;
 mod faults;
+mod idp;
 mod recorded;
 mod schema;
 mod world;
 
 /// The world most tests start from: an org with an owner, an admin (through a team), a member
-/// participant, a member who participates nowhere, a collaborator, an IdP-linked team, two
-/// workspaces (one SHARED), labels; and users outside the org.
+/// participant, a member who participates nowhere, a collaborator, an IdP group catalogue (one
+/// SCIM entry, one manual) with an active SCIM token, an IdP-linked team, two workspaces (one
+/// SHARED), labels; and users outside the org.
 pub const WORLD: &str = r#"
 users:
   - {email: owner@example.org, userName: owner, token: owner-token, firstName: Olive, lastName: Owner}
@@ -41,6 +43,10 @@ organizations:
     fullName: Acme Research
     description: Research at Acme
     customRoles: [pipeline-runner]
+    idpGroups:
+      - {id: 42, name: idp-group, source: scim}
+      - {name: manual-group}
+    scimToken: {createdAt: "2026-01-05T10:00:00Z", lastUsed: "2026-02-01T08:30:00Z"}
     members:
       - {email: owner@example.org, role: owner}
       - {email: admin@example.org}
@@ -271,6 +277,12 @@ impl Emu {
                 || p.team.as_ref().is_some_and(|t| t.value == who)
         });
         p.and_then(|p| p.id.as_ref()).map(|i| i.value).expect(who)
+    }
+
+    pub fn idp_group_id(&self, org: &str, name: &str) -> i64 {
+        let o = self.org(org);
+        let g = o.idp_groups.iter().flatten().find(|g| g.name.value == name);
+        g.and_then(|g| g.id.as_ref()).map(|i| i.value).expect(name)
     }
 
     pub fn label_id(&self, org: &str, ws: &str, name: &str) -> i64 {

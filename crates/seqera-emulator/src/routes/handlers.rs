@@ -195,6 +195,43 @@ pub(super) async fn list_collaborators(
     app.lock().list_collaborators(c, org, &q).map(Json)
 }
 
+// operationId: ListOrganizationIdpGroups
+pub(super) async fn list_idp_groups(
+    State(app): State<Shared>,
+    Caller(c): Caller,
+    Ids(org): Ids<Id>,
+) -> JsonResult<ListIdpGroupsResponse> {
+    app.lock().list_idp_groups(c, org).map(Json)
+}
+
+// operationId: CreateOrganizationIdpGroup
+pub(super) async fn create_idp_group(
+    State(app): State<Shared>,
+    Caller(c): Caller,
+    Ids(org): Ids<Id>,
+    Body(b): Body<CreateIdpGroupRequest>,
+) -> JsonResult<IdpGroupEntry> {
+    app.lock().create_idp_group(c, org, b).map(Json)
+}
+
+// operationId: DeleteOrganizationIdpGroup
+pub(super) async fn delete_idp_group(
+    State(app): State<Shared>,
+    Caller(c): Caller,
+    Ids((org, group)): Ids<(Id, Id)>,
+) -> ApiResult<StatusCode> {
+    no_content(app.lock().delete_idp_group(c, org, group))
+}
+
+// operationId: DescribeOrganizationScimConfig
+pub(super) async fn scim_config(
+    State(app): State<Shared>,
+    Caller(c): Caller,
+    Ids(org): Ids<Id>,
+) -> JsonResult<DescribeScimConfigResponse> {
+    app.lock().scim_config(c, org).map(Json)
+}
+
 // operationId: ListOrganizationTeams
 pub(super) async fn list_teams(
     State(app): State<Shared>,

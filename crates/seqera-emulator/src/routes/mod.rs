@@ -68,6 +68,26 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
         "/orgs/{orgId}/collaborators",
         "ListOrganizationCollaborators",
     ),
+    (
+        "GET",
+        "/orgs/{orgId}/idp-groups",
+        "ListOrganizationIdpGroups",
+    ),
+    (
+        "POST",
+        "/orgs/{orgId}/idp-groups",
+        "CreateOrganizationIdpGroup",
+    ),
+    (
+        "DELETE",
+        "/orgs/{orgId}/idp-groups/{groupId}",
+        "DeleteOrganizationIdpGroup",
+    ),
+    (
+        "GET",
+        "/orgs/{orgId}/scim/config",
+        "DescribeOrganizationScimConfig",
+    ),
     ("GET", "/orgs/{orgId}/teams", "ListOrganizationTeams"),
     ("POST", "/orgs/{orgId}/teams", "CreateOrganizationTeam"),
     ("GET", "/orgs/{orgId}/teams/validate", "ValidateTeamName"),
@@ -291,6 +311,15 @@ pub(crate) fn router(app: Shared) -> Router {
             put(update_member_role),
         )
         .route("/orgs/{orgId}/collaborators", get(list_collaborators))
+        .route(
+            "/orgs/{orgId}/idp-groups",
+            get(list_idp_groups).post(create_idp_group),
+        )
+        .route(
+            "/orgs/{orgId}/idp-groups/{groupId}",
+            delete(delete_idp_group),
+        )
+        .route("/orgs/{orgId}/scim/config", get(scim_config))
         .route("/orgs/{orgId}/teams", get(list_teams).post(create_team))
         .route("/orgs/{orgId}/teams/validate", get(validate_team_name))
         .route(

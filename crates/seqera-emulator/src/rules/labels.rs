@@ -24,7 +24,8 @@ impl Store {
             value: l.value.clone(),
             resource: Some(l.resource),
             is_default: Some(l.is_default),
-            is_dynamic: Some(false),
+            // A resource label value with `${…}` is filled in per run; it is stored as written.
+            is_dynamic: Some(l.resource && l.value.as_deref().is_some_and(|v| v.contains("${"))),
             is_interpolated: Some(false),
             date_created: Some(l.date_created.clone()),
         }
@@ -34,7 +35,7 @@ impl Store {
         let (org_id, ws_id) = self.label_scope(params)?;
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
-        Self::require_view(org, ws, caller)?;
+        self.require_rank(org, ws, caller, 0, "label:read")?;
         let kind = params.get("type").unwrap_or("all");
         let want_resource = match kind {
             "all" => None,
@@ -70,7 +71,7 @@ impl Store {
         let (org_id, ws_id) = self.label_scope(params)?;
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
-        Self::require_rank(org, ws, caller, MAINTAIN_RANK)?;
+        self.require_rank(org, ws, caller, MAINTAIN_RANK, "label:write")?;
         let name = non_empty(req.name).ok_or_else(|| ApiError::bad("Missing label `name`"))?;
         check_len("name", Some(&name), 39)?;
         let resource = req.resource.unwrap_or(false);
@@ -121,7 +122,7 @@ impl Store {
         let (org_id, ws_id) = self.label_scope(params)?;
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
-        Self::require_rank(org, ws, caller, MAINTAIN_RANK)?;
+        self.require_rank(org, ws, caller, MAINTAIN_RANK, "label:write")?;
         if !ws.labels().contains_key(&label_id) {
             return Err(ApiError::not_found("Label"));
         }
@@ -156,7 +157,7 @@ impl Store {
         let (org_id, ws_id) = self.label_scope(params)?;
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
-        Self::require_rank(org, ws, caller, MAINTAIN_RANK)?;
+        self.require_rank(org, ws, caller, MAINTAIN_RANK, "label:delete")?;
         self.drop_label(org_id, ws_id, label_id)
             .map(|_| ())
             .ok_or_else(|| ApiError::not_found("Label"))

@@ -12,7 +12,7 @@
 //! This file holds what every operation shares: lookups, permission checks (the caller's org
 //! standing and effective workspace role) and DTO builders. The operations live by area in
 //! `orgs` (user, discovery, organizations, members), `teams`, `workspaces` (with studios and
-//! participants) and `labels`.
+//! participants), `labels` and `idp` (the IdP group catalogue and the SCIM configuration).
 
 use super::dto::*;
 use super::http::{ApiError, ApiResult, Page, Params};
@@ -185,14 +185,40 @@ impl Store {
         }
     }
 
-    fn require_view(org: &Org, ws: &Workspace, caller: Id) -> ApiResult<u8> {
-        Self::access(org, ws, caller).ok_or(ApiError::Forbidden)
+    fn require_view(&self, org: &Org, ws: &Workspace, caller: Id) -> ApiResult<u8> {
+        Self::access(org, ws, caller).ok_or_else(|| self.lacks(org, caller, "workspace:read"))
     }
 
-    fn require_rank(org: &Org, ws: &Workspace, caller: Id, rank: u8) -> ApiResult<u8> {
+    /// The caller's workspace rank when it is at least `rank`; otherwise a 403 that names the
+    /// `permission` the operation needs (docs/seqera-api.md §2), or a bare 403 for a caller with
+    /// no standing in the organization.
+    fn require_rank(
+        &self,
+        org: &Org,
+        ws: &Workspace,
+        caller: Id,
+        rank: u8,
+        permission: &'static str,
+    ) -> ApiResult<u8> {
         match Self::access(org, ws, caller) {
             Some(r) if r >= rank => Ok(r),
-            _ => Err(ApiError::Forbidden),
+            _ => Err(self.lacks(org, caller, permission)),
+        }
+    }
+
+    /// The 403 for a caller without `permission`. With the world's `listMissingPermissions`, it
+    /// names the permission to a member or collaborator of the organization, as the platform
+    /// may (docs/seqera-api.md §2); otherwise, and to anyone outside the organization, it says
+    /// only "Forbidden".
+    fn lacks(&self, org: &Org, caller: Id, permission: &'static str) -> ApiError {
+        self.missing(org, caller, vec![permission])
+    }
+
+    /// As [`Store::lacks`], for any set of permissions.
+    fn missing(&self, org: &Org, caller: Id, permissions: Vec<&'static str>) -> ApiError {
+        match Self::standing(org, caller) {
+            Some(_) if self.list_missing_permissions() => ApiError::MissingPermissions(permissions),
+            _ => ApiError::Forbidden,
         }
     }
 
@@ -403,6 +429,7 @@ fn idp_team() -> ApiError {
     ApiError::bad("Team membership is managed by the identity provider")
 }
 
+mod idp;
 mod labels;
 mod orgs;
 mod teams;

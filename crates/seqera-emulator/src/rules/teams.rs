@@ -52,11 +52,16 @@ impl Store {
             .ok_or_else(|| ApiError::bad("Missing team `name`"))?;
         check_len("description", team.description.as_deref(), 250)?;
         Self::check_team_name_free(org, &name, None)?;
+        let group = match req.idp_group_id {
+            Some(g) => Some(Self::catalogue_group(org, g)?.clone()),
+            None => None,
+        };
         let id = self.next_id();
         let mut t = Team::new(id, name);
         t.description = team.description;
         t.avatar_id = req.avatar_id;
-        t.idp_group_id = req.idp_group_id;
+        t.idp_group_id = group.as_ref().map(|g| g.id);
+        t.idp_group_name = group.map(|g| g.name);
         let dto = Self::team_dto(&t);
         self.insert_team(org_id, t)
             .ok_or_else(|| ApiError::not_found("Organization"))?;
@@ -83,7 +88,9 @@ impl Store {
         })
     }
 
-    /// Owners only. Absent fields are unchanged; `idpGroupId: null` unlinks the team.
+    /// Owners only. Absent fields are unchanged. `idpGroupId` links the team to a catalogue
+    /// entry (it keeps its members until they next log in); `idpGroupId: null` unlinks it, which
+    /// removes its members.
     pub fn update_team(
         &mut self,
         caller: Id,
@@ -98,6 +105,19 @@ impl Store {
             Self::check_team_name_free(org, name, Some(team_id))?;
         }
         check_len("description", req.description.as_deref(), 250)?;
+        let group = match req.idp_group_id {
+            Some(Some(g)) => Some(Self::catalogue_group(org, g)?.clone()),
+            _ => None,
+        };
+        match (req.idp_group_id, group) {
+            (Some(None), _) => {
+                self.unlink_team(org_id, team_id);
+            }
+            (_, Some(g)) => {
+                self.link_team(org_id, team_id, g.id, g.name);
+            }
+            _ => {}
+        }
         self.modify_team(org_id, team_id, |t| {
             if let Some(name) = req.name {
                 t.name = name;
@@ -107,12 +127,6 @@ impl Store {
             }
             if req.avatar_id.is_some() {
                 t.avatar_id = req.avatar_id;
-            }
-            if let Some(idp) = req.idp_group_id {
-                t.idp_group_id = idp;
-                if idp.is_none() {
-                    t.idp_group_name = None;
-                }
             }
         })
         .ok_or_else(|| ApiError::not_found("Team"))

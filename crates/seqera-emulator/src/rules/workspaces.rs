@@ -106,7 +106,7 @@ impl Store {
     ) -> ApiResult<WorkspaceResponse> {
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
-        Self::require_view(org, ws, caller)?;
+        self.require_view(org, ws, caller)?;
         Ok(WorkspaceResponse {
             workspace: Some(Self::ws_dto(ws)),
         })
@@ -123,7 +123,7 @@ impl Store {
     ) -> ApiResult<WorkspaceResponse> {
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
-        Self::require_rank(org, ws, caller, ADMIN_RANK)?;
+        self.require_rank(org, ws, caller, ADMIN_RANK, "workspace:write")?;
         if let Some(name) = &req.name {
             Self::check_ws_name_free(org, name, Some(ws_id))?;
         }
@@ -159,7 +159,7 @@ impl Store {
     pub fn delete_workspace(&mut self, caller: Id, org_id: Id, ws_id: Id) -> ApiResult<()> {
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
-        Self::require_rank(org, ws, caller, OWNER_RANK)?;
+        self.require_rank(org, ws, caller, OWNER_RANK, "workspace:delete")?;
         self.drop_workspace(org_id, ws_id);
         Ok(())
     }
@@ -172,7 +172,7 @@ impl Store {
     ) -> ApiResult<DataStudioWorkspaceSettingsResponse> {
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
-        Self::require_view(org, ws, caller)?;
+        self.require_rank(org, ws, caller, 0, "workspace_studio:read")?;
         Ok(DataStudioWorkspaceSettingsResponse {
             org_id: Some(org.id),
             wsp_id: Some(ws.id),
@@ -195,7 +195,7 @@ impl Store {
     ) -> ApiResult<()> {
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
-        Self::require_rank(org, ws, caller, ADMIN_RANK)?;
+        self.require_rank(org, ws, caller, ADMIN_RANK, "workspace_studio:write")?;
         if req.lifespan_hours.is_some_and(|h| h < 0) {
             return Err(ApiError::bad("lifespanHours must not be negative"));
         }
@@ -231,7 +231,7 @@ impl Store {
     ) -> ApiResult<ListParticipantsResponse> {
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
-        Self::require_view(org, ws, caller)?;
+        self.require_view(org, ws, caller)?;
         let page = params.page("Participant")?;
         let (items, total) = page.apply(
             ws.participants()
@@ -248,7 +248,8 @@ impl Store {
     }
 
     /// Workspace owners and admins. Exactly one of `memberId`, `teamId` or `userNameOrEmail`;
-    /// a user who is not an org member becomes a collaborator; the role is the world's default.
+    /// a user who is not an org member becomes a collaborator (409 when the organization has
+    /// active SSO, which permits no collaborators); the role is the world's default.
     pub fn add_participant(
         &mut self,
         caller: Id,
@@ -258,7 +259,7 @@ impl Store {
     ) -> ApiResult<AddParticipantResponse> {
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
-        Self::require_rank(org, ws, caller, ADMIN_RANK)?;
+        self.require_rank(org, ws, caller, ADMIN_RANK, "workspace:write")?;
         let given = [
             req.member_id.is_some(),
             req.team_id.is_some(),
@@ -288,6 +289,19 @@ impl Store {
             Subject::Team(tid)
         } else {
             let who = req.user_name_or_email.unwrap_or_default();
+            if org.sso
+                && self
+                    .user_by_email_or_name(&who)
+                    .and_then(|u| Self::standing(org, u))
+                    .is_none()
+            {
+                // With active single sign-on only organization members may participate.
+                return Err(ApiError::conflict(format!(
+                    "Collaborator not permitted for organization with active SSO: '{}' is not a member of organization '{}'",
+                    who.trim(),
+                    org.name
+                )));
+            }
             let user_id = self.resolve_or_invite(&who)?;
             let org = self.org(org_id)?;
             match Self::standing(org, user_id) {
@@ -344,7 +358,7 @@ impl Store {
     ) -> ApiResult<()> {
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
-        let rank = Self::require_rank(org, ws, caller, ADMIN_RANK)?;
+        let rank = self.require_rank(org, ws, caller, ADMIN_RANK, "workspace:write")?;
         let p = ws
             .participants()
             .get(&pid)
@@ -354,7 +368,7 @@ impl Store {
             .normalize_role(raw.trim())
             .ok_or_else(|| invalid_role(&raw, org))?;
         if (p.role == "owner" || role == "owner") && rank < OWNER_RANK {
-            return Err(ApiError::Forbidden);
+            return Err(self.lacks(org, caller, "workspace:admin"));
         }
         if p.role == role {
             return Ok(());
@@ -377,7 +391,12 @@ impl Store {
             .get(&pid)
             .ok_or_else(|| ApiError::not_found("Participant"))?;
         if p.role == "owner" && rank < OWNER_RANK {
-            return Err(ApiError::Forbidden);
+            // The caller has a workspace rank, so a standing in the organization.
+            return Err(if self.list_missing_permissions() {
+                ApiError::MissingPermissions(vec!["workspace:admin"])
+            } else {
+                ApiError::Forbidden
+            });
         }
         self.drop_participant(org_id, ws_id, pid);
         Ok(())
@@ -393,7 +412,7 @@ impl Store {
     ) -> ApiResult<()> {
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
-        let rank = Self::require_rank(org, ws, caller, ADMIN_RANK)?;
+        let rank = self.require_rank(org, ws, caller, ADMIN_RANK, "workspace:write")?;
         self.remove_participant_checked(org_id, ws_id, pid, rank)
     }
 
@@ -407,7 +426,7 @@ impl Store {
     ) -> ApiResult<()> {
         let org = self.org(org_id)?;
         let ws = Self::workspace(org, ws_id)?;
-        let rank = Self::require_rank(org, ws, caller, ADMIN_RANK)?;
+        let rank = self.require_rank(org, ws, caller, ADMIN_RANK, "workspace:write")?;
         let pid = Self::standing(org, user_id)
             .and_then(|s| ws.by_member().get(&s.member_id).copied())
             .ok_or_else(|| ApiError::not_found("Participant"))?;

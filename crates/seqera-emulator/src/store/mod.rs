@@ -27,6 +27,8 @@ pub(crate) use model::*;
 pub(crate) struct Store {
     unknown_users: UnknownUsers,
     default_role: String,
+    /// Whether a 403 names the missing permissions (the world's `listMissingPermissions`).
+    list_missing_permissions: bool,
     ids: IdGen,
     users: BTreeMap<Id, User>,
     by_token: HashMap<String, Id>,
@@ -53,6 +55,11 @@ impl Store {
     /// What adding an unknown email does.
     pub fn unknown_users(&self) -> UnknownUsers {
         self.unknown_users
+    }
+
+    /// Whether a 403 names the permissions the caller lacks.
+    pub fn list_missing_permissions(&self) -> bool {
+        self.list_missing_permissions
     }
 
     /// The role of a newly added participant.
@@ -203,6 +210,61 @@ impl Store {
             org.team_by_name.insert(new, team_id);
         }
         Some(out)
+    }
+
+    /// Link a team to an entry of the IdP group catalogue (its members stay until the identity
+    /// provider re-evaluates them at their next login).
+    pub fn link_team(
+        &mut self,
+        org_id: Id,
+        team_id: Id,
+        group_id: Id,
+        group_name: String,
+    ) -> Option<()> {
+        let t = self.orgs.get_mut(&org_id)?.teams.get_mut(&team_id)?;
+        t.idp_group_id = Some(group_id);
+        t.idp_group_name = Some(group_name);
+        Some(())
+    }
+
+    /// Unlink a team from its IdP group: the members the identity provider gave it are removed
+    /// (all of them: the emulator does not tell delegated members from earlier ones). Returns how
+    /// many were removed; an unlinked team is left as it is.
+    pub fn unlink_team(&mut self, org_id: Id, team_id: Id) -> Option<usize> {
+        let t = self.orgs.get_mut(&org_id)?.teams.get_mut(&team_id)?;
+        if t.idp_group_id.is_none() {
+            return Some(0);
+        }
+        t.idp_group_id = None;
+        t.idp_group_name = None;
+        let n = t.members.len();
+        t.members.clear();
+        Some(n)
+    }
+
+    /// Add an entry to an organization's IdP group catalogue (which must be enabled).
+    pub fn insert_idp_group(&mut self, org_id: Id, group: IdpGroup) -> Option<()> {
+        self.orgs
+            .get_mut(&org_id)?
+            .idp_groups
+            .as_mut()?
+            .insert(group.id, group);
+        Some(())
+    }
+
+    /// Remove an entry of the IdP group catalogue: every team linked to it is unlinked and its
+    /// members removed.
+    pub fn drop_idp_group(&mut self, org_id: Id, group_id: Id) -> Option<IdpGroup> {
+        let org = self.orgs.get_mut(&org_id)?;
+        let g = org.idp_groups.as_mut()?.remove(&group_id)?;
+        for t in org.teams.values_mut() {
+            if t.idp_group_id == Some(group_id) {
+                t.idp_group_id = None;
+                t.idp_group_name = None;
+                t.members.clear();
+            }
+        }
+        Some(g)
     }
 
     /// Add a membership to a team; `false` when it was already there.

@@ -174,6 +174,50 @@ impl Team {
     }
 }
 
+/// Where an IdP catalogue entry comes from (`OrgIdpGroupSource`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum IdpSource {
+    /// Pushed by the identity provider over SCIM: only the provider can remove it.
+    Scim,
+    /// Entered by an organization owner.
+    Manual,
+}
+
+impl IdpSource {
+    /// As the wire spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdpSource::Scim => "SCIM",
+            IdpSource::Manual => "MANUAL",
+        }
+    }
+
+    /// Case-insensitive.
+    pub fn parse(s: &str) -> Option<IdpSource> {
+        match s.to_ascii_lowercase().as_str() {
+            "scim" => Some(IdpSource::Scim),
+            "manual" => Some(IdpSource::Manual),
+            _ => None,
+        }
+    }
+}
+
+/// An entry of an organization's IdP group catalogue.
+#[derive(Debug, Clone)]
+pub(crate) struct IdpGroup {
+    pub(crate) id: Id,
+    /// The group value the identity provider sends in its groups claim (case matters).
+    pub(crate) name: String,
+    pub(crate) source: IdpSource,
+}
+
+/// The metadata of an organization's active SCIM token.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ScimToken {
+    pub(crate) created_at: Option<String>,
+    pub(crate) last_used: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Subject {
     Member(Id),
@@ -306,6 +350,11 @@ pub(crate) struct Org {
     pub(crate) logo_id: Option<String>,
     pub(crate) org_type: Option<String>,
     pub(crate) custom_roles: Vec<String>,
+    /// Single sign-on is active: collaborators are not permitted.
+    pub(crate) sso: bool,
+    /// The IdP group catalogue; `None` when IdP group mapping is not enabled.
+    pub(super) idp_groups: Option<BTreeMap<Id, IdpGroup>>,
+    pub(crate) scim_token: Option<ScimToken>,
     pub(super) members: BTreeMap<Id, Member>,
     /// User id → membership id.
     pub(super) member_by_user: HashMap<Id, Id>,
@@ -330,6 +379,9 @@ impl Org {
             logo_id: None,
             org_type: None,
             custom_roles: Vec::new(),
+            sso: false,
+            idp_groups: None,
+            scim_token: None,
             members: BTreeMap::new(),
             member_by_user: HashMap::new(),
             teams: BTreeMap::new(),
@@ -341,6 +393,11 @@ impl Org {
 
     pub fn members(&self) -> &BTreeMap<Id, Member> {
         &self.members
+    }
+
+    /// The IdP group catalogue, by id; `None` when IdP group mapping is not enabled.
+    pub fn idp_groups(&self) -> Option<&BTreeMap<Id, IdpGroup>> {
+        self.idp_groups.as_ref()
     }
 
     /// User id → membership id.

@@ -6,8 +6,8 @@
 
 use super::*;
 use crate::world::{
-    Loc, World, WorldLabel, WorldMember, WorldOrg, WorldParticipant, WorldStudios, WorldTeam,
-    WorldUser, WorldWorkspace,
+    Loc, World, WorldIdpGroup, WorldLabel, WorldMember, WorldOrg, WorldParticipant, WorldScimToken,
+    WorldStudios, WorldTeam, WorldUser, WorldWorkspace,
 };
 
 impl Store {
@@ -28,6 +28,7 @@ impl Store {
         let organizations = self.orgs.values().map(|o| self.org_to_world(o)).collect();
         World {
             unknown_users: Some(self.unknown_users),
+            list_missing_permissions: self.list_missing_permissions,
             default_participant_role: Some(Loc::new(self.default_role.clone())),
             last_id: Some(self.ids.last()),
             users,
@@ -62,6 +63,7 @@ impl Store {
                 name: Loc::new(t.name.clone()),
                 description: t.description.clone(),
                 avatar_id: t.avatar_id.clone(),
+                idp_group: None,
                 idp_group_id: t.idp_group_id,
                 idp_group_name: t.idp_group_name.clone(),
                 members: t
@@ -135,6 +137,20 @@ impl Store {
             logo_id: o.logo_id.clone(),
             org_type: o.org_type.clone().map(Loc::new),
             custom_roles: o.custom_roles.iter().cloned().map(Loc::new).collect(),
+            sso: o.sso,
+            idp_groups: o.idp_groups.as_ref().map(|gs| {
+                gs.values()
+                    .map(|g| WorldIdpGroup {
+                        id: Some(Loc::new(g.id)),
+                        name: Loc::new(g.name.clone()),
+                        source: Some(Loc::new(g.source.as_str().to_ascii_lowercase())),
+                    })
+                    .collect()
+            }),
+            scim_token: o.scim_token.as_ref().map(|t| WorldScimToken {
+                created_at: t.created_at.clone(),
+                last_used: t.last_used.clone(),
+            }),
             members,
             teams,
             workspaces,

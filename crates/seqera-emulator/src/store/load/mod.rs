@@ -14,7 +14,9 @@ use super::*;
 use crate::clock::SystemClock;
 
 mod workspaces;
-use crate::world::{Loc, Problem, World, WorldMember, WorldOrg, WorldTeam, WorldUser};
+use crate::world::{
+    Loc, Problem, World, WorldIdpGroup, WorldMember, WorldOrg, WorldTeam, WorldUser,
+};
 
 /// Collects problems while building.
 pub(super) struct Check {
@@ -33,6 +35,7 @@ fn each_id(world: &World) -> Vec<&Loc<i64>> {
     for o in &world.organizations {
         out.extend(o.id.as_ref());
         out.extend(o.members.iter().filter_map(|m| m.id.as_ref()));
+        out.extend(o.idp_groups.iter().flatten().filter_map(|g| g.id.as_ref()));
         out.extend(o.teams.iter().filter_map(|t| t.id.as_ref()));
         for w in &o.workspaces {
             out.extend(w.id.as_ref());
@@ -92,6 +95,7 @@ impl Store {
         let mut store = Store {
             unknown_users: world.unknown_users.unwrap_or_default(),
             default_role,
+            list_missing_permissions: world.list_missing_permissions,
             ids: IdGen::starting_after(max_id),
             users: BTreeMap::new(),
             by_token: HashMap::new(),
@@ -258,6 +262,12 @@ impl Store {
             logo_id: o.logo_id.clone(),
             org_type: o.org_type.as_ref().map(|t| t.value.clone()),
             custom_roles: o.custom_roles.iter().map(|r| r.value.clone()).collect(),
+            sso: o.sso,
+            idp_groups: o.idp_groups.as_ref().map(|_| BTreeMap::new()),
+            scim_token: o.scim_token.as_ref().map(|t| ScimToken {
+                created_at: t.created_at.clone(),
+                last_used: t.last_used.clone(),
+            }),
             members: BTreeMap::new(),
             member_by_user: HashMap::new(),
             teams: BTreeMap::new(),
@@ -268,6 +278,10 @@ impl Store {
         let mut member_locs: HashMap<Id, &Loc<String>> = HashMap::new();
         for m in &o.members {
             self.build_member(&mut org, m, ck, &mut member_locs);
+        }
+        let mut group_locs: HashMap<String, &Loc<String>> = HashMap::new();
+        for g in o.idp_groups.iter().flatten() {
+            self.build_idp_group(&mut org, g, ck, &mut group_locs);
         }
         let mut team_locs: HashMap<String, &Loc<String>> = HashMap::new();
         for t in &o.teams {
@@ -339,6 +353,60 @@ impl Store {
         org.members.insert(id, Member { id, user_id, role });
     }
 
+    fn build_idp_group<'w>(
+        &mut self,
+        org: &mut Org,
+        g: &'w WorldIdpGroup,
+        ck: &mut Check,
+        group_locs: &mut HashMap<String, &'w Loc<String>>,
+    ) {
+        let id = match &g.id {
+            Some(i) => i.value,
+            None => self.ids.next_id(),
+        };
+        if g.name.trim().is_empty() {
+            ck.push(Problem::at(
+                &g.name,
+                "empty IdP group name",
+                "give the value the identity provider sends in its groups claim",
+            ));
+        }
+        // Group values are compared exactly, as the identity provider sends them.
+        if let Some(first) = group_locs.get(&g.name.value) {
+            ck.push(
+                Problem::at(
+                    &g.name,
+                    format!("duplicate IdP group `{}`", g.name.value),
+                    "declared again here",
+                )
+                .also(*first, "first declared here"),
+            );
+        } else {
+            group_locs.insert(g.name.value.clone(), &g.name);
+        }
+        let source = match &g.source {
+            None => IdpSource::Manual,
+            Some(s) => IdpSource::parse(s).unwrap_or_else(|| {
+                ck.push(Problem::at(
+                    s,
+                    format!("`{}` is not an IdP group source", s.value),
+                    "expected `scim` or `manual`",
+                ));
+                IdpSource::Manual
+            }),
+        };
+        if let Some(groups) = org.idp_groups.as_mut() {
+            groups.insert(
+                id,
+                IdpGroup {
+                    id,
+                    name: g.name.value.clone(),
+                    source,
+                },
+            );
+        }
+    }
+
     fn build_team<'w>(
         &mut self,
         org: &mut Org,
@@ -393,6 +461,36 @@ impl Store {
                 }
             }
         }
+        let (mut idp_group_id, mut idp_group_name) = (t.idp_group_id, t.idp_group_name.clone());
+        if let Some(name) = &t.idp_group {
+            let found = org
+                .idp_groups
+                .iter()
+                .flat_map(|gs| gs.values())
+                .find(|g| g.name == name.value);
+            match found {
+                Some(g) => {
+                    idp_group_id = Some(g.id);
+                    idp_group_name = Some(g.name.clone());
+                }
+                None if org.idp_groups.is_none() => ck.push(Problem::at(
+                    name,
+                    format!(
+                        "team `{}` follows IdP group `{}`, but organization `{}` has no IdP group catalogue",
+                        t.name.value, name.value, org.name
+                    ),
+                    "declare the organization's `idpGroups`",
+                )),
+                None => ck.push(Problem::at(
+                    name,
+                    format!(
+                        "`{}` is not in the IdP group catalogue of organization `{}`",
+                        name.value, org.name
+                    ),
+                    "no entry of `idpGroups` has this name (case matters)",
+                )),
+            }
+        }
         org.teams.insert(
             id,
             Team {
@@ -400,8 +498,8 @@ impl Store {
                 name: t.name.value.clone(),
                 description: t.description.clone(),
                 avatar_id: t.avatar_id.clone(),
-                idp_group_id: t.idp_group_id,
-                idp_group_name: t.idp_group_name.clone(),
+                idp_group_id,
+                idp_group_name,
                 members,
             },
         );
