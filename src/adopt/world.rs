@@ -14,6 +14,33 @@ pub struct World {
     /// Users in order; the first with `token` is the one a sandbox acts as.
     pub users: Vec<User>,
     pub orgs: Vec<Org>,
+    /// BaseSpace regions (the `basespace` section), when the config declares workgroups.
+    pub basespace: Vec<BsRegion>,
+}
+
+/// A BaseSpace region of a sandbox: the one user it acts as, and the workgroups that user
+/// belongs to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BsRegion {
+    pub name: String,
+    /// The email of the user the sandbox acts as in this region.
+    pub user: String,
+    pub workgroups: Vec<BsWorkgroup>,
+}
+
+/// A workgroup's metadata, as BSSH reports it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BsWorkgroup {
+    pub name: String,
+    /// `Professional` or `Enterprise`.
+    pub plan: String,
+    pub collaborative: bool,
+    pub domain: Option<String>,
+}
+
+/// The placeholder token of a sandbox's BaseSpace region (never a real token).
+pub fn sandbox_basespace_token(region: &str) -> String {
+    format!("sandbox-basespace-{region}")
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -202,9 +229,43 @@ pub fn render(w: &World, header: &str) -> String {
             scalar(&u.user_name)
         ));
     }
-    if w.orgs.is_empty() {
-        return d.finish();
+    render_orgs(&mut d, w);
+    if !w.basespace.is_empty() {
+        d.open(0, "basespace");
+        d.open(2, "regions");
+        for r in &w.basespace {
+            d.item_field(4, "name", &r.name);
+            d.open(6, "users");
+            d.line(&format!(
+                "        - {{email: {}, token: {}}}",
+                scalar(&r.user),
+                sandbox_basespace_token(&r.name)
+            ));
+            if !r.workgroups.is_empty() {
+                d.open(6, "workgroups");
+                for wg in &r.workgroups {
+                    d.item_field(8, "name", &wg.name);
+                    d.field(10, "plan", &wg.plan);
+                    if wg.collaborative {
+                        d.raw_field(10, "collaborative", "true");
+                    }
+                    if let Some(dom) = &wg.domain {
+                        d.field(10, "domain", dom);
+                    }
+                    d.line(&format!("          members: [{}]", scalar(&r.user)));
+                }
+            }
+        }
     }
+    d.finish()
+}
+
+/// The `organizations` section.
+fn render_orgs(d: &mut Doc, w: &World) {
+    if w.orgs.is_empty() {
+        return;
+    }
+    let mut d = d;
     d.open(0, "organizations");
     for o in &w.orgs {
         d.item_field(2, "name", &o.name);
@@ -276,5 +337,4 @@ pub fn render(w: &World, header: &str) -> String {
             }
         }
     }
-    d.finish()
 }

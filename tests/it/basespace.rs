@@ -554,3 +554,61 @@ fn a_broken_ledger_is_reported_located_by_validate_and_stops_the_plan() {
     assert!(err.contains(".roster/basespace-ledger.yaml:2:"), "{err}");
     assert_eq!(p.writes(), 0);
 }
+
+#[test]
+fn sandbox_init_writes_the_basespace_regions_of_the_declared_workgroups() {
+    let dir =
+        crate::support::copy_dir(&crate::support::manifest_dir().join("examples/lab-basespace"));
+    std::fs::remove_file(dir.path().join(".roster/sandbox.world.yaml")).unwrap();
+    let d = dir.path().to_str().unwrap();
+    expect_exit(roster().args(["sandbox", "init", d]), 0);
+    let world = std::fs::read_to_string(dir.path().join(".roster/sandbox.world.yaml")).unwrap();
+    assert!(
+        world.contains("basespace:\n  regions:\n    - name: use1\n"),
+        "{world}"
+    );
+    assert!(world.contains("- name: euc1"), "{world}");
+    assert!(world.contains("collaborative: true"), "{world}");
+    // Seqera matches; BaseSpace is the ledger's to say: the two pending invites remain.
+    let o = expect_exit(
+        roster()
+            .args(["plan", "--sandbox", d, "--detailed-exitcode"])
+            .env("ROSTER_NOW", "2026-12-01"),
+        2,
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("Plan: 0 to add, 0 to change, 0 to remove; 2 manual BaseSpace steps"),
+        "{out}"
+    );
+}
+
+#[test]
+fn offboarding_someone_removes_them_from_basespace_workgroups_too() {
+    let dir =
+        crate::support::copy_dir(&crate::support::manifest_dir().join("examples/lab-basespace"));
+    let d = dir.path().to_str().unwrap();
+    let o = expect_exit(
+        roster().args(["offboard", "--dir", d, "--no-plan", "postdoc.lee@uq.edu.au"]),
+        0,
+    );
+    let out = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(
+        out.contains("member of BaseSpace workgroup smith-lab-sequencing"),
+        "{out}"
+    );
+    let wg = std::fs::read_to_string(dir.path().join("basespace/sequencing.yaml")).unwrap();
+    assert!(!wg.contains("postdoc.lee"), "{wg}");
+    // The ledger still has them: the next plan asks for their removal, by hand.
+    let o = expect_exit(
+        roster()
+            .args(["plan", "--sandbox", "--allow-mass-removal", d])
+            .env("ROSTER_NOW", "2026-12-01"),
+        0,
+    );
+    assert!(
+        stdout(&o).contains("- manual: remove `postdoc.lee@uq.edu.au` (user)"),
+        "{}",
+        stdout(&o)
+    );
+}
