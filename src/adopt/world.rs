@@ -265,14 +265,13 @@ fn render_orgs(d: &mut Doc, w: &World) {
     if w.orgs.is_empty() {
         return;
     }
-    let mut d = d;
     d.open(0, "organizations");
     for o in &w.orgs {
         d.item_field(2, "name", &o.name);
-        opt(&mut d, 4, "fullName", &o.full_name);
-        opt(&mut d, 4, "description", &o.description);
-        opt(&mut d, 4, "location", &o.location);
-        opt(&mut d, 4, "website", &o.website);
+        opt(d, 4, "fullName", &o.full_name);
+        opt(d, 4, "description", &o.description);
+        opt(d, 4, "location", &o.location);
+        opt(d, 4, "website", &o.website);
         if !o.custom_roles.is_empty() {
             d.open(4, "customRoles");
             for r in &o.custom_roles {
@@ -290,7 +289,7 @@ fn render_orgs(d: &mut Doc, w: &World) {
             d.open(4, "teams");
             for t in &o.teams {
                 d.item_field(6, "name", &t.name);
-                opt(&mut d, 8, "description", &t.description);
+                opt(d, 8, "description", &t.description);
                 if !t.members.is_empty() {
                     d.open(8, "members");
                     for m in &t.members {
@@ -303,8 +302,8 @@ fn render_orgs(d: &mut Doc, w: &World) {
             d.open(4, "workspaces");
             for ws in &o.workspaces {
                 d.item_field(6, "name", &ws.name);
-                opt(&mut d, 8, "fullName", &ws.full_name);
-                opt(&mut d, 8, "description", &ws.description);
+                opt(d, 8, "fullName", &ws.full_name);
+                opt(d, 8, "description", &ws.description);
                 if let Some(v) = &ws.visibility {
                     d.field(8, "visibility", &v.to_uppercase());
                 }
