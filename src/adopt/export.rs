@@ -407,6 +407,7 @@ mod tests {
                         resource: true,
                     }]),
                 }],
+                roles: None,
             },
         );
         live

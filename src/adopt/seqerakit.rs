@@ -147,6 +147,7 @@ fn org_entry<'a>(live: &'a mut Live, name: &str) -> &'a mut LiveOrg {
             collaborators: Vec::new(),
             teams: Vec::new(),
             workspaces: Vec::new(),
+            roles: None,
         })
 }
 

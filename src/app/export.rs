@@ -324,6 +324,7 @@ async fn read_everything(
                 team_members: Vec::new(),
                 workspaces: Vec::new(),
                 member_lookup: None,
+                roles: None,
             })
             .collect(),
     };

@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 use crate::app::plan::print_plan;
 use crate::app::trust::Trust;
 use crate::app::validate::allow_overridden;
-use crate::app::{Outcome, Ui, sandbox, session};
+use crate::app::{Outcome, Ui, clock, sandbox, session};
 use crate::cli::OffboardArgs;
 use crate::config::desired::{DEFAULT_TOKEN_ENV, Desired, UserRef};
 use crate::config::edit::{self, Entry, select};
@@ -34,11 +34,18 @@ pub fn run(ui: &Ui, args: &OffboardArgs) -> Result<Outcome> {
             dir.display()
         );
     }
-    if args.expired {
-        // Pending: grants gain `expires:` in the expiry work; this selects them then.
-        bail!("--expired needs grants with `expires:`, which this build does not read yet");
-    }
-    let removals = {
+    let removals = if args.expired {
+        let now = clock::now()?;
+        let removals = select::expired(&cfg.loaded, now);
+        if removals.is_empty() {
+            ui.status(format!(
+                "No grant in {} has expired (now: {now}): nothing to remove.",
+                dir.display()
+            ));
+            return Ok(Outcome::Success);
+        }
+        removals
+    } else {
         let users: Vec<UserRef> = args.users.iter().map(|u| UserRef::new(u)).collect();
         if let Some(u) = args.users.iter().find(|u| u.trim().is_empty()) {
             bail!("`{u}` is not a user: name each person by email address or user name");

@@ -72,4 +72,9 @@ pub struct ReviewArgs {
     /// Only this organization's reviews and its workspaces' (repeatable).
     #[arg(long = "org", value_name = "NAME", value_delimiter = ',')]
     pub orgs: Vec<String>,
+
+    /// Only the review of KEY (repeatable): `ORG` for an organization's own review, `ORG/NAME`
+    /// for a workspace's (the `key` of the JSON output).
+    #[arg(long = "of", value_name = "KEY", value_delimiter = ',')]
+    pub of: Vec<String>,
 }

@@ -153,6 +153,7 @@ Examples:
   roster access --matrix examples/biocommons
   roster access --matrix --format html examples/biocommons > access.html
   roster access --matrix --format csv > access.csv
+  roster access --matrix --workspace biocommons/genomics --format markdown
 
 Exit codes: 0 shown, 1 error (or nobody matches USER on either side).")]
     Access(AccessArgs),
@@ -193,9 +194,12 @@ Examples:
   roster review                               what is overdue in the config in .
   roster review --all --format markdown       every review with its due date
   roster review --detailed-exitcode           exit 2 when a review is overdue (CI)
+  roster review --of biocommons/genomics --format markdown
+                                              one review, as the Action's issue shows it
 
-Exit codes: 0 nothing overdue (or overdue without --detailed-exitcode), 1 error, 2 a review
-is overdue (with --detailed-exitcode).")]
+Exit codes: 0 nothing overdue (or overdue without --detailed-exitcode), 1 error (an invalid
+config, or a reviewedOn more than a day in the future), 2 a review is overdue (with
+--detailed-exitcode).")]
     Review(ReviewArgs),
 
     /// Print the JSON Schema (draft 2020-12) of a roster config document.
@@ -541,6 +545,25 @@ pub struct AccessArgs {
     /// platform's matrix instead of the config's).
     #[arg(long)]
     pub live: bool,
+
+    /// With --matrix: only this workspace (ORG/NAME, repeatable) and the people with access to
+    /// it, e.g. for the access review of one workspace.
+    #[arg(
+        long = "workspace",
+        value_name = "ORG/NAME",
+        value_delimiter = ',',
+        requires = "matrix"
+    )]
+    pub workspaces: Vec<String>,
+
+    /// With --matrix: only this organization (repeatable) and its workspaces.
+    #[arg(
+        long = "org",
+        value_name = "NAME",
+        value_delimiter = ',',
+        requires = "matrix"
+    )]
+    pub orgs: Vec<String>,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,

@@ -135,6 +135,38 @@ pub struct Desired {
     /// digest of a Seqera-only config is what it always was).
     #[serde(default, skip_serializing_if = "basespace::BaseSpace::is_empty")]
     pub basespace: basespace::BaseSpace,
+    /// The declared access reviews (recertification); not platform state, so not part of the
+    /// state's identity or its digest.
+    #[serde(skip)]
+    pub reviews: Reviews,
+}
+
+/// The access reviews the config declares, in declaration order. Any two compare equal: they
+/// are not platform state.
+#[derive(Debug, Clone, Default)]
+pub struct Reviews(pub Vec<Review>);
+
+impl PartialEq for Reviews {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// One declared review: of an organization, or of one of its workspaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    /// The organization, as declared.
+    pub org: String,
+    /// The workspace, as declared; `None` for the organization's own review.
+    pub workspace: Option<String>,
+    pub every: super::time::Span,
+    /// The reviewers as declared (lower-cased); empty: the organization's owners.
+    pub owners: Vec<UserRef>,
+    pub reviewed_on: Option<super::time::When>,
+    /// Where `review:` is.
+    pub origin: Origin,
+    /// Where `reviewedOn:` is.
+    pub reviewed_origin: Option<Origin>,
 }
 
 /// Where user references were declared: one entry per accepted reference in an org's members,
@@ -267,7 +299,14 @@ pub struct Org {
     pub description: Option<String>,
     pub location: Option<String>,
     pub website: Option<String>,
+    /// The names of every custom role the config declares, bare and defined, as declared.
     pub custom_roles: Vec<String>,
+    /// The custom roles the config defines: `None` when every entry of `customRoles` is a bare
+    /// name (or it is absent), and custom roles are unmanaged. Present: the list of
+    /// `customRoles` is authoritative (a live custom role it does not name is deleted). Sorted
+    /// by lower-cased name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defined_roles: Option<Vec<CustomRole>>,
     /// `None`: membership unmanaged. Sorted by user.
     pub members: Option<Vec<Member>>,
     /// `None`: teams unmanaged. Sorted by lower-cased name.
@@ -290,6 +329,35 @@ impl Org {
     pub fn member(&self, user: &UserRef) -> Option<&Member> {
         self.members.as_ref()?.iter().find(|m| &m.user == user)
     }
+}
+
+/// A custom workspace role the config defines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomRole {
+    pub name: String,
+    pub description: String,
+    /// `None`: unmanaged (none on creation). Sorted, without repeats.
+    pub permissions: Option<Vec<String>>,
+    /// The role's current name on the platform, when the config renames it in place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+    /// Where each permission is declared, for the plan-time check against the platform's list.
+    #[serde(skip)]
+    pub permission_origins: Vec<(String, Origin)>,
+}
+
+impl CustomRole {
+    /// The lower-cased name used to match live.
+    pub fn key(&self) -> String {
+        self.name.to_lowercase()
+    }
+}
+
+/// Whether `name` is a predefined workspace role's name, in any case.
+pub fn is_predefined_role(name: &str) -> bool {
+    workspace_role_rank(&name.trim().to_lowercase()).is_some()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -82,7 +82,10 @@ codes! {
     AdminAndUser => "admin-and-user",
     InvalidDate => "invalid-date",
     InvalidWorld => "invalid-world",
+    InvalidPermission => "invalid-permission",
+    PersonalWorkspace => "personal-workspace",
     CannotEdit => "cannot-edit",
+    UnknownReviewer => "unknown-reviewer",
 }
 
 impl fmt::Display for Code {

@@ -9,6 +9,7 @@ pub mod guard;
 pub mod model;
 pub mod preflight;
 pub mod rail;
+pub mod roles;
 pub mod verify;
 
 #[cfg(test)]

@@ -59,6 +59,7 @@ fn org(members: Vec<Member>, teams: Vec<Team>, workspaces: Vec<Workspace>) -> Or
         location: None,
         website: None,
         custom_roles: vec![],
+        defined_roles: None,
         members: Some(members),
         teams: Some(teams),
         workspaces,
@@ -215,6 +216,7 @@ fn live_of(d: &Desired, acting: &ActingUser) -> Live {
                 collaborators,
                 teams,
                 workspaces,
+                roles: None,
             },
         );
     }

@@ -38,9 +38,9 @@ pub fn summary(users: &[String], entries: &[Entry], wrote: Option<usize>) -> Str
     if users.is_empty() {
         writeln!(
             out,
-            "Removing {} expired grant{}:",
+            "Removing {} entr{} of grants that expired:",
             entries.len(),
-            plural(entries.len())
+            if entries.len() == 1 { "y" } else { "ies" }
         )
         .unwrap();
         entries.iter().for_each(|e| out.push_str(&line(e, true)));

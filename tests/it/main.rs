@@ -18,6 +18,8 @@ mod offboard;
 mod plan;
 mod preflight;
 mod rate;
+mod review;
+mod roles;
 mod sandbox_init;
 mod saved_plan;
 mod scale;

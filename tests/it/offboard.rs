@@ -277,6 +277,10 @@ fn the_edits_in_every_style_are_exactly_these() {
             "[ada@lab.org, carol@lab.org]",
         )
         .replace("      - dan   # by user name\n", "")
+        .replace(
+            "      - user: fay@lab.org   # a grant with an end\n        expires: 2030-01-01\n        reason: on-call cover\n",
+            "",
+        )
         .replace("      fay@lab.org\n", "")
         .replace("members: [dan]", "members: []");
     assert_eq!(org, want_org);
@@ -554,4 +558,98 @@ fn the_byte_level_check_catches_any_other_change() {
         });
         assert!(caught.is_err(), "not caught:\n{bad}");
     }
+}
+
+const EXPIRED: &str = "tests/fixtures/offboard/expired";
+
+fn expired_at(dir: &Path, now: &str) -> std::process::Output {
+    expect_exit(
+        roster()
+            .env("ROSTER_NOW", now)
+            .args(["offboard", "--expired", "--dir"])
+            .arg(dir),
+        0,
+    )
+}
+
+#[test]
+fn expired_removes_the_grants_past_their_end_and_what_goes_with_a_membership() {
+    let dir = copy_dir(&manifest_dir().join(EXPIRED));
+    let original = std::fs::read_to_string(dir.path().join("lab.yaml")).unwrap();
+    // Before anything ends: nothing to remove, nothing written.
+    let o = expired_at(dir.path(), "2025-12-31");
+    assert!(stderr(&o).contains("No grant in"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    // At the instant a grant ends it still holds (`expires < now` ends it): on 2026-06-30 the
+    // student stays; boss's cover on the team (2026-01-01) and the visitor (2026-05-01) go.
+    expired_at(dir.path(), "2026-06-30");
+    let mid = std::fs::read_to_string(dir.path().join("lab.yaml")).unwrap();
+    assert_eq!(
+        mid,
+        original
+            .replace(", {user: boss@lab.org, expires: 2026-01-01, reason: covering}]", "]")
+            .replace(
+                "  - user: vis@partner.org\n    role: view\n    expires: 2026-05-01T12:00:00+10:00\n",
+                ""
+            )
+            .replace("owners: [vis@partner.org, ann@lab.org]", "owners: [ann@lab.org]")
+    );
+    // A day later the student's membership has ended, and with it their team membership and
+    // participation.
+    let o = expired_at(dir.path(), "2026-06-30T00:00:01Z");
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("Removing 3 entries of grants that expired:\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("stu@lab.org, member of organization lab (member): expired on 2026-06-30 (summer school)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("stu@lab.org, participant of workspace lab/ws (launch): the membership of organization lab expired on 2026-06-30 (summer school)"),
+        "{out}"
+    );
+    let after = std::fs::read_to_string(dir.path().join("lab.yaml")).unwrap();
+    assert_eq!(
+        after,
+        mid.replace(
+            "  - user: stu@lab.org      # a student\n    expires: 2026-06-30\n    reason: summer school\n",
+            ""
+        )
+        .replace("members: [stu@lab.org, ann@lab.org]", "members: [ann@lab.org]")
+        .replace("  - {user: stu@lab.org, role: launch}\n", "")
+    );
+    expect_exit(roster().arg("validate").arg(dir.path()), 0);
+    // Run again: nothing left to remove.
+    let o = expired_at(dir.path(), "2026-12-01");
+    assert!(stderr(&o).contains("nothing to remove"), "{}", stderr(&o));
+}
+
+#[test]
+fn expired_takes_no_users_and_a_dry_run_writes_nothing() {
+    let e = expect_exit(roster().args(["offboard", "--expired", "a@x.org"]), 1);
+    assert!(stderr(&e).contains("cannot be used with"), "{}", stderr(&e));
+    let dir = copy_dir(&manifest_dir().join(EXPIRED));
+    let before = files(dir.path());
+    let o = expect_exit(
+        roster()
+            .env("ROSTER_NOW", "2027-06-01")
+            .args(["offboard", "--expired", "--dry-run", "--dir"])
+            .arg(dir.path()),
+        0,
+    );
+    assert_eq!(files(dir.path()), before);
+    let out = stdout(&o);
+    assert!(
+        out.contains("-    expires: 2027-01-01   # thesis\n"),
+        "{out}"
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("Removing 7 entries of grants that expired:"),
+        "{err}"
+    );
+    // ann is still an organization member: she still reviews the workspace.
+    assert!(!err.contains("ann@lab.org, review owner"), "{err}");
 }

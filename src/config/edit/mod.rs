@@ -114,6 +114,8 @@ pub fn apply(loaded: &Loaded, removals: &[Removal]) -> Result<Edited, Vec<Diagno
     }
     let mut edits: BTreeMap<FileId, Vec<splice::Edit>> = BTreeMap::new();
     let mut diags = Vec::new();
+    // Each file's documents, split once: (lines before the document, its text).
+    let mut split: BTreeMap<FileId, Vec<(u32, &str)>> = BTreeMap::new();
     for (doc_index, rs) in by_doc {
         let doc = &loaded.docs[doc_index];
         let src = loaded.sources.get(doc.file);
@@ -122,10 +124,13 @@ pub fn apply(loaded: &Loaded, removals: &[Removal]) -> Result<Edited, Vec<Diagno
             src.token_span(doc.file, line, col)
         };
         let text: &str = &src.text;
-        let Some(chunk) = split_documents(text)
-            .into_iter()
-            .find(|(offset, _)| *offset == doc.line_offset)
-            .map(|(_, c)| c)
+        let docs = split
+            .entry(doc.file)
+            .or_insert_with(|| split_documents(text));
+        let Some(chunk) = docs
+            .binary_search_by_key(&doc.line_offset, |(offset, _)| *offset)
+            .ok()
+            .map(|i| docs[i].1)
         else {
             diags.push(cannot(
                 at(0),

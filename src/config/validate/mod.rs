@@ -17,6 +17,7 @@ mod labels;
 
 pub use labels::{DYNAMIC_LABEL_VARIABLES, is_valid_label, is_valid_label_value};
 mod organization;
+mod review;
 mod settings;
 mod workspace;
 
@@ -28,7 +29,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::desired::{
-    Desired, Org, OrgRole, Origin, Policy, UserList, UserRef, UserSite, UserSites,
+    Desired, Org, OrgRole, Origin, Policy, Reviews, UserList, UserRef, UserSite, UserSites,
 };
 use super::load::{Doc, Loaded, LoadedDoc};
 use super::model::{SettingsDoc, Sp};
@@ -48,12 +49,20 @@ static DOMAIN_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
         .expect("valid regex")
 });
+static PERMISSION_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9_]*:[a-z][a-z0-9_]*$").expect("valid regex"));
 static ENV_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*$").expect("valid regex"));
 
 /// Whether `name` follows the platform's org/workspace/team name rules.
 pub fn is_valid_name(name: &str) -> bool {
     (2..=39).contains(&name.len()) && NAME_RE.is_match(name)
+}
+
+/// Whether `s` is a permission name as the platform writes them: `RESOURCE:ACTION`, lower case,
+/// e.g. `compute_environment:read`.
+pub fn is_valid_permission(s: &str) -> bool {
+    s.len() <= 100 && PERMISSION_RE.is_match(s)
 }
 
 /// Whether `s` has the shape of a name (letters or digits in runs joined by single `-` or `_`),
@@ -180,6 +189,7 @@ impl<'a> Validator<'a> {
             org.workspaces.sort_by_key(|w| w.key());
         }
         orgs.sort_by_key(|o| o.key());
+        let reviews = self.reviews(&orgs, &policy);
         Desired {
             platforms,
             policy,
@@ -189,6 +199,7 @@ impl<'a> Validator<'a> {
                 platforms: basespace_platforms,
                 workgroups,
             },
+            reviews: Reviews(reviews),
         }
     }
 

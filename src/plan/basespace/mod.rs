@@ -33,7 +33,7 @@ pub struct BsInput<'a> {
     pub regions: &'a [BsRegionLive],
     /// (platform, region) → the token variable used for it.
     pub token_envs: &'a BTreeMap<(String, Region), String>,
-    /// Now: expiries at or before it have passed.
+    /// Now: expiries before it have passed.
     pub now: When,
 }
 
@@ -178,7 +178,8 @@ fn wanted(w: &Workgroup, now: &When) -> (BTreeMap<UserRef, Want>, BTreeMap<UserR
     for u in w.users.iter().flatten() {
         let reason = u.reason.as_ref().map(|r| format!("reason: {r}"));
         match &u.expires {
-            Some(x) if x <= now => {
+            // As for Seqera grants: ended once the clock is past `expires`.
+            Some(x) if x < now => {
                 let why = match &reason {
                     Some(r) => format!("access expired on {x} ({r})"),
                     None => format!("access expired on {x}"),

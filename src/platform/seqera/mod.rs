@@ -11,7 +11,8 @@
 //! - `retry.rs`: [`RetryPolicy`] and the pure [`decide`] (what follows a failed attempt);
 //! - `error.rs`: [`ApiError`], [`ApiErrorKind`], [`ClientError`];
 //! - the typed calls by area: `user.rs`, `orgs.rs` (with members and collaborators), `teams.rs`,
-//!   `workspaces.rs` (with Studios settings and labels), `participants.rs`;
+//!   `workspaces.rs` (with Studios settings and labels), `participants.rs`, `roles.rs` (custom
+//!   roles, the permission catalogue and the org's quotas);
 //! - [`dto`]: the wire types.
 //!
 //! The token is a [`secrecy::SecretString`]: it is sent only as the `Authorization` header and
@@ -23,6 +24,7 @@ mod orgs;
 mod pacer;
 mod participants;
 mod retry;
+mod roles;
 mod teams;
 mod transport;
 mod user;
