@@ -25,6 +25,11 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
             let units = changed::units(&args.dir, r, &cfg)?;
             match &units {
                 None => ui.status(format!("Settings differ from {r}: planning everything.")),
+                Some(u) if u.is_empty() && !cfg.desired.basespace.workgroups.is_empty() => {
+                    ui.status(format!(
+                        "No organization or workspace file differs from {r}; BaseSpace is planned in full."
+                    ))
+                }
                 Some(u) if u.is_empty() => {
                     ui.status(format!("No config file differs from {r}: nothing to plan."))
                 }

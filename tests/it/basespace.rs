@@ -520,7 +520,7 @@ fn the_lab_example_validates_and_plans_against_its_sandbox() {
         roster()
             .args(["plan", "--sandbox"])
             .arg(dir.path())
-            .env("ROSTER_NOW", "2027-12-01"),
+            .env("ROSTER_NOW", "2027-12-02"),
         0,
     );
     assert!(
