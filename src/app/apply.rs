@@ -63,6 +63,8 @@ fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
                 ledger: &ledger,
                 now,
                 sandbox: sandbox.as_ref(),
+                expired_only: args.expired_only,
+                base: None,
             };
             let sandboxed = sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token));
             let session::Planned {
@@ -223,6 +225,9 @@ fn from_plan_file(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
                 ledger: &ledger,
                 now,
                 sandbox: sandbox.as_ref(),
+                // A saved `--expired-only` plan is planned again the same way.
+                expired_only: saved.expired_only || args.expired_only,
+                base: None,
             };
             let sandboxed = sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token));
             let session::Planned {

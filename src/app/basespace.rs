@@ -166,7 +166,13 @@ fn client(endpoint: &str, token: SecretString) -> Result<BsClient> {
 
 /// Check the workgroups and put the manual steps into `plan`; a mismatch fails the plan,
 /// naming each workgroup.
-pub fn add(plan: &mut Plan, reading: &BsReading, ledger: &Ledger, now: When) -> Result<()> {
+pub fn add(
+    plan: &mut Plan,
+    reading: &BsReading,
+    ledger: &Ledger,
+    now: When,
+    expired_only: bool,
+) -> Result<()> {
     let state = ledger.state();
     let input = BsInput {
         desired: &reading.desired,
@@ -174,6 +180,7 @@ pub fn add(plan: &mut Plan, reading: &BsReading, ledger: &Ledger, now: When) -> 
         regions: &reading.regions,
         token_envs: &reading.token_envs,
         now,
+        expired_only,
     };
     crate::plan::basespace::add_to(plan, &input).map_err(|errors| {
         anyhow::anyhow!(

@@ -15,6 +15,7 @@ mod changed;
 mod clock;
 mod completions;
 mod emulator;
+mod expiring;
 mod export;
 mod import;
 mod init;
@@ -161,6 +162,7 @@ pub fn main() -> ExitCode {
             command: crate::cli::SandboxCommand::Init(args),
         }) => sandbox_init::run(&ui, args),
         Command::Access(args) => access::run(&ui, args),
+        Command::Expiring(args) => expiring::run(&ui, args),
         Command::Offboard(args) => offboard::run(&ui, args),
         Command::Review(args) => review::run(&ui, args),
     };

@@ -197,6 +197,8 @@ fn plan(ui: &Ui, args: &OffboardArgs, desired: &Desired) -> Result<crate::plan::
             ledger: &ledger,
             now: crate::app::clock::now()?,
             sandbox: sandbox.as_ref(),
+            expired_only: false,
+            base: None,
         };
         let planned = session::plan_live(
             ui,

@@ -51,6 +51,11 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
     };
     let ledger = basespace::load_ledger(ui, &args.dir)?;
     let now = clock::now()?;
+    // The ends of grants the change sets are compared with the config at the base ref.
+    let base = match &args.changed_from {
+        Some(r) => changed::desired_at_ref(&args.dir, r)?,
+        None => None,
+    };
     let rt = session::runtime()?;
     let plan = rt.block_on(async {
         let sandbox = match args.connection.sandbox {
@@ -68,6 +73,8 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
             ledger: &ledger,
             now,
             sandbox: sandbox.as_ref(),
+            expired_only: args.expired_only,
+            base: base.as_ref(),
         };
         let planned = session::plan_live(
             ui,

@@ -1,5 +1,6 @@
 //! Views of one plan: text for a terminal, Markdown for a pull-request comment, JSON for
-//! machines and saved plans; and (`edit`) the summary and diff of an in-place config edit.
+//! machines and saved plans; (`edit`) the summary and diff of an in-place config edit; and
+//! (`lifecycle`) the grants that expire soon.
 //!
 //! This module owns how a [`Plan`](crate::plan::Plan) is presented. It must not compute diffs or
 //! decide anything: it shows the changes, access summary, unmanaged items and guard rails the plan
@@ -10,6 +11,7 @@
 pub mod edit;
 mod escape;
 mod json;
+mod lifecycle;
 mod markdown;
 mod paging;
 mod report;
@@ -18,6 +20,7 @@ mod text;
 mod view;
 
 pub use json::json;
+pub use lifecycle::{expiring_json, expiring_markdown, expiring_text};
 pub use markdown::{MARKDOWN_LIMIT, MIN_PART_LIMIT, markdown, markdown_parts};
 pub use report::{report_json, report_text, status_word};
 pub use runbook::{manual_step_text, runbook_markdown, runbook_text};

@@ -612,3 +612,66 @@ fn offboarding_someone_removes_them_from_basespace_workgroups_too() {
         stdout(&o)
     );
 }
+
+#[test]
+fn expired_only_keeps_the_removal_of_an_expired_basespace_user_and_holds_the_rest() {
+    let p = Platform::start(WORLD);
+    let wg = WORKGROUP.replace(
+        "  - user: postdoc@uq.edu.au\n",
+        "  - {user: postdoc@uq.edu.au, expires: 2026-11-01, reason: contract}\n",
+    );
+    let dir = config_dir(&[
+        ("roster.yaml", &settings(&p.url())),
+        ("organization.yaml", ORG),
+        ("workspaces/rnaseq.yaml", WORKSPACE),
+        ("basespace/lab-seq.yaml", &wg),
+        (".roster/basespace-ledger.yaml", LEDGER),
+    ]);
+    let d = dir.path().to_str().unwrap();
+    // The full plan: the student's invite and the postdoc's removal.
+    let o = expect_exit(&mut run(&p, &["plan", d, "--format", "json"]), 0);
+    let full: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let actions: Vec<&str> = full["manual"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["delete", "create"], "{full}");
+    // --expired-only: the postdoc's removal alone; the student's Seqera grants are held.
+    let o = expect_exit(
+        &mut run(&p, &["plan", d, "--expired-only", "--format", "json"]),
+        0,
+    );
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(plan["expired_only"], true);
+    let manual = plan["manual"].as_array().unwrap();
+    assert_eq!(manual.len(), 1, "{plan}");
+    assert_eq!(manual[0]["user"], "postdoc@uq.edu.au");
+    assert_eq!(manual[0]["action"], "delete");
+    assert!(
+        manual[0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("access expired on 2026-11-01"),
+        "{plan}"
+    );
+    assert!(plan["changes"].as_array().unwrap().is_empty(), "{plan}");
+    assert!(!plan["held"].as_array().unwrap().is_empty(), "{plan}");
+    // In CI, apply --expired-only publishes that one step and exits 3, writing nothing.
+    let mut cmd = run(&p, &["apply", d, "--expired-only", "--auto-approve"]);
+    cmd.env("CI", "true").stdin(Stdio::null());
+    let o = expect_exit(&mut cmd, 3);
+    let out = stdout(&o);
+    assert!(out.contains("remove `postdoc@uq.edu.au`"), "{out}");
+    assert!(!out.contains("invite `student@uq.edu.au`"), "{out}");
+    assert_eq!(p.writes(), 0, "the held Seqera changes are not applied");
+    // validate warns about the ended BaseSpace grant, located.
+    let o = expect_exit(&mut run(&p, &["validate", d]), 0);
+    let err = stderr(&o);
+    assert!(
+        err.contains("the membership of `postdoc@uq.edu.au` in BaseSpace workgroup `lab-seq` expired on 2026-11-01"),
+        "{err}"
+    );
+    assert!(err.contains("lab-seq.yaml:"), "{err}");
+}

@@ -9,6 +9,7 @@ mod boundaries;
 mod cli_usage;
 mod client_recorded;
 mod emulator;
+mod expiry;
 mod export;
 mod gitops;
 mod hostile;

@@ -13,6 +13,7 @@
 //! have changed.
 
 mod basespace;
+pub mod expiry;
 mod labels;
 
 pub use labels::{DYNAMIC_LABEL_VARIABLES, is_valid_label, is_valid_label_value};

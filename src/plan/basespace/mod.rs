@@ -35,6 +35,8 @@ pub struct BsInput<'a> {
     pub token_envs: &'a BTreeMap<(String, Region), String>,
     /// Now: expiries before it have passed.
     pub now: When,
+    /// `--expired-only`: only the removals of users whose `expires` has passed.
+    pub expired_only: bool,
 }
 
 /// What the API says of a subscription plan, as a tier.
@@ -353,6 +355,21 @@ pub fn diff(desired: &BaseSpace, ledger: &LedgerState, now: &When) -> Vec<Manual
     out
 }
 
+/// Whether `c` removes a user whose grant has expired (what `--expired-only` keeps).
+pub fn expired_removal(desired: &BaseSpace, c: &ManualChange, now: &When) -> bool {
+    c.action == Action::Delete
+        && desired
+            .workgroups
+            .iter()
+            .filter(|w| w.platform == c.platform && w.name == c.workgroup)
+            .any(|w| {
+                wanted(w, now)
+                    .1
+                    .keys()
+                    .any(|u| u.as_str().eq_ignore_ascii_case(&c.user))
+            })
+}
+
 /// Where a change is, in the access view: `BaseSpace illumina/smith-lab-sequencing`.
 fn place(c: &ManualChange) -> String {
     format!("BaseSpace {}/{}", c.platform, c.workgroup)
@@ -406,7 +423,10 @@ pub fn add_to(plan: &mut Plan, input: &BsInput<'_>) -> Result<(), Vec<String>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let manual = diff(input.desired, input.ledger, &input.now);
+    let mut manual = diff(input.desired, input.ledger, &input.now);
+    if input.expired_only {
+        manual.retain(|c| expired_removal(input.desired, c, &input.now));
+    }
     for entry in access(&manual) {
         match plan.access.iter_mut().find(|a| a.user == entry.user) {
             Some(a) => {

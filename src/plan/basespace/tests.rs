@@ -177,6 +177,15 @@ fn the_ledger_is_subtracted_and_what_it_has_beyond_the_config_is_removed() {
     assert_eq!(post.sequence_hub.before, ["use1"]);
     assert_eq!(post.sequence_hub.after, ["euc1", "use1"]);
     assert!(post.steps.iter().any(|s| s.contains("Change Access")));
+    // `--expired-only` keeps the removal of the expired user alone: not the removal of one
+    // taken out of the config, nor an access change.
+    let d = desired(workgroup(Tier::Professional));
+    let kept: Vec<&str> = changes
+        .iter()
+        .filter(|c| expired_removal(&d, c, &now()))
+        .map(|c| c.user.as_str())
+        .collect();
+    assert_eq!(kept, ["old@uq.edu.au"]);
     // Once those are confirmed too, nothing is left.
     for c in &changes {
         l.push(
@@ -300,6 +309,7 @@ fn each_mismatch_is_an_error_naming_the_workgroup_and_its_region() {
             regions,
             token_envs: &envs,
             now: now(),
+            expired_only: false,
         })
     };
     let (errors, targets) = run(&[
