@@ -357,6 +357,22 @@ fn make_plan(
         scoped = units.is_some(),
         "planned"
     );
+    // Every IdP group a declared team follows must be in its organization's catalogue.
+    let unlinkable: Vec<String> = inputs
+        .iter()
+        .flat_map(|i| {
+            plan::idp::problems(&i.orgs, i.live)
+                .into_iter()
+                .map(|p| format!("platform {}: {p}", i.platform))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if !unlinkable.is_empty() {
+        bail!(
+            "the config links teams to IdP groups the platform does not have; nothing was planned:\n  - {}",
+            unlinkable.join("\n  - ")
+        );
+    }
     // Preflight: the acting user must have the rights the plan needs.
     let problems: Vec<String> = inputs
         .iter()

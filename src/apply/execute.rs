@@ -14,7 +14,7 @@ use tokio::sync::Mutex;
 use super::reconcile::{Calls, reconcile_create};
 use super::{ApplyError, Outcome};
 use crate::live::ActingUser;
-use crate::plan::{Address, Change, Exec, Ref, Who};
+use crate::plan::{Address, Change, Exec, Ref, TeamLink, Who};
 use crate::platform::seqera::Client;
 use crate::platform::seqera::dto::{
     AddParticipantRequest, CreateLabelRequest, OrganizationBody, StudiosSettingsRequest,
@@ -137,6 +137,7 @@ pub(super) async fn execute(
             org,
             name,
             description,
+            idp_group_id,
         } => {
             let org_id = resolve(created, org).await?;
             let (id, outcome) = reconcile_create(
@@ -144,7 +145,7 @@ pub(super) async fn execute(
                 ("CreateOrganizationTeam", "ListOrganizationTeams"),
                 move || async move {
                     let t = client
-                        .create_team(org_id, name, description.as_deref())
+                        .create_team(org_id, name, description.as_deref(), *idp_group_id)
                         .await?;
                     Ok(t.team_id)
                 },
@@ -165,6 +166,7 @@ pub(super) async fn execute(
             team_id,
             name,
             description,
+            idp_group,
         } => {
             ops.push("UpdateOrganizationTeam");
             client
@@ -174,6 +176,10 @@ pub(super) async fn execute(
                     &UpdateTeamRequest {
                         name: name.clone(),
                         description: description.clone(),
+                        idp_group_id: idp_group.map(|l| match l {
+                            TeamLink::Link(id) => Some(id),
+                            TeamLink::Unlink => None,
+                        }),
                     },
                 )
                 .await?;

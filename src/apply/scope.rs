@@ -146,12 +146,14 @@ mod tests {
                 collaborators: vec![],
                 teams: vec![],
                 workspaces: vec![ws(10, "declared"), ws(11, "undeclared")],
+                idp_catalogue: None,
             },
         );
         let scope = Scope {
             orgs: vec![OrgScope {
                 name: "Lab".into(),
                 team_members: vec![],
+                idp_groups: false,
                 workspaces: vec![WorkspaceScope {
                     name: "declared".into(),
                     participants: true,

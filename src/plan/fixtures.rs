@@ -189,6 +189,7 @@ pub fn plan() -> Plan {
             org: Ref::Id(101),
             name: "genomics-admins".into(),
             description: Some("Admins of the genomics community".into()),
+            idp_group_id: None,
         },
     );
     c.after = attrs(

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod diff;
 pub mod guard;
+pub mod idp;
 pub mod model;
 pub mod preflight;
 pub mod rail;

@@ -128,6 +128,16 @@ pub enum Who {
     Team(Ref),
 }
 
+/// A team's IdP group link as an update sends it (`UpdateTeamRequest.idpGroupId`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TeamLink {
+    /// Follow (or keep following) this catalogue entry.
+    Link(i64),
+    /// Follow none (`idpGroupId: null`): the platform removes the team's members.
+    Unlink,
+}
+
 /// Fields of an organization as sent on create or update (every field, current where unmanaged).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgFields {
@@ -177,12 +187,19 @@ pub enum Exec {
         org: Ref,
         name: String,
         description: Option<String>,
+        /// The IdP catalogue entry the new team follows.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        idp_group_id: Option<i64>,
     },
     UpdateTeam {
         org_id: i64,
         team_id: i64,
         name: String,
         description: Option<String>,
+        /// What the update sends of the team's IdP group link: absent for a team that follows
+        /// no group and keeps following none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        idp_group: Option<TeamLink>,
     },
     DeleteTeam {
         org_id: i64,

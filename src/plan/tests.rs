@@ -117,6 +117,7 @@ fn live_of(d: &Desired, acting: &ActingUser) -> Live {
                 name: t.name.clone(),
                 description: t.description.clone(),
                 idp_managed: false,
+                idp_group: None,
                 members_count: t.members.as_ref().map_or(0, Vec::len),
                 members: t.members.as_ref().map(|ms| {
                     ms.iter()
@@ -215,6 +216,7 @@ fn live_of(d: &Desired, acting: &ActingUser) -> Live {
                 collaborators,
                 teams,
                 workspaces,
+                idp_catalogue: None,
             },
         );
     }
@@ -266,6 +268,8 @@ fn example() -> Desired {
             name: "admins".into(),
             description: Some("Admins".into()),
             members: Some(vec![u("jane@lab.org").into()]),
+            idp_group: None,
+            idp_origin: Default::default(),
         }],
         vec![ws(
             "rnaseq",
@@ -656,6 +660,8 @@ fn arb_desired() -> impl Strategy<Value = Desired> {
                     name: "core".into(),
                     description: None,
                     members: Some(team_members),
+                    idp_group: None,
+                    idp_origin: Default::default(),
                 }]
             } else {
                 vec![]

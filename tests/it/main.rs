@@ -11,6 +11,7 @@ mod emulator;
 mod export;
 mod gitops;
 mod hostile;
+mod idp;
 mod import;
 mod init;
 mod plan;

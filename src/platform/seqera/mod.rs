@@ -11,6 +11,7 @@
 //! - `retry.rs`: [`RetryPolicy`] and the pure [`decide`] (what follows a failed attempt);
 //! - `error.rs`: [`ApiError`], [`ApiErrorKind`], [`ClientError`];
 //! - the typed calls by area: `user.rs`, `orgs.rs` (with members and collaborators), `teams.rs`,
+//!   `idp.rs` (the IdP group catalogue and SCIM configuration, read-only),
 //!   `workspaces.rs` (with Studios settings and labels), `participants.rs`;
 //! - [`dto`]: the wire types.
 //!
@@ -19,6 +20,7 @@
 
 pub mod dto;
 mod error;
+mod idp;
 mod orgs;
 mod pacer;
 mod participants;
