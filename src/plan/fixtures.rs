@@ -82,6 +82,7 @@ pub fn empty() -> Plan {
         scope: None,
         digest: String::new(),
         pending_settings: Vec::new(),
+        first_logins: Vec::new(),
     }
 }
 

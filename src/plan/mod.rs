@@ -3,6 +3,7 @@
 //! passed in, so the same inputs give byte-identical plans.
 
 pub mod access;
+pub mod accounts;
 pub mod diff;
 pub mod guard;
 pub mod idp;
@@ -148,6 +149,7 @@ pub fn build(
         scope: units.map(|u| u.iter().cloned().collect()),
         digest: String::new(),
         pending_settings: Vec::new(),
+        first_logins: Vec::new(),
     };
     plan.digest = verify::digest(&plan);
     plan

@@ -440,6 +440,23 @@ pub struct Plan {
     /// Platform settings the config changes that take effect only after merge.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub pending_settings: Vec<PendingSetting>,
+    /// Users the plan adds whom the platform does not know, on a platform that adds only users
+    /// who already have an account (Seqera Enterprise): each must log in once before apply.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub first_logins: Vec<FirstLogin>,
+}
+
+/// A user who must log in to a platform once before apply can add them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstLogin {
+    pub platform: String,
+    /// The endpoint they log in to (its API base, as the plan read it).
+    pub endpoint: String,
+    /// As the plan names them (lower-cased email or user name).
+    pub user: String,
+    /// Where the config names them (`file:line:col`), in declaration order.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub declared: Vec<String>,
 }
 
 impl Plan {

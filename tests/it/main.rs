@@ -14,6 +14,7 @@ mod hostile;
 mod idp;
 mod import;
 mod init;
+mod measured;
 mod plan;
 mod preflight;
 mod rate;

@@ -140,6 +140,24 @@ pub struct RoleRequest {
     pub role: String,
 }
 
+/// `ServiceInfoResponse`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceInfoResponse {
+    pub service_info: ServiceInfo,
+}
+
+/// `ServiceInfo`: the fields roster reads.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceInfo {
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Whether the platform is Seqera Cloud (absent from older versions).
+    #[serde(default)]
+    pub seqera_cloud: Option<bool>,
+}
+
 /// `ListTeamResponse`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]

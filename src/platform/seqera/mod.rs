@@ -44,5 +44,16 @@ pub use transport::{Client, ClientConfig};
 /// The Seqera Cloud API endpoint, used when nothing else is configured.
 pub const CLOUD_ENDPOINT: &str = "https://api.cloud.seqera.io";
 
+/// Whether `endpoint` is Seqera Cloud's API (`api.cloud.seqera.io`, or the legacy
+/// `api.tower.nf`), for a platform whose service info does not say.
+pub fn is_cloud_endpoint(endpoint: &str) -> bool {
+    let rest = endpoint
+        .trim()
+        .strip_prefix("https://")
+        .unwrap_or(endpoint.trim());
+    let host = rest.split(['/', ':']).next().unwrap_or("");
+    host.eq_ignore_ascii_case("api.cloud.seqera.io") || host.eq_ignore_ascii_case("api.tower.nf")
+}
+
 /// The largest page the API accepts.
 pub const PAGE_SIZE: usize = 100;
