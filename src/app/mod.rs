@@ -15,6 +15,7 @@ mod clock;
 mod completions;
 mod emulator;
 mod export;
+mod idp;
 mod import;
 mod init;
 mod plan;
@@ -154,6 +155,7 @@ pub fn main() -> ExitCode {
             command: crate::cli::SandboxCommand::Init(args),
         }) => sandbox_init::run(&ui, args),
         Command::Access(args) => access::run(&ui, args),
+        Command::Idp(args) => idp::run(&ui, args),
     };
     match result {
         Ok(outcome) => outcome.into(),

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::scope::Principal;
 
+pub mod idp;
 pub mod read;
 
 /// The user a token belongs to.

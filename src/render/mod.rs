@@ -1,5 +1,5 @@
 //! Views of one plan: text for a terminal, Markdown for a pull-request comment, JSON for
-//! machines and saved plans.
+//! machines and saved plans; and of the IdP status `roster idp` reads (`idp`).
 //!
 //! This module owns how a [`Plan`](crate::plan::Plan) is presented. It must not compute diffs or
 //! decide anything: it shows the changes, access summary, unmanaged items and guard rails the plan
@@ -8,6 +8,7 @@
 //! so the same plan renders to the same bytes.
 
 mod escape;
+mod idp;
 mod json;
 mod markdown;
 mod paging;
@@ -15,6 +16,7 @@ mod report;
 mod text;
 mod view;
 
+pub use idp::{IDP_FORMAT_VERSION, idp_json, idp_text};
 pub use json::json;
 pub use markdown::{MARKDOWN_LIMIT, MIN_PART_LIMIT, markdown, markdown_parts};
 pub use report::{report_json, report_text, status_word};

@@ -358,3 +358,79 @@ fn export_writes_the_group_a_team_follows_and_plans_nothing_after() {
     );
     expect_exit(&mut p.roster(&["plan", d, "--detailed-exitcode"]), 0);
 }
+
+/// Two orgs: `lab` with IdP group mapping, SSO and a SCIM token; `plain` without.
+fn status_world() -> String {
+    WORLD.replace(
+        "  - name: lab\n",
+        "  - name: lab\n    sso: true\n    scimToken: {createdAt: \"2026-01-05T10:00:00Z\", lastUsed: \"2026-02-01T08:30:00Z\"}\n",
+    ) + "  - name: plain\n    members:\n      - {email: admin@lab.org, role: owner}\n"
+}
+
+const TWO_ORGS: &str = "kind: Organization\nname: lab\n---\nkind: Organization\nname: plain\n";
+
+#[test]
+fn roster_idp_reports_scim_the_catalogue_and_who_follows_what_and_off_for_a_404() {
+    let p = Platform::start(&status_world());
+    let dir = config_dir(&[("c.yaml", TWO_ORGS)]);
+    let d = dir.path().to_str().unwrap();
+    p.reset_stats();
+    let out = expect_exit(&mut p.roster(&["idp", d]), 0);
+    let text = stdout(&out);
+    for want in [
+        "organization lab (platform default, ",
+        "  SCIM: an active token, created 2026-01-05T10:00:00Z, last used 2026-02-01T08:30:00Z\n",
+        "  groups pushed by SCIM: 1\n",
+        "  single sign-on: active (collaborators are not permitted)\n",
+        "  IdP group catalogue (2 groups):\n    genomics-users (scim): followed by linked\n    Bioinfo (manual): followed by to-unlink\n",
+        "organization plain (platform default, ",
+        "  SCIM: off (DescribeOrganizationScimConfig answered 404: IdP group mapping is not enabled)\n",
+        "  IdP group catalogue: off (ListOrganizationIdpGroups answered 404)\n",
+    ] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+    assert!(
+        !text.contains("scim_****"),
+        "no token, not even masked: {text}"
+    );
+    let s = p.stats();
+    assert_eq!(s.writes, 0);
+    assert_eq!(s.calls("DescribeOrganizationScimConfig"), 2);
+    assert_eq!(s.calls("ListOrganizationIdpGroups"), 2);
+    assert_eq!(s.count("ListOrganizationIdpGroups", 404), 1);
+
+    let out = expect_exit(
+        &mut p.roster(&["idp", d, "--format", "json", "--org", "lab"]),
+        0,
+    );
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["format_version"], "1");
+    let orgs = doc["orgs"].as_array().unwrap();
+    assert_eq!(orgs.len(), 1, "--org selects");
+    let lab = &orgs[0];
+    assert_eq!(lab["scim"]["active_token"], true);
+    assert_eq!(lab["scim"]["sso_active"], true);
+    assert_eq!(lab["catalogue"][0]["name"], "genomics-users");
+    assert_eq!(lab["catalogue"][0]["teams"], serde_json::json!(["linked"]));
+    assert_eq!(lab["linked_teams"][1]["team"], "to-unlink");
+    assert_eq!(lab["orphaned_links"], serde_json::json!([]));
+}
+
+#[test]
+fn roster_idp_warns_of_a_team_linked_to_a_group_the_catalogue_no_longer_holds() {
+    // The world links `orphan` by id to an entry that is not in the catalogue.
+    let world = status_world().replace(
+        "      - name: plain\n        members: [bob@lab.org]\n",
+        "      - name: plain\n        members: [bob@lab.org]\n      - name: orphan\n        idpGroupId: 77\n        idpGroupName: gone-group\n",
+    );
+    let p = Platform::start(&world);
+    let dir = config_dir(&[("c.yaml", "kind: Organization\nname: lab\n")]);
+    let out = expect_exit(&mut p.roster(&["idp", dir.path().to_str().unwrap()]), 0);
+    assert!(
+        stdout(&out).contains(
+            "  warning: team orphan follows IdP group gone-group (#77), which the catalogue no longer holds\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}
