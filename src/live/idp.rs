@@ -113,7 +113,7 @@ pub async fn read(client: &Client, platform: &str, orgs: &[String]) -> Result<Ve
                 })
             })
             .collect();
-        linked.sort_by(|a, b| a.team.to_lowercase().cmp(&b.team.to_lowercase()));
+        linked.sort_by_key(|t| t.team.to_lowercase());
         status.linked_teams = linked;
         out.push(status);
     }
