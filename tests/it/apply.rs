@@ -562,6 +562,10 @@ struct Side {
     members: Vec<(usize, bool)>,
     /// team index → member user indexes (must be members)
     teams: Vec<(usize, Vec<usize>)>,
+    /// team index → its IdP group link. Live: 0 none, 1 follows g0, 2 follows g1. Desired:
+    /// 0 the link unmanaged, 1 `idpGroup: null` (unlinked), 2 follows g0, 3 follows g1 (and
+    /// then declares no members).
+    links: Vec<u8>,
     /// workspace index → participants
     workspaces: Vec<(usize, Vec<RandomParticipant>)>,
 }
@@ -580,53 +584,57 @@ fn arb_side() -> impl Strategy<Value = Side> {
             prop::collection::vec((0usize..USERS.len() + 3, 0usize..ROLES.len()), 0..5),
             3,
         ),
+        prop::collection::vec(0u8..4, 3),
     )
-        .prop_map(|(members, owners, teams, team_members, wss, parts)| {
-            // User 0 (the acting user) is always an owner.
-            let mut ms = vec![(0usize, true)];
-            ms.extend(members.iter().map(|&u| (u, owners[u])));
-            let is_member = |u: usize| ms.iter().any(|(m, _)| *m == u);
-            let teams: Vec<(usize, Vec<usize>)> = teams
-                .iter()
-                .map(|&t| {
-                    (
-                        t,
-                        team_members[t]
+        .prop_map(
+            |(members, owners, teams, team_members, wss, parts, links)| {
+                // User 0 (the acting user) is always an owner.
+                let mut ms = vec![(0usize, true)];
+                ms.extend(members.iter().map(|&u| (u, owners[u])));
+                let is_member = |u: usize| ms.iter().any(|(m, _)| *m == u);
+                let teams: Vec<(usize, Vec<usize>)> = teams
+                    .iter()
+                    .map(|&t| {
+                        (
+                            t,
+                            team_members[t]
+                                .iter()
+                                .copied()
+                                .filter(|u| is_member(*u))
+                                .collect(),
+                        )
+                    })
+                    .collect();
+                let workspaces = wss
+                    .iter()
+                    .map(|&w| {
+                        let mut seen = BTreeSet::new();
+                        let ps = parts[w]
                             .iter()
-                            .copied()
-                            .filter(|u| is_member(*u))
-                            .collect(),
-                    )
-                })
-                .collect();
-            let workspaces = wss
-                .iter()
-                .map(|&w| {
-                    let mut seen = BTreeSet::new();
-                    let ps = parts[w]
-                        .iter()
-                        .filter_map(|&(who, role)| {
-                            let who = if who < USERS.len() {
-                                Ok(who)
-                            } else {
-                                let t = who - USERS.len();
-                                if !teams.iter().any(|(x, _)| *x == t) {
-                                    return None;
-                                }
-                                Err(t)
-                            };
-                            seen.insert(who).then_some((who, role))
-                        })
-                        .collect();
-                    (w, ps)
-                })
-                .collect();
-            Side {
-                members: ms,
-                teams,
-                workspaces,
-            }
-        })
+                            .filter_map(|&(who, role)| {
+                                let who = if who < USERS.len() {
+                                    Ok(who)
+                                } else {
+                                    let t = who - USERS.len();
+                                    if !teams.iter().any(|(x, _)| *x == t) {
+                                        return None;
+                                    }
+                                    Err(t)
+                                };
+                                seen.insert(who).then_some((who, role))
+                            })
+                            .collect();
+                        (w, ps)
+                    })
+                    .collect();
+                Side {
+                    members: ms,
+                    teams,
+                    links,
+                    workspaces,
+                }
+            },
+        )
 }
 
 fn world_yaml(s: &Side) -> String {
@@ -635,7 +643,8 @@ fn world_yaml(s: &Side) -> String {
         let token = if i == 0 { ", token: prop-token" } else { "" };
         y.push_str(&format!("  - {{email: {u}, userName: user{i}{token}}}\n"));
     }
-    y.push_str("organizations:\n  - name: lab\n    members:\n");
+    // Every org has an IdP group catalogue: a SCIM group and a manual one.
+    y.push_str("organizations:\n  - name: lab\n    idpGroups:\n      - {name: g0, source: scim}\n      - {name: g1}\n    members:\n");
     for (u, owner) in &s.members {
         let role = if *owner { "owner" } else { "member" };
         y.push_str(&format!("      - {{email: {}, role: {role}}}\n", USERS[*u]));
@@ -644,8 +653,14 @@ fn world_yaml(s: &Side) -> String {
         y.push_str("    teams:\n");
         for (t, ms) in &s.teams {
             let ms: Vec<&str> = ms.iter().map(|u| USERS[*u]).collect();
+            // Live links: 0 none, 1 g0, 2 g1 (3 counts as none).
+            let link = match s.links[*t] {
+                1 => "        idpGroup: g0\n",
+                2 => "        idpGroup: g1\n",
+                _ => "",
+            };
             y.push_str(&format!(
-                "      - name: team{t}\n        members: [{}]\n",
+                "      - name: team{t}\n{link}        members: [{}]\n",
                 ms.join(", ")
             ));
         }
@@ -685,10 +700,20 @@ fn config_yaml(s: &Side) -> String {
     }
     for (t, ms) in &s.teams {
         let ms: Vec<&str> = ms.iter().map(|u| USERS[*u]).collect();
-        y.push_str(&format!(
-            "  - name: team{t}\n    members: [{}]\n",
-            ms.join(", ")
-        ));
+        match s.links[*t] {
+            // A team that follows a group declares no members: the provider gives them.
+            2 => y.push_str(&format!("  - name: team{t}\n    idpGroup: g0\n")),
+            3 => y.push_str(&format!("  - name: team{t}\n    idpGroup: g1\n")),
+            link => y.push_str(&format!(
+                "  - name: team{t}\n{}    members: [{}]\n",
+                if link == 1 {
+                    "    idpGroup: null\n"
+                } else {
+                    ""
+                },
+                ms.join(", ")
+            )),
+        }
     }
     for (w, ps) in &s.workspaces {
         y.push_str(&format!(
@@ -712,7 +737,8 @@ fn config_yaml(s: &Side) -> String {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 100, failure_persistence: None, ..ProptestConfig::default() })]
 
-    /// For random (live, desired) pairs, apply then plan is empty, with no duplicates.
+    /// For random (live, desired) pairs, apply then plan is empty, with no duplicates: teams
+    /// linked to IdP groups or not, linked, relinked and unlinked included.
     #[test]
     fn apply_then_plan_is_empty_for_random_states(live in arb_side(), desired in arb_side()) {
         let p = Platform::start(&world_yaml(&live));
