@@ -137,6 +137,94 @@ impl Matrix {
         }
     }
 
+    /// The matrix of some organizations (`orgs`, names) and workspaces (`workspaces`, as
+    /// (org, name)) only, names compared case-insensitively; an empty filter keeps everything.
+    /// With workspaces named, the rows are the people with access to one of them; otherwise
+    /// those with a role in a kept organization or access to one of its workspaces.
+    pub fn restrict(&self, orgs: &[String], workspaces: &[(String, String)]) -> Matrix {
+        let eq = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        let keep_col: Vec<bool> = self
+            .columns
+            .iter()
+            .map(|c| {
+                (orgs.is_empty() || orgs.iter().any(|o| eq(o, &c.org)))
+                    && (workspaces.is_empty()
+                        || workspaces
+                            .iter()
+                            .any(|(o, w)| eq(o, &c.org) && eq(w, &c.workspace)))
+            })
+            .collect();
+        let keep_org: Vec<bool> = self
+            .orgs
+            .iter()
+            .map(|o| {
+                (orgs.is_empty() || orgs.iter().any(|n| eq(n, &o.name)))
+                    && (workspaces.is_empty() || workspaces.iter().any(|(n, _)| eq(n, &o.name)))
+            })
+            .collect();
+        let pick = |v: &[bool], i: usize| v.get(i).copied().unwrap_or(false);
+        let kept_orgs: Vec<MatrixOrg> = self
+            .orgs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| pick(&keep_org, *i))
+            .map(|(_, o)| o.clone())
+            .collect();
+        let rows = self
+            .rows
+            .iter()
+            .filter_map(|r| {
+                let cells: Vec<Option<Cell>> = r
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| pick(&keep_col, *i))
+                    .map(|(_, c)| c.clone())
+                    .collect();
+                let org_roles: Vec<Option<String>> = r
+                    .org_roles
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| pick(&keep_org, *i))
+                    .map(|(_, o)| o.clone())
+                    .collect();
+                let access = cells.iter().any(Option::is_some)
+                    || (workspaces.is_empty() && org_roles.iter().any(Option::is_some));
+                let teams = match self.several_orgs() {
+                    false => r.teams.clone(),
+                    true => r
+                        .teams
+                        .iter()
+                        .filter(|t| {
+                            kept_orgs.iter().any(|o| {
+                                t.to_lowercase()
+                                    .starts_with(&format!("{}/", o.name.to_lowercase()))
+                            })
+                        })
+                        .cloned()
+                        .collect(),
+                };
+                access.then(|| Row {
+                    user: r.user.clone(),
+                    org_roles,
+                    teams,
+                    cells,
+                })
+            })
+            .collect();
+        Matrix {
+            orgs: kept_orgs,
+            columns: self
+                .columns
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| pick(&keep_col, *i))
+                .map(|(_, c)| c.clone())
+                .collect(),
+            rows,
+        }
+    }
+
     /// Whether the matrix spans more than one organization (then columns are named `ORG/WS`).
     pub fn several_orgs(&self) -> bool {
         self.orgs.len() > 1
@@ -204,6 +292,46 @@ mod tests {
         // b is on the team but not in the org's members: a collaborator only by participation
         // of their own, which they have none of.
         assert_eq!(m.rows[1].org_roles, vec![None]);
+    }
+
+    #[test]
+    fn a_restricted_matrix_keeps_the_people_of_the_workspaces_kept() {
+        let s = Snapshot {
+            orgs: vec![OrgGrants {
+                name: "lab".into(),
+                platform: "default".into(),
+                full_name: None,
+                custom_roles: vec![],
+                members: Some(
+                    [
+                        ("a@x.org".to_string(), "member".to_string()),
+                        ("b@x.org".to_string(), "member".to_string()),
+                    ]
+                    .into(),
+                ),
+                teams: None,
+                workspaces: vec![
+                    WorkspaceGrants {
+                        name: "one".into(),
+                        participants: Some(vec![(Who::User("a@x.org".into()), "view".into())]),
+                    },
+                    WorkspaceGrants {
+                        name: "two".into(),
+                        participants: Some(vec![(Who::User("b@x.org".into()), "admin".into())]),
+                    },
+                ],
+            }],
+        };
+        let m = Matrix::of(&s);
+        let one = m.restrict(&[], &[("LAB".into(), "One".into())]);
+        assert_eq!(one.columns.len(), 1);
+        assert_eq!(one.columns[0].workspace, "one");
+        let users: Vec<&str> = one.rows.iter().map(|r| r.user.as_str()).collect();
+        assert_eq!(users, ["a@x.org"]);
+        assert_eq!(one.rows[0].cells.len(), 1);
+        // The organization alone: everyone with a role in it.
+        assert_eq!(m.restrict(&["lab".into()], &[]).rows.len(), 2);
+        assert!(m.restrict(&["other".into()], &[]).rows.is_empty());
     }
 
     #[test]

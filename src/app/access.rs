@@ -59,7 +59,7 @@ pub fn run(ui: &Ui, args: &AccessArgs) -> Result<Outcome> {
                 (Some(l), Some(rs)) => (l, platform_source(rs)),
                 _ => (&config, source),
             };
-            let m = Matrix::of(snapshot);
+            let m = restricted(Matrix::of(snapshot), args, &cfg.desired)?;
             match args.format {
                 AccessFormat::Text => access::text::matrix(&m),
                 AccessFormat::Markdown => access::text::markdown(&m),
@@ -92,6 +92,39 @@ pub fn run(ui: &Ui, args: &AccessArgs) -> Result<Outcome> {
     stdout.write_all(out.as_bytes())?;
     stdout.flush()?;
     Ok(Outcome::Success)
+}
+
+/// The matrix of the `--org` and `--workspace` selections (every one must be declared).
+fn restricted(m: Matrix, args: &AccessArgs, desired: &Desired) -> Result<Matrix> {
+    if args.orgs.is_empty() && args.workspaces.is_empty() {
+        return Ok(m);
+    }
+    for name in &args.orgs {
+        if !desired
+            .orgs
+            .iter()
+            .any(|o| o.name.eq_ignore_ascii_case(name))
+        {
+            bail!("--org {name}: no organization of that name is declared");
+        }
+    }
+    let mut workspaces = Vec::new();
+    for w in &args.workspaces {
+        let Some((org, name)) = w.split_once('/') else {
+            bail!("--workspace {w}: expected ORG/NAME");
+        };
+        let declared = desired.orgs.iter().any(|o| {
+            o.name.eq_ignore_ascii_case(org)
+                && o.workspaces
+                    .iter()
+                    .any(|x| x.name.eq_ignore_ascii_case(name))
+        });
+        if !declared {
+            bail!("--workspace {w}: no workspace of that name is declared");
+        }
+        workspaces.push((org.to_string(), name.to_string()));
+    }
+    Ok(m.restrict(&args.orgs, &workspaces))
 }
 
 fn render_person(

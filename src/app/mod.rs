@@ -18,7 +18,9 @@ mod export;
 mod idp;
 mod import;
 mod init;
+mod offboard;
 mod plan;
+mod review;
 mod sandbox;
 mod sandbox_init;
 mod schema;
@@ -156,6 +158,8 @@ pub fn main() -> ExitCode {
         }) => sandbox_init::run(&ui, args),
         Command::Access(args) => access::run(&ui, args),
         Command::Idp(args) => idp::run(&ui, args),
+        Command::Offboard(args) => offboard::run(&ui, args),
+        Command::Review(args) => review::run(&ui, args),
     };
     match result {
         Ok(outcome) => outcome.into(),

@@ -2,7 +2,9 @@
 //! text only: no logic lives here. `app/` turns these structs into work.
 
 mod adopt;
+mod lifecycle;
 pub use adopt::*;
+pub use lifecycle::*;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -137,6 +139,7 @@ Examples:
   roster access --matrix examples/biocommons
   roster access --matrix --format html examples/biocommons > access.html
   roster access --matrix --format csv > access.csv
+  roster access --matrix --workspace biocommons/genomics --format markdown
 
 Exit codes: 0 shown, 1 error (or nobody matches USER on either side).")]
     Access(AccessArgs),
@@ -157,6 +160,50 @@ Examples:
 
 Exit codes: 0 shown, 1 error.")]
     Idp(IdpArgs),
+
+    /// Remove people from the config files everywhere (members, teams, participants), in place.
+    #[command(after_help = "\
+Edits every YAML file of the config directory in place, removing each entry that names USER:
+organization membership, team member lists, workspace participations and review owners, on
+every platform. Only those entries' lines change: comments, key order, quoting, anchors,
+blank lines and line endings of everything else are kept. A list left empty stays as `[]`, so
+it is still authoritative and apply removes the person from the platform. Users match as roster
+matches them: emails case-insensitively, or the user name as written; a person listed both by
+email and by user name needs both. The edited config is validated before anything is written.
+
+Then it prints the plan of the result when it can reach every platform (its token is set, or
+--sandbox); otherwise run `roster plan` next. --no-plan skips it.
+
+Examples:
+  roster offboard jane.doe@uq.edu.au                       remove Jane from the config in .
+  roster offboard jane.doe@uq.edu.au jdoe --dir access     two references of one person
+  roster offboard visitor@partner.edu.au --dry-run         show the diff, write nothing
+  roster offboard --expired                                tidy up grants past their expiry
+
+Exit codes: 0 edited (or, with --dry-run, would edit), 1 error: a USER that no entry names, a
+config that is invalid before or would be invalid after the edit, or an alias that refers to
+an entry being removed. Nothing is written on error.")]
+    Offboard(OffboardArgs),
+
+    /// List the access reviews (recertifications) that are due, and who must do them.
+    #[command(after_help = "\
+An Organization or Workspace document may declare `review: {every: 180d, owners: [...]}` and
+`reviewedOn: DATE`. A review is overdue when reviewedOn + every is today or earlier (by
+ROSTER_NOW, or the system clock in UTC), or when it was never reviewed. The owners must review
+it (the organization's owners when none are named); recording the review is a pull request
+that sets `reviewedOn`. See docs/access.md.
+
+Examples:
+  roster review                               what is overdue in the config in .
+  roster review --all --format markdown       every review with its due date
+  roster review --detailed-exitcode           exit 2 when a review is overdue (CI)
+  roster review --of biocommons/genomics --format markdown
+                                              one review, as the Action's issue shows it
+
+Exit codes: 0 nothing overdue (or overdue without --detailed-exitcode), 1 error (an invalid
+config, or a reviewedOn more than a day in the future), 2 a review is overdue (with
+--detailed-exitcode).")]
+    Review(ReviewArgs),
 
     /// Print the JSON Schema (draft 2020-12) of a roster config document.
     #[command(after_help = "\
@@ -521,6 +568,25 @@ pub struct AccessArgs {
     /// platform's matrix instead of the config's).
     #[arg(long)]
     pub live: bool,
+
+    /// With --matrix: only this workspace (ORG/NAME, repeatable) and the people with access to
+    /// it, e.g. for the access review of one workspace.
+    #[arg(
+        long = "workspace",
+        value_name = "ORG/NAME",
+        value_delimiter = ',',
+        requires = "matrix"
+    )]
+    pub workspaces: Vec<String>,
+
+    /// With --matrix: only this organization (repeatable) and its workspaces.
+    #[arg(
+        long = "org",
+        value_name = "NAME",
+        value_delimiter = ',',
+        requires = "matrix"
+    )]
+    pub orgs: Vec<String>,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,

@@ -130,6 +130,38 @@ pub struct Desired {
     /// Where each user reference was declared, for reports that name the file.
     #[serde(skip)]
     pub user_sites: UserSites,
+    /// The declared access reviews (recertification); not platform state, so not part of the
+    /// state's identity or its digest.
+    #[serde(skip)]
+    pub reviews: Reviews,
+}
+
+/// The access reviews the config declares, in declaration order. Any two compare equal: they
+/// are not platform state.
+#[derive(Debug, Clone, Default)]
+pub struct Reviews(pub Vec<Review>);
+
+impl PartialEq for Reviews {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// One declared review: of an organization, or of one of its workspaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    /// The organization, as declared.
+    pub org: String,
+    /// The workspace, as declared; `None` for the organization's own review.
+    pub workspace: Option<String>,
+    pub every: super::time::Span,
+    /// The reviewers as declared (lower-cased); empty: the organization's owners.
+    pub owners: Vec<UserRef>,
+    pub reviewed_on: Option<super::time::When>,
+    /// Where `review:` is.
+    pub origin: Origin,
+    /// Where `reviewedOn:` is.
+    pub reviewed_origin: Option<Origin>,
 }
 
 /// Where user references were declared: one entry per accepted reference in an org's members,

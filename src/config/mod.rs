@@ -2,6 +2,7 @@
 //! validation into the [`Desired`] state, and JSON Schema generation. It never touches the network.
 
 pub mod desired;
+pub mod edit;
 pub mod error;
 pub mod identity;
 pub mod lenient;
@@ -41,6 +42,23 @@ impl Config {
 /// Load and validate every config file under `dir`.
 pub fn read(dir: &Path) -> Config {
     let mut loaded = load::load_dir(dir);
+    let (desired, mut diags) = validate::validate(&loaded);
+    diags.append(&mut loaded.diags);
+    diag::sort(&mut diags, &loaded.sources);
+    Config {
+        loaded,
+        desired,
+        diags,
+    }
+}
+
+/// Load and validate files given as (path as shown, text), in that order: an edited config,
+/// checked before it is written.
+pub fn read_texts(files: impl IntoIterator<Item = (String, String)>) -> Config {
+    let mut loaded = Loaded::default();
+    for (path, text) in files {
+        load::load_text(&mut loaded, &path, text);
+    }
     let (desired, mut diags) = validate::validate(&loaded);
     diags.append(&mut loaded.diags);
     diag::sort(&mut diags, &loaded.sources);

@@ -152,6 +152,30 @@ pub struct OrganizationDoc {
     /// Teams. Absent: teams are unmanaged. Present: roster deletes teams not listed.
     #[serde(default)]
     pub teams: Option<Vec<Sp<TeamDoc>>>,
+    /// Recertification: how often the organization's access is reviewed, and by whom
+    /// (`roster review`).
+    #[serde(default)]
+    pub review: Option<Sp<ReviewDoc>>,
+    /// When the access was last reviewed: a date (`2026-03-31`) or an RFC 3339 date-time with a
+    /// zone. Needs `review`.
+    #[serde(default)]
+    #[schemars(regex(
+        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$"
+    ))]
+    pub reviewed_on: Option<Sp<String>>,
+}
+
+/// A periodic review of who has access (recertification): due `every` span after `reviewedOn`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ReviewDoc {
+    /// How often: a number of days (`180d`, or `180`) or weeks (`26w`).
+    #[schemars(regex(pattern = r"^[0-9]+[dDwW]?$"))]
+    pub every: Sp<String>,
+    /// Who must review: email addresses or user names of organization members (or, for a
+    /// workspace, of its participants). Absent or empty: the organization's owners.
+    #[serde(default)]
+    pub owners: Option<Vec<Sp<String>>>,
 }
 
 /// An organization member.
@@ -357,6 +381,17 @@ pub struct WorkspaceDoc {
     /// Users and teams with their workspace roles. Absent: unmanaged. Present: roster removes anyone not listed.
     #[serde(default)]
     pub participants: Option<Vec<Sp<ParticipantDoc>>>,
+    /// Recertification: how often the workspace's access is reviewed, and by whom
+    /// (`roster review`).
+    #[serde(default)]
+    pub review: Option<Sp<ReviewDoc>>,
+    /// When the access was last reviewed: a date (`2026-03-31`) or an RFC 3339 date-time with a
+    /// zone. Needs `review`.
+    #[serde(default)]
+    #[schemars(regex(
+        pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$"
+    ))]
+    pub reviewed_on: Option<Sp<String>>,
 }
 
 /// `always`: Studio sessions are never stopped for their age.

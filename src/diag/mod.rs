@@ -79,6 +79,8 @@ codes! {
     NoDocuments => "no-documents",
     InvalidDate => "invalid-date",
     InvalidWorld => "invalid-world",
+    CannotEdit => "cannot-edit",
+    UnknownReviewer => "unknown-reviewer",
 }
 
 impl fmt::Display for Code {

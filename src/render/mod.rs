@@ -1,5 +1,6 @@
 //! Views of one plan: text for a terminal, Markdown for a pull-request comment, JSON for
-//! machines and saved plans; and of the IdP status `roster idp` reads (`idp`).
+//! machines and saved plans; (`edit`) the summary and diff of an in-place config edit; and
+//! (`idp`) the IdP status `roster idp` reads.
 //!
 //! This module owns how a [`Plan`](crate::plan::Plan) is presented. It must not compute diffs or
 //! decide anything: it shows the changes, access summary, unmanaged items and guard rails the plan
@@ -7,6 +8,7 @@
 //! plan alone (and the `color` flag for text): no clock, environment or terminal is consulted,
 //! so the same plan renders to the same bytes.
 
+pub mod edit;
 mod escape;
 mod idp;
 mod json;

@@ -217,6 +217,8 @@ impl Runner {
             "ROSTER_BINARY".to_string(),
             env!("CARGO_BIN_EXE_roster").to_string(),
         );
+        // The one clock, fixed: no access review of the example is due on this day.
+        runner_env.insert("ROSTER_NOW".to_string(), "2026-09-01".to_string());
         Runner {
             home,
             github,
@@ -1195,4 +1197,185 @@ fn a_merge_that_would_apply_something_not_in_its_reviewed_plan_is_refused() {
         run.log()
     );
     assert_eq!(p.writes(), 0, "nothing is written");
+}
+
+// --- Access reviews ---------------------------------------------------------------------------
+
+const GENOMICS_TITLE: &str = "roster: access review of workspace biocommons/genomics is due";
+const TRAINING_TITLE: &str = "roster: access review of workspace biocommons/training is due";
+
+#[test]
+fn the_drift_job_opens_one_issue_per_overdue_review_with_its_access_matrix_and_closes_it_when_reviewed()
+ {
+    let p = Platform::start(&biocommons_world());
+    let repo = biocommons_repo(&p.url());
+    // A second review, never recorded: due at once.
+    let training = repo.path().join("workspaces/training.yaml");
+    let text = std::fs::read_to_string(&training).unwrap()
+        + "review:\n  every: 30d\n  owners: [trainer@biocommons.org.au]\n";
+    std::fs::write(&training, text).unwrap();
+    git(repo.path(), &["commit", "-qam", "review training monthly"]);
+
+    // On 2026-12-01 the genomics review (every 90d, last 2026-06-15) and training's are due;
+    // the organization's (every 180d, last 2026-09-01) is not.
+    let mut drift = Runner::for_platform("schedule", &p);
+    drift
+        .runner_env
+        .insert("ROSTER_NOW".into(), "2026-12-01".into());
+    let run = drift.run_workflow("roster-drift.yml", repo.path());
+    run.assert_green();
+    let created: Vec<&str> = run
+        .gh
+        .lines()
+        .filter(|l| l.starts_with("issue create") && l.contains("access review"))
+        .collect();
+    assert_eq!(created.len(), 2, "{}", run.log());
+    assert!(
+        run.gh.contains(&format!(
+            "issue create --repo example/config --title {GENOMICS_TITLE}"
+        )),
+        "{}",
+        run.log()
+    );
+    assert!(
+        run.gh.contains(&format!(
+            "issue create --repo example/config --title {TRAINING_TITLE}"
+        )),
+        "{}",
+        run.log()
+    );
+    assert!(!run.gh.contains("review of organization"), "{}", run.log());
+    let genomics = run
+        .bodies
+        .iter()
+        .find(|b| b.starts_with("<!-- roster-review: biocommons/genomics -->"))
+        .unwrap_or_else(|| panic!("no genomics body:\n{}", run.all_bodies()));
+    assert!(
+        genomics.contains("## Access review overdue: workspace biocommons/genomics"),
+        "{genomics}"
+    );
+    assert!(
+        genomics.contains("due 2026-09-13, 79 days ago"),
+        "{genomics}"
+    );
+    assert!(
+        genomics.contains("**Reviewers:** jane.doe\\@uq.edu.au"),
+        "{genomics}"
+    );
+    assert!(genomics.contains("`reviewedOn: 2026-12-01`"), "{genomics}");
+    // The access matrix of that workspace: its people, and only its column.
+    assert!(genomics.contains("## Access matrix"), "{genomics}");
+    assert!(
+        genomics.contains("| person | org role | genomics | teams |"),
+        "{genomics}"
+    );
+    assert!(
+        genomics.contains("| liam.oconnor\\@wehi.edu.au | member | maintain |"),
+        "{genomics}"
+    );
+    assert!(
+        !genomics.contains("student01"),
+        "not a genomics participant: {genomics}"
+    );
+    assert!(
+        run.summary.contains("Access review overdue"),
+        "{}",
+        run.summary
+    );
+
+    // The next day both are still due: the same issues are updated, none opened.
+    let mut drift = Runner::for_platform("schedule", &p);
+    drift
+        .runner_env
+        .insert("ROSTER_NOW".into(), "2026-12-02".into());
+    drift.gh_answers("", &format!("21\t{GENOMICS_TITLE}\n22\t{TRAINING_TITLE}\n"));
+    let run = drift.run_workflow("roster-drift.yml", repo.path());
+    run.assert_green();
+    assert!(
+        run.gh
+            .contains("issue edit 21 --repo example/config --body-file"),
+        "{}",
+        run.log()
+    );
+    assert!(
+        run.gh
+            .contains("issue edit 22 --repo example/config --body-file"),
+        "{}",
+        run.log()
+    );
+    assert!(
+        !run.gh
+            .lines()
+            .any(|l| l.starts_with("issue create") && l.contains("access review")),
+        "{}",
+        run.log()
+    );
+    assert!(!run.gh.contains("issue close 2"), "{}", run.log());
+
+    // The genomics review is recorded by a merged pull request: its issue closes, training's stays.
+    let ws = repo.path().join("workspaces/genomics.yaml");
+    let text = std::fs::read_to_string(&ws)
+        .unwrap()
+        .replace("reviewedOn: 2026-06-15", "reviewedOn: 2026-12-02");
+    std::fs::write(&ws, text).unwrap();
+    git(repo.path(), &["commit", "-qam", "genomics access reviewed"]);
+    let run = drift.run_workflow("roster-drift.yml", repo.path());
+    run.assert_green();
+    assert!(
+        run.gh
+            .contains("issue close 21 --repo example/config --comment Reviewed"),
+        "{}",
+        run.log()
+    );
+    assert!(!run.gh.contains("issue close 22"), "{}", run.log());
+}
+
+#[test]
+fn the_review_command_needs_no_token_and_a_review_recorded_in_the_future_is_red() {
+    let repo = biocommons_repo("https://seqera.services.biocommons.org.au/api");
+    let mut r = Runner::new("schedule");
+    r.runner_env
+        .insert("ROSTER_NOW".into(), "2026-12-01".into());
+    let run = r.action(&[("command", "review")], repo.path());
+    run.assert_green();
+    assert_eq!(run.outputs["exit-code"], "2", "{}", run.log());
+    assert!(
+        run.gh.contains(&format!(
+            "issue create --repo example/config --title {GENOMICS_TITLE}"
+        )),
+        "{}",
+        run.log()
+    );
+
+    // Nothing overdue: nothing opened, and an open review issue closes.
+    let r = Runner::new("schedule");
+    r.gh_answers("", &format!("21\t{GENOMICS_TITLE}\n"));
+    let run = r.action(&[("command", "review")], repo.path());
+    run.assert_green();
+    assert_eq!(run.outputs["exit-code"], "0", "{}", run.log());
+    assert!(!run.gh.contains("issue create"), "{}", run.log());
+    assert!(run.gh.contains("issue close 21"), "{}", run.log());
+    assert!(
+        run.summary.contains("No access review is overdue."),
+        "{}",
+        run.summary
+    );
+
+    let org = repo.path().join("organization.yaml");
+    let text = std::fs::read_to_string(&org)
+        .unwrap()
+        .replace("reviewedOn: 2026-09-01", "reviewedOn: 2027-09-01");
+    std::fs::write(&org, text).unwrap();
+    let run = Runner::new("schedule").action(&[("command", "review")], repo.path());
+    run.assert_red(1);
+    assert!(
+        run.log().contains("reviewedOn 2027-09-01 is in the future"),
+        "{}",
+        run.log()
+    );
+    assert!(
+        !run.gh.contains("issue "),
+        "nothing is touched on error: {}",
+        run.log()
+    );
 }

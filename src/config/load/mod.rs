@@ -142,6 +142,15 @@ pub fn find_files(root: &Path) -> Result<Vec<PathBuf>, ConfigError> {
         .collect())
 }
 
+/// Every config path under `root`, read or refused, in the order of the [`FileId`]s
+/// [`load_dir`] gives their files.
+pub fn paths(root: &Path) -> Result<Vec<PathBuf>, ConfigError> {
+    Ok(entries(root)?
+        .iter()
+        .map(|e| e.path().to_path_buf())
+        .collect())
+}
+
 /// Every config path under `root`, read or refused, sorted by path.
 fn entries(root: &Path) -> Result<Vec<Entry>, ConfigError> {
     let meta = std::fs::metadata(root).map_err(|source| match source.kind() {

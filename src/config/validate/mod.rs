@@ -16,6 +16,7 @@ mod labels;
 
 pub use labels::{DYNAMIC_LABEL_VARIABLES, is_valid_label, is_valid_label_value};
 mod organization;
+mod review;
 mod settings;
 mod workspace;
 
@@ -25,7 +26,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::desired::{
-    Desired, Org, OrgRole, Origin, Policy, UserList, UserRef, UserSite, UserSites,
+    Desired, Org, OrgRole, Origin, Policy, Reviews, UserList, UserRef, UserSite, UserSites,
 };
 use super::load::{Doc, Loaded, LoadedDoc};
 use super::model::{SettingsDoc, Sp};
@@ -170,11 +171,13 @@ impl<'a> Validator<'a> {
             org.workspaces.sort_by_key(|w| w.key());
         }
         orgs.sort_by_key(|o| o.key());
+        let reviews = self.reviews(&orgs, &policy);
         Desired {
             platforms,
             policy,
             orgs,
             user_sites: UserSites(std::mem::take(&mut self.sites)),
+            reviews: Reviews(reviews),
         }
     }
 
