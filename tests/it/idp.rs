@@ -434,3 +434,28 @@ fn roster_idp_warns_of_a_team_linked_to_a_group_the_catalogue_no_longer_holds() 
         stdout(&out)
     );
 }
+
+#[test]
+fn a_sandbox_from_a_config_with_linked_teams_has_their_groups_and_plans_nothing() {
+    let dir = config_dir(&[(
+        "c.yaml",
+        &config(
+            "  - {name: linked, idpGroup: genomics-users}\n  - {name: plain, members: [bob@lab.org]}\n",
+        ),
+    )]);
+    let d = dir.path().to_str().unwrap();
+    expect_exit(crate::support::roster().args(["sandbox", "init", d]), 0);
+    let world = std::fs::read_to_string(dir.path().join(".roster/sandbox.world.yaml")).unwrap();
+    assert!(
+        world.contains("    idpGroups:\n      - name: genomics-users\n"),
+        "{world}"
+    );
+    assert!(
+        world.contains("        idpGroup: genomics-users\n"),
+        "{world}"
+    );
+    expect_exit(
+        crate::support::roster().args(["plan", "--sandbox", d, "--detailed-exitcode"]),
+        0,
+    );
+}
