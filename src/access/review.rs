@@ -340,6 +340,7 @@ mod tests {
                 location: None,
                 website: None,
                 custom_roles: vec![],
+                defined_roles: None,
                 members: Some(vec![
                     Member::new(UserRef::new("boss@lab.org"), OrgRole::Owner),
                     Member::new(UserRef::new("ann@lab.org"), OrgRole::Member),

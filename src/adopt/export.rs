@@ -412,6 +412,7 @@ mod tests {
                     }]),
                 }],
                 idp_catalogue: None,
+                roles: None,
             },
         );
         live

@@ -59,6 +59,18 @@ pub fn from_desired(desired: &Desired, drift: Option<u64>) -> (World, Vec<String
             location: o.location.clone(),
             website: o.website.clone(),
             custom_roles: o.custom_roles.clone(),
+            role_definitions: o
+                .defined_roles
+                .iter()
+                .flatten()
+                .map(|r| {
+                    (
+                        r.name.clone(),
+                        r.description.clone(),
+                        r.permissions.clone().unwrap_or_default(),
+                    )
+                })
+                .collect(),
             ..Org::default()
         };
         let mut member_emails = BTreeSet::new();

@@ -148,6 +148,7 @@ fn org_entry<'a>(live: &'a mut Live, name: &str) -> &'a mut LiveOrg {
             teams: Vec::new(),
             workspaces: Vec::new(),
             idp_catalogue: None,
+            roles: None,
         })
 }
 

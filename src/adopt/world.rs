@@ -33,6 +33,8 @@ pub struct Org {
     pub custom_roles: Vec<String>,
     /// The IdP group catalogue (names), when a team follows a group.
     pub idp_groups: Vec<String>,
+    /// Definitions of some of `custom_roles`: (name, description, permissions).
+    pub role_definitions: Vec<(String, String, Vec<String>)>,
     /// (email, owner?)
     pub members: Vec<(String, bool)>,
     pub teams: Vec<Team>,
@@ -127,6 +129,15 @@ pub fn from_live(live: &Live, acting: &ActingUser) -> World {
             website: org.website.clone(),
             ..Org::default()
         };
+        // The custom roles, when they were read (a config that defines roles).
+        for r in org.roles.iter().flat_map(|r| &r.custom) {
+            o.custom_roles.push(r.name.clone());
+            o.role_definitions.push((
+                r.name.clone(),
+                r.description.clone().unwrap_or_default(),
+                r.permissions.clone().unwrap_or_default(),
+            ));
+        }
         for m in org.members.iter().chain(&org.collaborators) {
             w.user(&email_of(&m.email, &m.user_name), &m.user_name);
         }
@@ -226,7 +237,21 @@ pub fn render(w: &World, header: &str) -> String {
         if !o.custom_roles.is_empty() {
             d.open(4, "customRoles");
             for r in &o.custom_roles {
-                d.item(6, r);
+                match o.role_definitions.iter().find(|(n, _, _)| n == r) {
+                    Some((name, description, permissions)) => {
+                        d.item_field(6, "name", name);
+                        if !description.is_empty() {
+                            d.field(8, "description", description);
+                        }
+                        if !permissions.is_empty() {
+                            let ps: Vec<String> = permissions.iter().map(|p| scalar(p)).collect();
+                            d.line(&format!("        permissions: [{}]", ps.join(", ")));
+                        }
+                    }
+                    None => {
+                        d.item(6, r);
+                    }
+                }
             }
         }
         if !o.idp_groups.is_empty() {

@@ -325,6 +325,7 @@ async fn read_everything(
                 idp_groups: false,
                 workspaces: Vec::new(),
                 member_lookup: None,
+                roles: None,
             })
             .collect(),
     };

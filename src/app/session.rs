@@ -248,7 +248,48 @@ pub async fn read_all(
             if collisions.len() == 1 { "" } else { "s" }
         );
     }
+    // Permissions of defined custom roles must be ones the platform lists.
+    let by_platform = plan::orgs_by_platform(desired);
+    let unknown: Vec<plan::roles::UnknownPermission> = out
+        .iter()
+        .flat_map(|r| {
+            let orgs = by_platform.get(&r.platform).cloned().unwrap_or_default();
+            plan::roles::unknown_permissions(&orgs, &r.live)
+        })
+        .collect();
+    if !unknown.is_empty() {
+        for u in &unknown {
+            eprintln!("{}\n", unknown_permission(u));
+        }
+        bail!(
+            "the config names {} permission{} the platform does not know; nothing was planned",
+            unknown.len(),
+            if unknown.len() == 1 { "" } else { "s" }
+        );
+    }
     Ok(out)
+}
+
+/// `error[invalid-permission]: …`, where, and what the platform has instead.
+fn unknown_permission(u: &plan::roles::UnknownPermission) -> String {
+    let clean = |s: &str| crate::diag::sanitize(s).into_owned();
+    let help = if u.related.is_empty() {
+        "help: the platform lists its permissions at GET /roles/permissions".to_string()
+    } else {
+        let related: Vec<String> = u
+            .related
+            .iter()
+            .map(|p| format!("`{}`", clean(p)))
+            .collect();
+        format!("help: the platform has {}", related.join(", "))
+    };
+    format!(
+        "error[invalid-permission]: `{}` is not a permission the platform knows (custom role `{}` of organization `{}`)\n --> {}: not in GET /roles/permissions\n{help}",
+        clean(&u.permission),
+        clean(&u.role),
+        clean(&u.org),
+        clean(&u.origin.0)
+    )
 }
 
 /// The live user of org `org` (any reading) that a config reference names: a member, a
@@ -442,6 +483,28 @@ fn make_plan(
     if !problems.is_empty() {
         bail!(
             "the token's user lacks the rights this plan needs:\n  - {}",
+            problems.join("\n  - ")
+        );
+    }
+    // Custom-role changes the platform would refuse.
+    let problems: Vec<String> = inputs
+        .iter()
+        .flat_map(|i| {
+            let changes: Vec<_> = plan
+                .changes
+                .iter()
+                .filter(|c| c.platform == i.platform)
+                .cloned()
+                .collect();
+            plan::roles::problems(&changes, &i.orgs, i.live)
+                .into_iter()
+                .map(|p| format!("platform {}: {p}", i.platform))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if !problems.is_empty() {
+        bail!(
+            "the plan's custom-role changes cannot be applied:\n  - {}",
             problems.join("\n  - ")
         );
     }

@@ -16,7 +16,7 @@ use super::{ApplyError, Outcome};
 use crate::live::ActingUser;
 use crate::plan::{Address, Change, Exec, ParticipantType, Ref, TeamLink, Who};
 use crate::platform::seqera::dto::{
-    AddParticipantRequest, CreateLabelRequest, OrganizationBody, StudiosSettingsRequest,
+    AddParticipantRequest, CreateLabelRequest, OrganizationBody, RoleBody, StudiosSettingsRequest,
     UpdateOrganizationRequest, UpdateTeamRequest, WorkspaceBody,
 };
 use crate::platform::seqera::{ApiError, Client};
@@ -189,6 +189,50 @@ pub(super) async fn execute(
         Exec::DeleteTeam { org_id, team_id } => {
             ops.push("DeleteOrganizationTeam");
             client.delete_team(*org_id, *team_id).await?;
+            Ok(Outcome::Applied)
+        }
+        Exec::CreateRole { org, fields } => {
+            let org_id = resolve(created, org).await?;
+            let body = role_body(fields);
+            let body = &body;
+            let ((), outcome) = reconcile_create(
+                ops,
+                ("CreateRole", "ListRoles"),
+                move || async move { client.create_role(org_id, body).await.map(drop) },
+                move || async move {
+                    let roles = client.list_custom_roles(org_id).await?;
+                    Ok(roles
+                        .iter()
+                        .any(|r| r.name.eq_ignore_ascii_case(&fields.name))
+                        .then_some(()))
+                },
+            )
+            .await?;
+            Ok(outcome)
+        }
+        Exec::UpdateRole {
+            org_id,
+            role,
+            fields,
+        } => {
+            ops.push("UpdateRole");
+            match client.update_role(*org_id, role, &role_body(fields)).await {
+                Ok(()) => Ok(Outcome::Applied),
+                // A rename whose answer was lost and was retried finds the old name gone: done
+                // when the role is there under its new name.
+                Err(e) if e.is_not_found() && !role.eq_ignore_ascii_case(&fields.name) => {
+                    ops.push("DescribeRole");
+                    match client.describe_role(*org_id, &fields.name).await {
+                        Ok(_) => Ok(Outcome::AlreadyDone),
+                        Err(_) => Err(e.into()),
+                    }
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Exec::DeleteRole { org_id, role } => {
+            ops.push("DeleteRole");
+            client.delete_role(*org_id, role).await?;
             Ok(Outcome::Applied)
         }
         Exec::AddTeamMember { org, team, user } => {
@@ -484,6 +528,14 @@ fn participant_error(client: &Client, change: &Change, user: &str, e: ApiError) 
             }
         }
         e => user_error(client, user, "CreateWorkspaceParticipant", e),
+    }
+}
+
+fn role_body(f: &crate::plan::RoleFields) -> RoleBody {
+    RoleBody {
+        name: f.name.clone(),
+        description: f.description.clone(),
+        permissions: f.permissions.clone(),
     }
 }
 

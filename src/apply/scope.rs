@@ -61,8 +61,12 @@ impl Allowed {
             Exec::CreateOrg { .. } => None,
             Exec::UpdateOrg { org_id, .. }
             | Exec::SetMemberRole { org_id, .. }
-            | Exec::RemoveMember { org_id, .. } => org(*org_id),
-            Exec::AddMember { org: o, .. } | Exec::CreateTeam { org: o, .. } => oref(o),
+            | Exec::RemoveMember { org_id, .. }
+            | Exec::UpdateRole { org_id, .. }
+            | Exec::DeleteRole { org_id, .. } => org(*org_id),
+            Exec::AddMember { org: o, .. }
+            | Exec::CreateTeam { org: o, .. }
+            | Exec::CreateRole { org: o, .. } => oref(o),
             Exec::CreateWorkspace { org: o, .. } => oref(o),
             Exec::UpdateTeam {
                 org_id, team_id, ..
@@ -147,6 +151,7 @@ mod tests {
                 teams: vec![],
                 workspaces: vec![ws(10, "declared"), ws(11, "undeclared")],
                 idp_catalogue: None,
+                roles: None,
             },
         );
         let scope = Scope {
@@ -161,6 +166,7 @@ mod tests {
                     labels: false,
                 }],
                 member_lookup: None,
+                roles: None,
             }],
         };
         Allowed::new(&scope, &live)

@@ -294,7 +294,14 @@ pub struct Org {
     pub description: Option<String>,
     pub location: Option<String>,
     pub website: Option<String>,
+    /// The names of every custom role the config declares, bare and defined, as declared.
     pub custom_roles: Vec<String>,
+    /// The custom roles the config defines: `None` when every entry of `customRoles` is a bare
+    /// name (or it is absent), and custom roles are unmanaged. Present: the list of
+    /// `customRoles` is authoritative (a live custom role it does not name is deleted). Sorted
+    /// by lower-cased name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defined_roles: Option<Vec<CustomRole>>,
     /// `None`: membership unmanaged. Sorted by user.
     pub members: Option<Vec<Member>>,
     /// `None`: teams unmanaged. Sorted by lower-cased name.
@@ -317,6 +324,35 @@ impl Org {
     pub fn member(&self, user: &UserRef) -> Option<&Member> {
         self.members.as_ref()?.iter().find(|m| &m.user == user)
     }
+}
+
+/// A custom workspace role the config defines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomRole {
+    pub name: String,
+    pub description: String,
+    /// `None`: unmanaged (none on creation). Sorted, without repeats.
+    pub permissions: Option<Vec<String>>,
+    /// The role's current name on the platform, when the config renames it in place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+    /// Where each permission is declared, for the plan-time check against the platform's list.
+    #[serde(skip)]
+    pub permission_origins: Vec<(String, Origin)>,
+}
+
+impl CustomRole {
+    /// The lower-cased name used to match live.
+    pub fn key(&self) -> String {
+        self.name.to_lowercase()
+    }
+}
+
+/// Whether `name` is a predefined workspace role's name, in any case.
+pub fn is_predefined_role(name: &str) -> bool {
+    workspace_role_rank(&name.trim().to_lowercase()).is_some()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

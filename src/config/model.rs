@@ -143,9 +143,13 @@ pub struct OrganizationDoc {
     /// Absent: unmanaged.
     #[serde(default)]
     pub website: Option<Sp<String>>,
-    /// Names of custom workspace roles defined on the platform for this organization.
+    /// Custom workspace roles of this organization: a bare name is a role defined on the
+    /// platform that roster leaves alone; a definition (`name`, `description`, `permissions`) is
+    /// a role roster creates, updates, renames in place (`renamedFrom`) and deletes. Once one
+    /// entry is a definition, the list is authoritative: a custom role it does not name is
+    /// deleted, only with --allow-destroy.
     #[serde(default)]
-    pub custom_roles: Option<Vec<Sp<String>>>,
+    pub custom_roles: Option<Vec<Sp<CustomRoleEntry>>>,
     /// Members and owners. Absent: membership is unmanaged. Present: roster removes anyone not listed.
     #[serde(default)]
     pub members: Option<Vec<Sp<MemberDoc>>>,
@@ -176,6 +180,71 @@ pub struct ReviewDoc {
     /// workspace, of its participants). Absent or empty: the organization's owners.
     #[serde(default)]
     pub owners: Option<Vec<Sp<String>>>,
+}
+
+/// One entry of an organization's `customRoles`: a bare name, or a definition roster manages.
+// Deserialized by hand (a string or a mapping) rather than as an untagged enum: serde buffers
+// untagged input, and the values inside would lose their locations.
+#[derive(Debug, JsonSchema)]
+#[serde(untagged)]
+pub enum CustomRoleEntry {
+    /// A custom role defined on the platform, which roster leaves alone.
+    Name(String),
+    /// A custom role roster manages.
+    Defined(CustomRoleDoc),
+}
+
+impl<'de> Deserialize<'de> for CustomRoleEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entry;
+        impl<'de> serde::de::Visitor<'de> for Entry {
+            type Value = CustomRoleEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a role name, or a mapping with `name`, `description` and `permissions`",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(CustomRoleEntry::Name(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                // The mapping's values are read through the YAML deserializer itself, so each
+                // keeps its location.
+                CustomRoleDoc::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(CustomRoleEntry::Defined)
+            }
+        }
+        d.deserialize_any(Entry)
+    }
+}
+
+/// A custom workspace role roster manages: created when missing, updated in place when its
+/// description or permissions differ, renamed in place (keeping who holds it) from `renamedFrom`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CustomRoleDoc {
+    /// Role name, same rules as organization names; not a predefined role's name.
+    #[schemars(
+        length(min = 2, max = 39),
+        regex(pattern = r"^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*$")
+    )]
+    pub name: Sp<String>,
+    /// 1–120 characters.
+    #[schemars(length(min = 1, max = 120))]
+    pub description: Sp<String>,
+    /// Permission names such as `pipeline:execute` (checked against the platform's list at plan
+    /// time). Absent: unmanaged (none on creation).
+    #[serde(default)]
+    #[schemars(inner(regex(pattern = r"^[a-z][a-z0-9_]*:[a-z][a-z0-9_]*$")))]
+    pub permissions: Option<Vec<Sp<String>>>,
+    /// The role's current name on the platform, to rename it in place: participants who hold
+    /// it keep it under the new name. Ignored once a role named `name` exists. (`previousName`
+    /// is accepted as another spelling.)
+    #[serde(default, alias = "previousName")]
+    pub renamed_from: Option<Sp<String>>,
 }
 
 /// An organization member.
@@ -485,6 +554,36 @@ pub struct NameProbe {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn custom_roles_are_names_or_definitions_and_keep_their_locations() {
+        let text = "kind: Organization\nname: lab\ncustomRoles:\n  - runner\n  - name: analyst\n    description: Runs things\n    permissions: [pipeline:execute, workflow:read]\n";
+        let o: OrganizationDoc = serde_saphyr::from_str(text).expect("parses");
+        let roles = o.custom_roles.expect("roles");
+        assert!(matches!(&roles[0].value, CustomRoleEntry::Name(n) if n == "runner"));
+        assert_eq!((roles[0].line, roles[0].col), (4, 5));
+        let CustomRoleEntry::Defined(d) = &roles[1].value else {
+            panic!("a definition")
+        };
+        assert_eq!((d.name.line, d.name.col), (5, 11));
+        assert_eq!((d.description.line, d.description.col), (6, 18));
+        let ps = d.permissions.as_ref().unwrap();
+        assert_eq!(
+            (ps[1].value.as_str(), ps[1].line, ps[1].col),
+            ("workflow:read", 7, 37)
+        );
+        // Problems inside a definition are located too.
+        for (bad, line, col) in [
+            ("  - name: a1\n    descripton: x\n", 6, 5),
+            ("  - name: a1\n    description: [x]\n", 6, 18),
+            ("  - 5\n", 5, 5),
+        ] {
+            let text = format!("kind: Organization\nname: lab\ncustomRoles:\n  - runner\n{bad}");
+            let e = serde_saphyr::from_str::<OrganizationDoc>(&text).unwrap_err();
+            let l = e.location().expect("located");
+            assert_eq!((l.line(), l.column()), (line, col), "{e}");
+        }
+    }
 
     fn org(text: &str) -> OrganizationDoc {
         serde_saphyr::from_str(text).expect("parses")

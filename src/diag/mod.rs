@@ -79,6 +79,8 @@ codes! {
     NoDocuments => "no-documents",
     InvalidDate => "invalid-date",
     InvalidWorld => "invalid-world",
+    InvalidPermission => "invalid-permission",
+    PersonalWorkspace => "personal-workspace",
     CannotEdit => "cannot-edit",
     UnknownReviewer => "unknown-reviewer",
 }

@@ -71,6 +71,9 @@ pub struct LiveOrg {
     /// The IdP group catalogue, read only when a declared team follows an IdP group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp_catalogue: Option<IdpCatalogue>,
+    /// Read only when the config defines custom roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<LiveRoles>,
 }
 
 /// An organization's IdP group catalogue, as `ListOrganizationIdpGroups` answered.
@@ -116,6 +119,46 @@ pub struct LiveIdpLink {
     pub id: i64,
     /// The group's name, as the team listing reports it.
     pub name: Option<String>,
+}
+
+/// An org's custom roles and what the plan needs to know around them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveRoles {
+    /// Every custom role, sorted by lower-cased name.
+    pub custom: Vec<LiveRole>,
+    /// The permission names the platform accepts (`ListRolePermissions`).
+    pub permissions: Vec<String>,
+    /// `maxCustomRolesPerOrg`, when the platform reports it.
+    pub max_custom_roles: Option<i64>,
+    /// The participants, in every workspace of the org, who hold a custom role the config does
+    /// not name (a role the plan deletes), sorted by role, workspace and participant id.
+    pub holders: Vec<RoleHolder>,
+}
+
+impl LiveRoles {
+    /// The custom role of this name, case-insensitively.
+    pub fn role(&self, name: &str) -> Option<&LiveRole> {
+        self.custom
+            .iter()
+            .find(|r| r.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// A custom role as the platform has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveRole {
+    pub name: String,
+    pub description: Option<String>,
+    /// Sorted; read only for the roles the config defines (or renames).
+    pub permissions: Option<Vec<String>>,
+}
+
+/// A participant who holds a custom role, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleHolder {
+    pub role: String,
+    pub workspace: String,
+    pub participant: LiveParticipant,
 }
 
 impl LiveOrg {

@@ -7,19 +7,22 @@
 //! soon as the workspace list is in, whatever the member listing is doing. The one exception is
 //! a change-scoped read (`OrgScope::member_lookup`): the members it needs are looked up by
 //! `search` (matched exactly here; a miss falls back to the listing), or the listing is read
-//! when that is as cheap.
+//! when that is as cheap. When the config defines custom roles, the org's roles, the permission
+//! catalogue and the quota are read too, the defined roles described one by one, and, when a
+//! live custom role is not named by the config (the plan deletes it), who holds it in every
+//! workspace of the org.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::{Context, Result};
 use tokio::task::JoinSet;
 
-pub use crate::scope::{MemberLookup, OrgScope, Scope, WorkspaceScope};
+pub use crate::scope::{MemberLookup, OrgScope, RoleScope, Scope, WorkspaceScope};
 
 use super::{
     ActingUser, IdpCatalogue, Live, LiveIdpGroup, LiveIdpLink, LiveLabel, LiveMember, LiveOrg,
-    LiveParticipant, LiveStudios, LiveTeam, LiveWorkspace, PartialMembers, ParticipantKind,
-    fingerprint,
+    LiveParticipant, LiveRole, LiveRoles, LiveStudios, LiveTeam, LiveWorkspace, PartialMembers,
+    ParticipantKind, RoleHolder, fingerprint,
 };
 use crate::platform::seqera::ApiError;
 use crate::platform::seqera::dto::{MemberDbDto, ParticipantResponseDto};
@@ -59,6 +62,7 @@ pub async fn read(client: &Client, scope: &Scope) -> Result<(ActingUser, Live)> 
                 teams: Vec::new(),
                 workspaces: Vec::new(),
                 idp_catalogue: None,
+                roles: None,
             };
             tasks.spawn(read_org(client.clone(), os.clone(), base, acting.clone()));
         }
@@ -344,20 +348,26 @@ async fn read_org(
                 .with_context(|| format!("listing members of organization {name}"))
         }
     };
-    let (members, collaborators, teams, workspaces) = match &scope.member_lookup {
+    let roles = read_roles(&client, id, &name, scope.roles.as_ref());
+    let (members, collaborators, teams, workspaces, roles) = match &scope.member_lookup {
         None => {
-            let (m, c, t, w) =
-                tokio::join!(members(BTreeSet::new()), collaborators, teams, workspaces);
-            (m, c, t, w)
+            let (m, c, t, w, r) = tokio::join!(
+                members(BTreeSet::new()),
+                collaborators,
+                teams,
+                workspaces,
+                roles
+            );
+            (m, c, t, w, r)
         }
         Some(lookup) => {
             // Which users need a lookup depends on the participants the workspaces have now.
-            let (c, t, w) = tokio::join!(collaborators, teams, workspaces);
+            let (c, t, w, r) = tokio::join!(collaborators, teams, workspaces, roles);
             let skip = match &w {
                 Ok((ws, _)) => unchanged_users(lookup, ws),
                 Err(_) => BTreeSet::new(),
             };
-            (members(skip).await, c, t, w)
+            (members(skip).await, c, t, w, r)
         }
     };
     let (members, partial) = members?;
@@ -373,7 +383,8 @@ async fn read_org(
         format!("org/{key}/collaborators"),
         fingerprint(&org.collaborators),
     );
-    for (k, v) in team_prints.into_iter().chain(ws_prints) {
+    let (roles, role_prints) = roles?;
+    for (k, v) in team_prints.into_iter().chain(ws_prints).chain(role_prints) {
         prints.insert(format!("org/{key}/{k}"), v);
     }
     if let Some(c) = &catalogue {
@@ -382,6 +393,14 @@ async fn read_org(
     org.idp_catalogue = catalogue;
     org.teams = teams;
     org.workspaces = workspaces;
+    if let (Some(mut roles), Some(rs)) = (roles, &scope.roles) {
+        let (holders, holder_prints) = read_holders(&client, &org, &roles, rs).await?;
+        for (k, v) in holder_prints {
+            prints.insert(format!("org/{key}/{k}"), v);
+        }
+        roles.holders = holders;
+        org.roles = Some(roles);
+    }
     Ok((org, prints, partial))
 }
 
@@ -415,6 +434,153 @@ async fn read_catalogue(
             IdpCatalogue::Groups(v)
         }
     }))
+}
+
+/// The org's custom roles, the permission catalogue and the roles quota, when the config defines
+/// custom roles; the permissions of the roles it defines (or renames) are described one by one.
+async fn read_roles(
+    client: &Client,
+    id: i64,
+    org_name: &str,
+    scope: Option<&RoleScope>,
+) -> Result<(Option<LiveRoles>, Prints)> {
+    let Some(scope) = scope else {
+        return Ok((None, Prints::new()));
+    };
+    let (roles, permissions, quotas) = tokio::join!(
+        client.list_custom_roles(id),
+        client.list_role_permissions(id),
+        client.quotas(id)
+    );
+    let roles =
+        roles.with_context(|| format!("listing custom roles of organization {org_name}"))?;
+    let mut permissions = permissions
+        .with_context(|| format!("listing role permissions of organization {org_name}"))?;
+    permissions.sort();
+    let quotas = quotas.with_context(|| format!("reading quotas of organization {org_name}"))?;
+    let mut custom: Vec<LiveRole> = roles
+        .into_iter()
+        .map(|r| LiveRole {
+            name: r.name,
+            description: r.description,
+            permissions: None,
+        })
+        .collect();
+    custom.sort_by_key(|r| r.name.to_lowercase());
+    let mut tasks: JoinSet<Result<(usize, Vec<String>)>> = JoinSet::new();
+    for (i, r) in custom.iter().enumerate() {
+        if !scope.defined.contains(&r.name.to_lowercase()) {
+            continue;
+        }
+        let (c, name, on) = (client.clone(), r.name.clone(), org_name.to_string());
+        tasks.spawn(async move {
+            let d = c
+                .describe_role(id, &name)
+                .await
+                .with_context(|| format!("reading custom role {name} of organization {on}"))?;
+            let mut ps = d.permissions.unwrap_or_default();
+            ps.sort();
+            Ok((i, ps))
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        let (i, ps) = joined.context("role reader task")??;
+        custom[i].permissions = Some(ps);
+    }
+    let mut prints = Prints::new();
+    prints.insert("roles".to_string(), fingerprint(&custom));
+    prints.insert(
+        "roles/permissions".to_string(),
+        fingerprint(&(&permissions, quotas.max_custom_roles_per_org)),
+    );
+    Ok((
+        Some(LiveRoles {
+            custom,
+            permissions,
+            max_custom_roles: quotas.max_custom_roles_per_org,
+            holders: Vec::new(),
+        }),
+        prints,
+    ))
+}
+
+/// Who holds a custom role the config does not name, in every workspace of the org: the
+/// participants already read, and a listing of each other workspace (only when such a role
+/// exists, so configs that name every role read nothing more).
+async fn read_holders(
+    client: &Client,
+    org: &LiveOrg,
+    roles: &LiveRoles,
+    scope: &RoleScope,
+) -> Result<(Vec<RoleHolder>, Prints)> {
+    let undeclared: BTreeSet<String> = roles
+        .custom
+        .iter()
+        .map(|r| r.name.to_lowercase())
+        .filter(|n| !scope.declared.contains(n))
+        .collect();
+    let mut prints = Prints::new();
+    if undeclared.is_empty() {
+        return Ok((Vec::new(), prints));
+    }
+    let mut lists: Vec<(String, Vec<LiveParticipant>)> = Vec::new();
+    let mut tasks: JoinSet<Result<(String, Vec<LiveParticipant>)>> = JoinSet::new();
+    for w in &org.workspaces {
+        match &w.participants {
+            Some(ps) => lists.push((w.name.clone(), ps.clone())),
+            None => {
+                let (c, org_id, wid, ws, on) = (
+                    client.clone(),
+                    org.id,
+                    w.id,
+                    w.name.clone(),
+                    org.name.clone(),
+                );
+                tasks.spawn(async move {
+                    let ps = c.list_participants(org_id, wid).await.with_context(|| {
+                        format!("listing participants of workspace {on}/{ws} (who holds a custom role roster would delete)")
+                    })?;
+                    let mut v: Vec<LiveParticipant> = ps.into_iter().map(participant).collect();
+                    v.sort_by_key(|p| p.participant_id);
+                    Ok((ws, v))
+                });
+            }
+        }
+    }
+    while let Some(joined) = tasks.join_next().await {
+        let (ws, ps) = joined.context("participant reader task")??;
+        prints.insert(
+            format!("role-holders/{}", ws.to_lowercase()),
+            fingerprint(&ps),
+        );
+        lists.push((ws, ps));
+    }
+    let mut holders: Vec<RoleHolder> = lists
+        .into_iter()
+        .flat_map(|(ws, ps)| {
+            let undeclared = &undeclared;
+            ps.into_iter()
+                .filter(move |p| undeclared.contains(&p.role.to_lowercase()))
+                .map(move |p| RoleHolder {
+                    role: p.role.clone(),
+                    workspace: ws.clone(),
+                    participant: p,
+                })
+        })
+        .collect();
+    holders.sort_by(|a, b| {
+        (
+            a.role.to_lowercase(),
+            a.workspace.to_lowercase(),
+            a.participant.participant_id,
+        )
+            .cmp(&(
+                b.role.to_lowercase(),
+                b.workspace.to_lowercase(),
+                b.participant.participant_id,
+            ))
+    });
+    Ok((holders, prints))
 }
 
 /// The org's teams, then the members of the teams the config manages (concurrently). The

@@ -85,6 +85,26 @@ pub fn access(
         let l = live.orgs.get(&org.key());
         let lix = l.map(OrgIndex::new);
         let canon = |u: &str| canonical_user(lix.as_ref(), u);
+        // A live custom role as the config names it: renamed by this plan, or spelled as
+        // declared (custom roles compare case-insensitively), so neither shows as a change.
+        let as_declared = |role: &str| -> String {
+            let renamed = org.defined_roles.iter().flatten().find(|d| {
+                d.renamed_from
+                    .as_deref()
+                    .is_some_and(|o| o.eq_ignore_ascii_case(role))
+                    && l.and_then(|l| l.roles.as_ref())
+                        .is_some_and(|r| r.role(&d.name).is_none())
+            });
+            match renamed {
+                Some(d) => d.name.clone(),
+                None => org
+                    .custom_roles
+                    .iter()
+                    .find(|c| c.eq_ignore_ascii_case(role))
+                    .cloned()
+                    .unwrap_or_else(|| role.to_string()),
+            }
+        };
 
         // Organization roles (a place only when the whole org is in scope).
         if whole {
@@ -162,11 +182,12 @@ pub fn access(
                     if p.kind == ParticipantKind::Team {
                         let team = p.team_name.clone().unwrap_or_default();
                         for u in teams_before.get(&team.to_lowercase()).into_iter().flatten() {
-                            grant(&mut wb, u, via(&p.role, &team));
+                            grant(&mut wb, u, via(&as_declared(&p.role), &team));
                         }
                     } else {
                         let who = p.principal();
-                        grant(&mut wb, &canon(who.as_user().unwrap_or("")), own(&p.role));
+                        let role = as_declared(&p.role);
+                        grant(&mut wb, &canon(who.as_user().unwrap_or("")), own(&role));
                     }
                 }
             }

@@ -1,8 +1,8 @@
 //! Guard rails, evaluated on a plan before anything is written (docs/apply.md, "Guard rails"): the
 //! removal fraction (team memberships count too, and unlinking a team from its IdP group removes
 //! them all), minimum org owners, the acting user stays an org owner, the collaborator role cap,
-//! allowed email domains, and workspace destruction. Each violation names its override flag; an
-//! overridden violation is kept in the plan, marked as such.
+//! allowed email domains, and destruction (workspaces, custom roles). Each violation names its
+//! override flag; an overridden violation is kept in the plan, marked as such.
 
 use std::collections::BTreeMap;
 
@@ -36,23 +36,35 @@ pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
     let mut out = Vec::new();
     let o = g.overrides;
 
-    // Destroy: workspaces deleted by `ensure: absent`.
-    let destroyed: Vec<Address> = g
-        .changes
-        .iter()
-        .filter(|c| c.kind == Kind::Workspace && c.action == Action::Delete)
-        .map(|c| c.address.clone())
-        .collect();
-    if !destroyed.is_empty() {
+    // Destroy: workspaces deleted by `ensure: absent`, and custom roles `customRoles` no
+    // longer names.
+    let deleted = |kind: Kind| -> Vec<Address> {
+        g.changes
+            .iter()
+            .filter(|c| c.kind == kind && c.action == Action::Delete)
+            .map(|c| c.address.clone())
+            .collect()
+    };
+    let (workspaces, roles) = (deleted(Kind::Workspace), deleted(Kind::Role));
+    if !workspaces.is_empty() || !roles.is_empty() {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let mut what = Vec::new();
+        if !workspaces.is_empty() {
+            let n = workspaces.len();
+            what.push(format!(
+                "{n} workspace{} and everything in {}",
+                plural(n),
+                if n == 1 { "it" } else { "them" }
+            ));
+        }
+        if !roles.is_empty() {
+            let n = roles.len();
+            what.push(format!("{n} custom role{}", plural(n)));
+        }
         out.push(Violation::new(
             Rail::Destroy,
-            format!(
-                "the plan permanently deletes {} workspace{} and everything in {}",
-                destroyed.len(),
-                if destroyed.len() == 1 { "" } else { "s" },
-                if destroyed.len() == 1 { "it" } else { "them" }
-            ),
-            destroyed,
+            format!("the plan permanently deletes {}", what.join(", and ")),
+            workspaces.into_iter().chain(roles).collect(),
             &o,
         ));
     }

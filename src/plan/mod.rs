@@ -10,6 +10,7 @@ pub mod idp;
 pub mod model;
 pub mod preflight;
 pub mod rail;
+pub mod roles;
 pub mod verify;
 
 #[cfg(test)]

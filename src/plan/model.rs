@@ -50,6 +50,8 @@ pub enum Kind {
     Organization,
     Member,
     Team,
+    /// A custom workspace role of an organization.
+    Role,
     TeamMember,
     Workspace,
     Studios,
@@ -63,6 +65,7 @@ impl Kind {
             Kind::Organization => "organization",
             Kind::Member => "member",
             Kind::Team => "team",
+            Kind::Role => "role",
             Kind::TeamMember => "team-member",
             Kind::Workspace => "workspace",
             Kind::Studios => "studios",
@@ -158,6 +161,15 @@ pub struct WorkspaceFields {
     pub visibility: String,
 }
 
+/// Fields of a custom role as sent on create or update (every field, current where unmanaged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleFields {
+    pub name: String,
+    pub description: String,
+    /// Sorted.
+    pub permissions: Vec<String>,
+}
+
 /// The API-level instruction of a change: what `apply` calls, with every id known at plan time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -204,6 +216,21 @@ pub enum Exec {
     DeleteTeam {
         org_id: i64,
         team_id: i64,
+    },
+    CreateRole {
+        org: Ref,
+        fields: RoleFields,
+    },
+    /// Update the custom role named `role` on the platform; `fields.name` differing from it
+    /// renames the role in place (whoever holds it keeps it).
+    UpdateRole {
+        org_id: i64,
+        role: String,
+        fields: RoleFields,
+    },
+    DeleteRole {
+        org_id: i64,
+        role: String,
     },
     AddTeamMember {
         org: Ref,

@@ -1,9 +1,10 @@
 //! Preflight: before a plan is shown, check that the acting user (the token's owner) has the
 //! rights each of its changes needs, the way the platform grants them: org-level changes
-//! (the org itself, members, teams and their members, creating or deleting a workspace) need an
-//! org owner; a workspace's settings, labels and participants need an org owner or an owner or
-//! admin of that workspace (an owner of it to grant or take away the owner role). A workspace a
-//! non-owner cannot see may exist: it is reported as such instead of being planned as a create.
+//! (the org itself, members, teams and their members, custom roles, creating or deleting a
+//! workspace) need an org owner; a workspace's settings, labels and participants need an org
+//! owner or an owner or admin of that workspace (an owner of it to grant or take away the owner
+//! role). A workspace a non-owner cannot see may exist: it is reported as such instead of being
+//! planned as a create.
 //! Pure: it reads the plan and the live state only.
 
 use super::model::{Action, Change, Kind};
@@ -81,7 +82,7 @@ pub fn check(changes: &[Change], orgs: &[&Org], live: &Live, acting: &ActingUser
             .filter(|c| {
                 matches!(
                     c.kind,
-                    Kind::Organization | Kind::Member | Kind::Team | Kind::TeamMember
+                    Kind::Organization | Kind::Member | Kind::Team | Kind::Role | Kind::TeamMember
                 ) || (c.kind == Kind::Workspace && c.action != Action::Update)
             })
             .collect();

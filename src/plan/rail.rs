@@ -37,7 +37,7 @@ impl Overrides {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rail {
-    /// Workspaces deleted by `ensure: absent`.
+    /// Workspaces deleted by `ensure: absent`, custom roles deleted as no longer declared.
     Destroy,
     /// More than `policy.maxRemovalFraction` of an org's access removed.
     MaxRemovalFraction,

@@ -59,6 +59,7 @@ fn org(members: Vec<Member>, teams: Vec<Team>, workspaces: Vec<Workspace>) -> Or
         location: None,
         website: None,
         custom_roles: vec![],
+        defined_roles: None,
         members: Some(members),
         teams: Some(teams),
         workspaces,
@@ -217,6 +218,7 @@ fn live_of(d: &Desired, acting: &ActingUser) -> Live {
                 teams,
                 workspaces,
                 idp_catalogue: None,
+                roles: None,
             },
         );
     }

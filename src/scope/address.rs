@@ -30,6 +30,11 @@ pub enum Path {
         org: Name,
         team: Name,
     },
+    /// A custom workspace role of the organization.
+    Role {
+        org: Name,
+        role: Name,
+    },
     /// A team's membership as a whole (reported as unmanaged for IdP-linked teams).
     TeamMembers {
         org: Name,
@@ -97,6 +102,12 @@ impl Address {
         Address::new(Path::Team {
             org: org.into(),
             team: team.into(),
+        })
+    }
+    pub fn role(org: &str, role: &str) -> Address {
+        Address::new(Path::Role {
+            org: org.into(),
+            role: role.into(),
         })
     }
     pub fn team_members(org: &str, team: &str) -> Address {
@@ -168,6 +179,7 @@ impl Address {
             Path::Org { org }
             | Path::Member { org, .. }
             | Path::Team { org, .. }
+            | Path::Role { org, .. }
             | Path::TeamMembers { org, .. }
             | Path::TeamMember { org, .. }
             | Path::Workspace { org, .. }
@@ -238,6 +250,7 @@ impl Address {
             Path::Org { org } => org.to_string(),
             Path::Member { user, .. } => format!("user:{user}"),
             Path::Team { team, .. } => team.to_string(),
+            Path::Role { role, .. } => role.to_string(),
             Path::TeamMembers { team, .. } => format!("{team}/members"),
             Path::TeamMember { team, user, .. } => format!("{team}/member/user:{user}"),
             Path::Workspace { workspace, .. } => workspace.to_string(),
@@ -263,6 +276,7 @@ impl fmt::Display for Shown<'_> {
             Path::Org { org } => write!(f, "org/{org}"),
             Path::Member { org, user } => write!(f, "org/{org}/member/user:{user}"),
             Path::Team { org, team } => write!(f, "org/{org}/team/{team}"),
+            Path::Role { org, role } => write!(f, "org/{org}/role/{role}"),
             Path::TeamMembers { org, team } => write!(f, "org/{org}/team/{team}/members"),
             Path::TeamMember { org, team, user } => {
                 write!(f, "org/{org}/team/{team}/member/user:{user}")
@@ -360,6 +374,13 @@ impl FromStr for Address {
             nonempty(user)?;
             return Ok(Address::member(org, user));
         }
+        if let Some(r) = rest.strip_prefix("role/") {
+            nonempty(r)?;
+            if r.contains('/') {
+                return Err(bad());
+            }
+            return Ok(Address::role(org, r));
+        }
         if let Some(t) = rest.strip_prefix("team/") {
             let (team, tail) = match t.split_once('/') {
                 Some((a, b)) => (a, Some(b)),
@@ -431,6 +452,7 @@ mod tests {
             Address::org("BioCommons"),
             Address::member("BioCommons", "Jane@UQ.edu.au"),
             Address::team("BioCommons", "Genomics-Admins"),
+            Address::role("BioCommons", "Pipeline-Runner"),
             Address::team_members("BioCommons", "Genomics-Admins"),
             Address::team_member("BioCommons", "Genomics-Admins", "jane@uq.edu.au"),
             Address::workspace("BioCommons", "Genomics"),

@@ -47,6 +47,37 @@ pub struct OrgScope {
     /// are then looked up user by user instead of listed in full (`live::read`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_lookup: Option<MemberLookup>,
+    /// Set when the config defines custom roles (`live::read` then reads the org's roles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<RoleScope>,
+}
+
+/// What to read of an org's custom roles.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleScope {
+    /// Every name the config's `customRoles` gives (bare names, definitions and the roles they
+    /// are renamed from), lower-cased and sorted: a live custom role outside it is deleted, so
+    /// who holds it is read in every workspace of the org.
+    pub declared: Vec<String>,
+    /// The definitions and the roles they are renamed from, lower-cased and sorted: the roles
+    /// whose permissions are read.
+    pub defined: Vec<String>,
+}
+
+/// The custom-role scope of `org`, when the config defines custom roles.
+fn role_scope(org: &crate::config::desired::Org) -> Option<RoleScope> {
+    let defined = org.defined_roles.as_ref()?;
+    let mut names: BTreeSet<String> = defined
+        .iter()
+        .flat_map(|r| std::iter::once(&r.name).chain(r.renamed_from.as_ref()))
+        .map(|n| n.to_lowercase())
+        .collect();
+    let defined: Vec<String> = names.iter().cloned().collect();
+    names.extend(org.custom_roles.iter().map(|n| n.to_lowercase()));
+    Some(RoleScope {
+        declared: names.into_iter().collect(),
+        defined,
+    })
 }
 
 /// The members a change-scoped read looks up: the users its workspaces name, and the org's
@@ -183,6 +214,7 @@ impl Scope {
                     })
                     .collect(),
                 member_lookup: (!whole).then(|| member_lookup(o, units)),
+                roles: role_scope(o),
             })
             .collect();
         Scope { orgs }

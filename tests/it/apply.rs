@@ -551,9 +551,22 @@ const USERS: [&str; 6] = [
     "f@uni.edu",
 ];
 const ROLES: [&str; 6] = ["owner", "admin", "maintain", "launch", "connect", "view"];
+/// Custom role names, descriptions and permissions the random states draw from.
+const CUSTOM: [&str; 3] = ["runner", "analyst", "curator"];
+const DESCRIPTIONS: [&str; 2] = ["Runs pipelines", "Reads results"];
+const PERMISSIONS: [&str; 4] = [
+    "dataset:read",
+    "pipeline:execute",
+    "studio:view",
+    "workflow:read",
+];
 
-/// A participant: a user (`Ok`) or a team (`Err`) index, and a role index.
+/// A participant: a user (`Ok`) or a team (`Err`) index, and a role index (below
+/// `ROLES.len()` a predefined role, above it a custom one).
 type RandomParticipant = (Result<usize, usize>, usize);
+
+/// A custom role: name, description and permission indexes.
+type RandomRole = (usize, usize, Vec<usize>);
 
 /// One side (live or desired) of a random case.
 #[derive(Debug, Clone)]
@@ -568,26 +581,57 @@ struct Side {
     links: Vec<u8>,
     /// workspace index → participants
     workspaces: Vec<(usize, Vec<RandomParticipant>)>,
+    /// Custom roles (defined, on the desired side).
+    roles: Vec<RandomRole>,
+    /// Desired side: a role the live side lacks is renamed from a live one the config drops.
+    rename: bool,
+}
+
+impl Side {
+    /// The name of role index `r` on this side.
+    fn role(&self, r: usize) -> &'static str {
+        if r < ROLES.len() {
+            ROLES[r]
+        } else {
+            CUSTOM[self.roles[r - ROLES.len()].0]
+        }
+    }
 }
 
 fn arb_side() -> impl Strategy<Value = Side> {
     (
-        prop::sample::subsequence((1..USERS.len()).collect::<Vec<_>>(), 0..5),
-        prop::collection::vec(any::<bool>(), USERS.len()),
-        prop::sample::subsequence(vec![0usize, 1, 2], 0..=3),
-        prop::collection::vec(
-            prop::sample::subsequence((0..USERS.len()).collect::<Vec<_>>(), 0..3),
-            3,
+        (
+            prop::sample::subsequence((1..USERS.len()).collect::<Vec<_>>(), 0..5),
+            prop::collection::vec(any::<bool>(), USERS.len()),
+            prop::sample::subsequence(vec![0usize, 1, 2], 0..=3),
+            prop::collection::vec(
+                prop::sample::subsequence((0..USERS.len()).collect::<Vec<_>>(), 0..3),
+                3,
+            ),
         ),
         prop::sample::subsequence(vec![0usize, 1, 2], 0..=3),
         prop::collection::vec(
-            prop::collection::vec((0usize..USERS.len() + 3, 0usize..ROLES.len()), 0..5),
+            prop::collection::vec(
+                (0usize..USERS.len() + 3, 0usize..ROLES.len() + CUSTOM.len()),
+                0..5,
+            ),
             3,
+        ),
+        (
+            prop::sample::subsequence((0..CUSTOM.len()).collect::<Vec<_>>(), 0..=CUSTOM.len()),
+            prop::collection::vec(
+                (
+                    0usize..DESCRIPTIONS.len(),
+                    prop::sample::subsequence((0..PERMISSIONS.len()).collect::<Vec<_>>(), 0..=2),
+                ),
+                CUSTOM.len(),
+            ),
+            any::<bool>(),
         ),
         prop::collection::vec(0u8..4, 3),
     )
         .prop_map(
-            |(members, owners, teams, team_members, wss, parts, links)| {
+            |((members, owners, teams, team_members), wss, parts, (names, defs, rename), links)| {
                 // User 0 (the acting user) is always an owner.
                 let mut ms = vec![(0usize, true)];
                 ms.extend(members.iter().map(|&u| (u, owners[u])));
@@ -605,6 +649,10 @@ fn arb_side() -> impl Strategy<Value = Side> {
                         )
                     })
                     .collect();
+                let roles: Vec<RandomRole> = names
+                    .iter()
+                    .map(|&n| (n, defs[n].0, defs[n].1.clone()))
+                    .collect();
                 let workspaces = wss
                     .iter()
                     .map(|&w| {
@@ -621,6 +669,12 @@ fn arb_side() -> impl Strategy<Value = Side> {
                                     }
                                     Err(t)
                                 };
+                                // A custom role this side lacks becomes a predefined one.
+                                let role = if role >= ROLES.len() + roles.len() {
+                                    role % ROLES.len()
+                                } else {
+                                    role
+                                };
                                 seen.insert(who).then_some((who, role))
                             })
                             .collect();
@@ -632,6 +686,8 @@ fn arb_side() -> impl Strategy<Value = Side> {
                     teams,
                     links,
                     workspaces,
+                    roles,
+                    rename,
                 }
             },
         )
@@ -644,7 +700,20 @@ fn world_yaml(s: &Side) -> String {
         y.push_str(&format!("  - {{email: {u}, userName: user{i}{token}}}\n"));
     }
     // Every org has an IdP group catalogue: a SCIM group and a manual one.
-    y.push_str("organizations:\n  - name: lab\n    idpGroups:\n      - {name: g0, source: scim}\n      - {name: g1}\n    members:\n");
+    y.push_str("organizations:\n  - name: lab\n    idpGroups:\n      - {name: g0, source: scim}\n      - {name: g1}\n");
+    if !s.roles.is_empty() {
+        y.push_str("    customRoles:\n");
+        for (n, d, ps) in &s.roles {
+            let ps: Vec<&str> = ps.iter().map(|p| PERMISSIONS[*p]).collect();
+            y.push_str(&format!(
+                "      - {{name: {}, description: {}, permissions: [{}]}}\n",
+                CUSTOM[*n],
+                DESCRIPTIONS[*d],
+                ps.join(", ")
+            ));
+        }
+    }
+    y.push_str("    members:\n");
     for (u, owner) in &s.members {
         let role = if *owner { "owner" } else { "member" };
         y.push_str(&format!("      - {{email: {}, role: {role}}}\n", USERS[*u]));
@@ -678,17 +747,64 @@ fn world_yaml(s: &Side) -> String {
                     Ok(u) => format!("email: {}", USERS[*u]),
                     Err(t) => format!("team: team{t}"),
                 };
-                y.push_str(&format!("          - {{{who}, role: {}}}\n", ROLES[*role]));
+                y.push_str(&format!("          - {{{who}, role: {}}}\n", s.role(*role)));
             }
         }
     }
     y
 }
 
-fn config_yaml(s: &Side) -> String {
+/// The `customRoles` of the desired side against `live`: its definitions (one of them renamed
+/// from a live role the config drops, when `rename` is set), and as bare names the live roles
+/// it drops that someone still holds in a workspace the config does not declare (the plan
+/// would refuse to delete those).
+fn custom_roles_yaml(desired: &Side, live: &Side) -> String {
+    let live_names: Vec<usize> = live.roles.iter().map(|r| r.0).collect();
+    let declared: Vec<usize> = desired.roles.iter().map(|r| r.0).collect();
+    let mut dropped: Vec<usize> = live_names
+        .iter()
+        .copied()
+        .filter(|n| !declared.contains(n))
+        .collect();
+    let mut y = String::new();
+    for (n, d, ps) in &desired.roles {
+        let ps: Vec<&str> = ps.iter().map(|p| PERMISSIONS[*p]).collect();
+        let renamed = if desired.rename && !live_names.contains(n) && !dropped.is_empty() {
+            format!(", renamedFrom: {}", CUSTOM[dropped.remove(0)])
+        } else {
+            String::new()
+        };
+        y.push_str(&format!(
+            "  - {{name: {}, description: {}, permissions: [{}]{renamed}}}\n",
+            CUSTOM[*n],
+            DESCRIPTIONS[*d],
+            ps.join(", ")
+        ));
+    }
+    let declared_ws: Vec<usize> = desired.workspaces.iter().map(|w| w.0).collect();
+    for n in dropped {
+        let held = live
+            .workspaces
+            .iter()
+            .filter(|(w, _)| !declared_ws.contains(w))
+            .any(|(_, ps)| ps.iter().any(|(_, r)| live.role(*r) == CUSTOM[n]));
+        if held {
+            y.push_str(&format!("  - {}\n", CUSTOM[n]));
+        }
+    }
+    y
+}
+
+fn config_yaml(s: &Side, live: &Side) -> String {
     let mut y = String::from(
-        "kind: Settings\npolicy: {maxRemovalFraction: 1.0}\n---\nkind: Organization\nname: lab\nmembers:\n",
+        "kind: Settings\npolicy: {maxRemovalFraction: 1.0}\n---\nkind: Organization\nname: lab\n",
     );
+    let roles = custom_roles_yaml(s, live);
+    if !roles.is_empty() {
+        y.push_str("customRoles:\n");
+        y.push_str(&roles);
+    }
+    y.push_str("members:\n");
     for (u, owner) in &s.members {
         let role = if *owner { "owner" } else { "member" };
         y.push_str(&format!("  - {{user: {}, role: {role}}}\n", USERS[*u]));
@@ -728,7 +844,7 @@ fn config_yaml(s: &Side) -> String {
                 Ok(u) => format!("user: {}", USERS[*u]),
                 Err(t) => format!("team: team{t}"),
             };
-            y.push_str(&format!("  - {{{who}, role: {}}}\n", ROLES[*role]));
+            y.push_str(&format!("  - {{{who}, role: {}}}\n", s.role(*role)));
         }
     }
     y
@@ -737,19 +853,48 @@ fn config_yaml(s: &Side) -> String {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 100, failure_persistence: None, ..ProptestConfig::default() })]
 
-    /// For random (live, desired) pairs, apply then plan is empty, with no duplicates: teams
-    /// linked to IdP groups or not, linked, relinked and unlinked included.
+    /// For random (live, desired) pairs, custom roles included (created, updated, renamed in
+    /// place, deleted once no one holds them) and teams linked to IdP groups or not (linked,
+    /// relinked, unlinked, links left unmanaged), apply then plan is empty, with no duplicates.
     #[test]
     fn apply_then_plan_is_empty_for_random_states(live in arb_side(), desired in arb_side()) {
         let p = Platform::start(&world_yaml(&live));
-        let dir = config_dir(&[("c.yaml", &config_yaml(&desired))]);
+        let before: Vec<(String, i64)> = p.handle.world().organizations[0].custom_roles.iter()
+            .map(|r| (r.value.name.value.clone(), r.value.id.as_ref().unwrap().value))
+            .collect();
+        let config = config_yaml(&desired, &live);
+        let dir = config_dir(&[("c.yaml", &config)]);
         let d = dir.path().to_str().unwrap();
-        let out = p.roster(&["apply", d, "--auto-approve", "--rate", "1000"]).output().unwrap();
+        let out = p.roster(&["apply", d, "--auto-approve", "--allow-destroy", "--rate", "1000"]).output().unwrap();
         prop_assert_eq!(out.status.code(), Some(0), "apply failed\n{}\n{}\nworld:\n{}\nconfig:\n{}",
-            stdout(&out), stderr(&out), world_yaml(&live), config_yaml(&desired));
+            stdout(&out), stderr(&out), world_yaml(&live), config);
         let again = p.roster(&["plan", d, "--detailed-exitcode", "--rate", "1000"]).output().unwrap();
         prop_assert_eq!(again.status.code(), Some(0), "not converged\n{}\n{}\nworld:\n{}\nconfig:\n{}",
-            stdout(&again), stderr(&again), world_yaml(&live), config_yaml(&desired));
+            stdout(&again), stderr(&again), world_yaml(&live), config);
         assert_no_duplicates(&p);
+        // Never delete-and-recreate: a role kept under its name, or renamed by the config, keeps
+        // its id; what is left is what the config names.
+        let ids = |w: &seqera_emulator::World| -> Vec<(String, i64)> {
+            w.organizations[0].custom_roles.iter()
+                .map(|r| (r.value.name.value.clone(), r.value.id.as_ref().unwrap().value))
+                .collect()
+        };
+        let renames: Vec<(String, String)> = config.lines().filter_map(|l| {
+            let (head, old) = l.split_once(", renamedFrom: ")?;
+            let new = head.split("name: ").nth(1)?.split(',').next()?;
+            Some((new.to_string(), old.trim_end_matches('}').to_string()))
+        }).collect();
+        let now = ids(&p.handle.world());
+        for (name, id) in &now {
+            let was = renames.iter().find(|(n, _)| n == name).map_or(name.as_str(), |(_, o)| o.as_str());
+            if let Some((_, before)) = before.iter().find(|(n, _)| n == was) {
+                prop_assert_eq!(id, before, "role {} was recreated\n{}", name, config);
+            }
+            // Without a definition, custom roles are unmanaged and stay as they are.
+            prop_assert!(desired.roles.is_empty()
+                || desired.roles.iter().any(|r| CUSTOM[r.0] == name)
+                || config.contains(&format!("  - {name}\n")), "{} left over\n{}", name, config);
+        }
+        prop_assert!(p.stats().calls("CreateRole") as usize <= desired.roles.len());
     }
 }

@@ -20,6 +20,7 @@ mod plan;
 mod preflight;
 mod rate;
 mod review;
+mod roles;
 mod sandbox_init;
 mod saved_plan;
 mod scale;

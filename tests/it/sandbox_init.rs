@@ -114,3 +114,24 @@ fn an_exported_world_rehearses_the_exported_config_offline() {
     );
     assert!(stdout(&plan).contains("No changes."), "{}", stdout(&plan));
 }
+
+#[test]
+fn a_sandbox_world_keeps_custom_role_definitions_and_their_permissions() {
+    let dir = crate::support::config_dir(&[(
+        "c.yaml",
+        "kind: Organization\nname: lab\ncustomRoles:\n  - name: runner\n    description: Runs pipelines\n    permissions: [pipeline:execute, sequencer:read]\n  - legacy\nmembers:\n  - {user: admin@lab.org, role: owner}\n  - user: bob@lab.org\n---\nkind: Workspace\norg: lab\nname: rnaseq\nparticipants:\n  - {user: admin@lab.org, role: owner}\n  - {user: bob@lab.org, role: runner}\n",
+    )]);
+    let d = dir.path().to_str().unwrap();
+    expect_exit(roster().args(["sandbox", "init", d]), 0);
+    let w = world(dir.path());
+    assert!(
+        w.contains("      - name: runner\n        description: Runs pipelines\n        permissions: [\"pipeline:execute\", \"sequencer:read\"]\n      - legacy\n"),
+        "{w}"
+    );
+    // A permission the built-in catalogue lacks is one the sandbox's platform knows.
+    let plan = expect_exit(
+        roster().args(["plan", "--sandbox", d, "--detailed-exitcode"]),
+        0,
+    );
+    assert!(stdout(&plan).contains("No changes."), "{}", stdout(&plan));
+}

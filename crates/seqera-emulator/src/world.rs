@@ -89,9 +89,13 @@ pub struct WorldOrg {
     /// `academic`, `evaluating`, `pro`, `basic` or `internal`.
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub org_type: Option<Loc<String>>,
-    /// Custom workspace role names accepted as participant roles.
+    /// Custom workspace roles: a name, or `{name, description, permissions}`; accepted as
+    /// participant roles.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub custom_roles: Vec<Loc<String>>,
+    pub custom_roles: Vec<Loc<WorldRole>>,
+    /// Quotas the emulator enforces (absent: its defaults).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quotas: Option<WorldQuotas>,
     /// Single sign-on is active: adding a collaborator (a non-member participant) is refused
     /// with 409, and the SCIM configuration reports `ssoActive`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -111,6 +115,96 @@ pub struct WorldOrg {
     pub teams: Vec<WorldTeam>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub workspaces: Vec<WorldWorkspace>,
+}
+
+/// A custom workspace role: written as a bare name, or as a mapping with its description and
+/// permissions (state files always write the mapping, with the role's id).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorldRole {
+    pub id: Option<Loc<i64>>,
+    /// Unlocated (line 0) when written as a bare name: the entry's own location applies.
+    pub name: Loc<String>,
+    pub description: Option<String>,
+    pub permissions: Vec<Loc<String>>,
+}
+
+/// The mapping form of [`WorldRole`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct WorldRoleFields {
+    #[serde(default)]
+    id: Option<Loc<i64>>,
+    name: Loc<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    permissions: Vec<Loc<String>>,
+}
+
+impl<'de> Deserialize<'de> for WorldRole {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WorldRole;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a role name, or a mapping with `name`, `description` and `permissions`",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<WorldRole, E> {
+                Ok(WorldRole {
+                    name: Loc::new(v.to_string()),
+                    ..WorldRole::default()
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<WorldRole, A::Error> {
+                // Read through the YAML deserializer itself, so each value keeps its location.
+                let f = WorldRoleFields::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map),
+                )?;
+                Ok(WorldRole {
+                    id: f.id,
+                    name: f.name,
+                    description: f.description,
+                    permissions: f.permissions,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Serialize for WorldRole {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        if self.id.is_none() && self.description.is_none() && self.permissions.is_empty() {
+            return self.name.serialize(s);
+        }
+        let mut m = s.serialize_map(None)?;
+        if let Some(id) = &self.id {
+            m.serialize_entry("id", id)?;
+        }
+        m.serialize_entry("name", &self.name)?;
+        if let Some(d) = &self.description {
+            m.serialize_entry("description", d)?;
+        }
+        if !self.permissions.is_empty() {
+            m.serialize_entry("permissions", &self.permissions)?;
+        }
+        m.end()
+    }
+}
+
+/// Quotas of an organization the emulator enforces.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct WorldQuotas {
+    /// How many custom roles the organization may have (default 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_custom_roles_per_org: Option<Loc<i64>>,
 }
 
 /// An organization membership: `role` is `owner`, `member` (default) or `collaborator`.

@@ -46,12 +46,20 @@ static DOMAIN_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
         .expect("valid regex")
 });
+static PERMISSION_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9_]*:[a-z][a-z0-9_]*$").expect("valid regex"));
 static ENV_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z_][A-Za-z0-9_]*$").expect("valid regex"));
 
 /// Whether `name` follows the platform's org/workspace/team name rules.
 pub fn is_valid_name(name: &str) -> bool {
     (2..=39).contains(&name.len()) && NAME_RE.is_match(name)
+}
+
+/// Whether `s` is a permission name as the platform writes them: `RESOURCE:ACTION`, lower case,
+/// e.g. `compute_environment:read`.
+pub fn is_valid_permission(s: &str) -> bool {
+    s.len() <= 100 && PERMISSION_RE.is_match(s)
 }
 
 /// Whether `s` has the shape of a name (letters or digits in runs joined by single `-` or `_`),

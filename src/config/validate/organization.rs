@@ -7,13 +7,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{OrgIndex, Repeat, Validator, duplicate};
+use super::{OrgIndex, Repeat, Validator, abbreviated, duplicate, is_valid_permission};
 use crate::config::desired::{
-    IdpLink, Member, Org, OrgRole, Origin, Platform, Policy, Team, TeamMember, UserList, UserRef,
-    workspace_role_rank,
+    CustomRole, IdpLink, Member, Org, OrgRole, Origin, Platform, Policy, Team, TeamMember,
+    UserList, UserRef, is_predefined_role, workspace_role_rank,
 };
 use crate::config::load::LoadedDoc;
-use crate::config::model::{OrganizationDoc, Sp, TeamDoc};
+use crate::config::model::{CustomRoleEntry, OrganizationDoc, Sp, TeamDoc};
 use crate::diag::{Code, Diagnostic, Span};
 
 /// "organization `NAME`", as the duplicate diagnostics of its entries say it.
@@ -86,36 +86,7 @@ impl Validator<'_> {
         };
 
         // Custom roles.
-        let mut custom_roles: Vec<String> = Vec::new();
-        let mut custom_role_spans: HashMap<String, Span> = HashMap::new();
-        for r in o.custom_roles.iter().flatten() {
-            let span = self.span(doc, r);
-            if r.value.trim().is_empty() {
-                self.push(
-                    Diagnostic::error(Code::InvalidValue, "a custom role needs a name")
-                        .at(span, "empty role name"),
-                );
-                continue;
-            }
-            if workspace_role_rank(&r.value.to_lowercase()).is_some() {
-                self.push(
-                    Diagnostic::error(
-                        Code::InvalidValue,
-                        format!("`{}` is a predefined role, not a custom one", r.value),
-                    )
-                    .at(span, "predefined roles need no declaration"),
-                );
-                continue;
-            }
-            if let Some(&first) = custom_role_spans.get(&r.value.to_lowercase()) {
-                let subject = format!("custom role `{}`", r.value);
-                self.push(duplicate(&subject, None, Repeat::Listed, span, first));
-                continue;
-            }
-            custom_role_spans.insert(r.value.to_lowercase(), span);
-            custom_roles.push(r.value.clone());
-        }
-
+        let (custom_roles, defined_roles) = self.custom_roles(doc, o);
         // Members.
         let mut member_index: Option<HashMap<UserRef, (OrgRole, Span)>> = None;
         let mut members: Option<Vec<Member>> = None;
@@ -302,6 +273,7 @@ impl Validator<'_> {
             location: o.location.as_ref().map(|s| s.value.clone()),
             website: o.website.as_ref().map(|s| s.value.clone()),
             custom_roles: custom_roles.clone(),
+            defined_roles,
             members,
             teams,
             workspaces: Vec::new(),
@@ -360,5 +332,209 @@ impl Validator<'_> {
             *members = None;
         }
         Some(IdpLink::Follows(name.clone()))
+    }
+
+    /// Check `customRoles`: bare names and definitions (name, description, permission syntax,
+    /// `renamedFrom`); returns the names of all of them and the definitions (`None` when there
+    /// is none, and custom roles are unmanaged).
+    fn custom_roles(
+        &mut self,
+        doc: &LoadedDoc,
+        o: &OrganizationDoc,
+    ) -> (Vec<String>, Option<Vec<CustomRole>>) {
+        let mut names: Vec<String> = Vec::new();
+        let mut defined: Vec<CustomRole> = Vec::new();
+        let mut any_defined = false;
+        // Lower-cased name (or `renamedFrom`) → where it is declared.
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        let mut renamed: Vec<(String, Span)> = Vec::new();
+        for entry in o.custom_roles.iter().flatten() {
+            let entry_span = self.span(doc, entry);
+            let (name, name_span, def) = match &entry.value {
+                CustomRoleEntry::Name(n) => (n.as_str(), entry_span, None),
+                CustomRoleEntry::Defined(d) => {
+                    any_defined = true;
+                    (d.name.value.as_str(), self.span(doc, &d.name), Some(d))
+                }
+            };
+            if name.trim().is_empty() {
+                self.push(
+                    Diagnostic::error(Code::InvalidValue, "a custom role needs a name")
+                        .at(name_span, "empty role name"),
+                );
+                continue;
+            }
+            if is_predefined_role(name) {
+                self.push(
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        format!("`{name}` is a predefined role, not a custom one"),
+                    )
+                    .at(name_span, "predefined roles (owner, admin, maintain, launch, connect, view) need no declaration and cannot be redefined")
+                    .help("give the custom role another name"),
+                );
+                continue;
+            }
+            if let Some(d) = def {
+                self.name("custom role", doc, &d.name);
+            }
+            if let Some(&first) = seen.get(&name.to_lowercase()) {
+                let subject = format!("custom role `{name}`");
+                self.push(
+                    duplicate(
+                        &subject,
+                        Some(&org_named(o)),
+                        Repeat::Declared,
+                        name_span,
+                        first,
+                    )
+                    .help(
+                        "custom role names are unique within an organization, case-insensitively",
+                    ),
+                );
+                continue;
+            }
+            seen.insert(name.to_lowercase(), name_span);
+            names.push(name.to_string());
+            let Some(d) = def else { continue };
+            let description = &d.description;
+            let n = description.value.chars().count();
+            if description.value.trim().is_empty() {
+                let span = self.span(doc, description);
+                self.push(
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        format!("custom role `{name}` needs a description"),
+                    )
+                    .at(span, "1–120 characters"),
+                );
+            } else if n > 120 {
+                let span = self.span(doc, description);
+                self.push(
+                    Diagnostic::error(
+                        Code::TooLong,
+                        format!(
+                            "custom role description is {n} characters; the platform allows at most 120"
+                        ),
+                    )
+                    .at(span, "shorten to 120 characters or fewer"),
+                );
+            }
+            let permissions = d.permissions.as_ref().map(|ps| {
+                let mut seen_p: HashMap<String, Span> = HashMap::new();
+                let mut origins = Vec::new();
+                for p in ps {
+                    let span = self.span(doc, p);
+                    let v = p.value.trim();
+                    if !is_valid_permission(v) {
+                        let mut diag = Diagnostic::error(
+                            Code::InvalidPermission,
+                            format!("`{}` is not a permission name", abbreviated(v)),
+                        )
+                        .at(
+                            span,
+                            "expected RESOURCE:ACTION in lower case, e.g. `pipeline:execute`",
+                        );
+                        if is_valid_permission(&v.to_lowercase()) {
+                            diag = diag.help(format!(
+                                "permissions are lower-case: write `{}`",
+                                v.to_lowercase()
+                            ));
+                        }
+                        self.push(diag);
+                        continue;
+                    }
+                    if let Some(&first) = seen_p.get(v) {
+                        let subject = format!("permission `{v}`");
+                        let within = format!("custom role `{name}`");
+                        self.push(duplicate(
+                            &subject,
+                            Some(&within),
+                            Repeat::Listed,
+                            span,
+                            first,
+                        ));
+                        continue;
+                    }
+                    seen_p.insert(v.to_string(), span);
+                    origins.push((v.to_string(), Origin(self.loaded.origin(doc, p))));
+                }
+                origins
+            });
+            let renamed_from = d.renamed_from.as_ref().and_then(|r| {
+                let span = self.span(doc, r);
+                let old = r.value.trim();
+                if old.eq_ignore_ascii_case(name) {
+                    self.push(
+                        Diagnostic::error(
+                            Code::InvalidValue,
+                            format!("custom role `{name}` is renamed from itself"),
+                        )
+                        .at(
+                            span,
+                            "`renamedFrom` names the role's current name on the platform",
+                        )
+                        .help("remove `renamedFrom` once the rename is applied"),
+                    );
+                    return None;
+                }
+                if old.is_empty() || is_predefined_role(old) {
+                    self.push(
+                        Diagnostic::error(
+                            Code::InvalidValue,
+                            format!("`{old}` cannot be renamed: it is not a custom role name"),
+                        )
+                        .at(span, "predefined roles cannot be renamed"),
+                    );
+                    return None;
+                }
+                renamed.push((old.to_string(), span));
+                Some(old.to_string())
+            });
+            let (permissions, permission_origins) = match permissions {
+                Some(origins) => {
+                    let mut ps: Vec<String> = origins.iter().map(|(p, _)| p.clone()).collect();
+                    ps.sort();
+                    (Some(ps), origins)
+                }
+                None => (None, Vec::new()),
+            };
+            defined.push(CustomRole {
+                name: name.to_string(),
+                description: description.value.clone(),
+                permissions,
+                renamed_from,
+                origin: Origin(self.loaded.origin(doc, &d.name)),
+                permission_origins,
+            });
+        }
+        // A rename's source must be no other declared role, nor another rename's source.
+        let mut sources: HashMap<String, Span> = HashMap::new();
+        for (old, span) in renamed {
+            let key = old.to_lowercase();
+            if let Some(&declared) = seen.get(&key) {
+                self.push(
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        format!("custom role `{old}` is renamed, but is also declared"),
+                    )
+                    .at(span, "renamed from here")
+                    .also(declared, "declared here")
+                    .help("a renamed role keeps only its new name: remove the old one from `customRoles`"),
+                );
+            } else if let Some(&first) = sources.get(&key) {
+                self.push(duplicate(
+                    &format!("`renamedFrom: {old}`"),
+                    Some(&org_named(o)),
+                    Repeat::Listed,
+                    span,
+                    first,
+                ));
+            } else {
+                sources.insert(key, span);
+            }
+        }
+        defined.sort_by_key(CustomRole::key);
+        (names, any_defined.then_some(defined))
     }
 }

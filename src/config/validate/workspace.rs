@@ -90,6 +90,20 @@ impl Validator<'_> {
         let idx = match index.get_mut(&org_key) {
             Some(idx) => idx,
             None if org_failed => &mut orphan,
+            None if self.names_personal_workspace(&w.org.value) => {
+                self.push(
+                    Diagnostic::error(
+                        Code::PersonalWorkspace,
+                        format!(
+                            "workspace `{}` of `{}` is a personal workspace: personal workspaces are managed by their owner, not by roster",
+                            w.name.value, w.org.value
+                        ),
+                    )
+                    .at(org_span, "a user, not an organization")
+                    .help("a user's personal workspace belongs to no organization and only its owner manages it; roster manages the workspaces of declared organizations: name one in `org:`, or remove this document"),
+                );
+                &mut orphan
+            }
             None => {
                 self.push(
                     Diagnostic::error(
@@ -285,6 +299,24 @@ impl Validator<'_> {
         if let Some(org) = orgs.iter_mut().find(|o| o.key() == org_key) {
             org.workspaces.push(ws);
         }
+    }
+}
+
+/// The names the platform's tools give a user's personal workspace instead of an organization
+/// (`tw` calls it `user`; the web app shows it under `/user/NAME`).
+const PERSONAL_CONTEXTS: [&str; 3] = ["user", "personal", "me"];
+
+impl Validator<'_> {
+    /// Whether the `org:` of a Workspace document (no declared organization has that name) names
+    /// a user rather than an organization: an email address, a user the config names, or what
+    /// the platform's tools call the personal context (`user`, `user/NAME`, `~NAME`).
+    fn names_personal_workspace(&self, org: &str) -> bool {
+        let org = org.trim().to_lowercase();
+        org.contains('@')
+            || org.starts_with('~')
+            || org.starts_with("user/")
+            || PERSONAL_CONTEXTS.contains(&org.as_str())
+            || self.sites.iter().any(|s| s.user.as_str() == org)
     }
 }
 

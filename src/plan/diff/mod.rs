@@ -10,11 +10,13 @@
 //! a user who stays a participant is re-added (as a collaborator) after the removal.
 //!
 //! This file owns the walk and the bookkeeping shared by every kind; one file per kind builds its
-//! changes (`org`, `teams`, `workspace`, `participants`), with the constructors of `draft`.
+//! changes (`org`, `teams`, `roles`, `workspace`, `participants`), with the constructors of
+//! `draft`.
 
 mod draft;
 mod org;
 mod participants;
+mod roles;
 mod teams;
 mod workspace;
 
@@ -79,6 +81,8 @@ struct Differ<'a> {
     /// Index of each draft by address.
     index: HashMap<Address, usize>,
     unmanaged: Vec<Unmanaged>,
+    /// Custom roles this plan renames, by org key: lower-cased old name → new name.
+    renames: HashMap<String, HashMap<String, String>>,
 }
 
 pub fn diff(input: &Input<'_>) -> Output {
@@ -93,11 +97,13 @@ pub fn diff(input: &Input<'_>) -> Output {
         drafts: Vec::new(),
         index: HashMap::new(),
         unmanaged: Vec::new(),
+        renames: HashMap::new(),
     };
     for org in &input.orgs {
         d.org(org);
     }
     d.order_member_removals();
+    d.order_role_deletes();
     let changes = d
         .drafts
         .into_iter()

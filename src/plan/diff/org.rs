@@ -87,6 +87,7 @@ impl Differ<'_> {
 
         self.members(org, live, &org_ref, &org_dep);
         self.teams(org, live, &org_ref, &org_dep);
+        self.roles(org, live, &org_ref, &org_dep);
         for ws in &org.workspaces {
             if self.workspace_in_scope(org, &ws.name) {
                 self.workspace(org, live, ws, &org_ref, &org_dep);

@@ -53,6 +53,8 @@ impl Differ<'_> {
             let paddr = Address::participant(&org.name, &ws.name, principal.clone());
             let mut deps = ws_deps.clone();
             let mut note = None;
+            // A participant given a role this plan creates (or renames to) waits for it.
+            deps.extend(self.role_dep(org, &p.role));
             let (existing, who, type_after) = match &p.principal {
                 Declared::Team(t) => {
                     let taddr = Address::team(&org.name, t);
@@ -65,7 +67,7 @@ impl Differ<'_> {
                     };
                     let existing = current
                         .and_then(|c| c.iter().find(|lp| lp.is_team(t)))
-                        .map(|lp| (lp.participant_id, lp.role.clone()));
+                        .map(|lp| (lp.participant_id, self.renamed(org, &lp.role).to_string()));
                     (existing, Who::Team(team_ref), ParticipantType::Team)
                 }
                 Declared::User(u) => {
@@ -78,7 +80,7 @@ impl Differ<'_> {
                     }
                     let mut existing = current
                         .and_then(|c| c.iter().find(|lp| lp.is_user(u.as_str())))
-                        .map(|lp| (lp.participant_id, lp.role.clone()));
+                        .map(|lp| (lp.participant_id, self.renamed(org, &lp.role).to_string()));
                     let is_member_participant = current.is_some_and(|c| {
                         c.iter()
                             .any(|lp| lp.is_user(u.as_str()) && lp.kind == ParticipantKind::Member)
@@ -122,7 +124,8 @@ impl Differ<'_> {
                             .maybe_note(note),
                     );
                 }
-                Some((_, role)) if role == p.role => {}
+                // Custom roles compare case-insensitively, as the platform matches them.
+                Some((_, role)) if role.eq_ignore_ascii_case(&p.role) => {}
                 Some((participant_id, role)) => {
                     let exec = match (live, lw) {
                         (Some(l), Some(lw)) => Exec::SetParticipantRole {

@@ -415,6 +415,98 @@ pub struct CreateLabelRequest {
     pub resource: bool,
 }
 
+/// `OrganizationQuotas` (the one roster reads).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationQuotas {
+    #[serde(default)]
+    pub max_custom_roles_per_org: Option<i64>,
+}
+
+/// `DescribeOrganizationQuotasResponse`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct DescribeOrganizationQuotasResponse {
+    #[serde(default)]
+    pub quotas: Option<OrganizationQuotas>,
+}
+
+/// `ListRolesResponse.RoleInfo`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleInfo {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub is_predefined: Option<bool>,
+}
+
+/// `ListRolesResponse`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListRolesResponse {
+    #[serde(default)]
+    pub roles: Vec<RoleInfo>,
+    #[serde(default)]
+    pub total_size: Option<i64>,
+}
+
+/// `RoleDto`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleDto {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub is_predefined: Option<bool>,
+    #[serde(default)]
+    pub permissions: Option<Vec<String>>,
+}
+
+/// `DescribeRoleResponse`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct DescribeRoleResponse {
+    pub role: RoleDto,
+}
+
+/// `CreateRoleRequest` and `UpdateRoleRequest`: roster sends every field.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleBody {
+    pub name: String,
+    pub description: String,
+    pub permissions: Vec<String>,
+}
+
+/// `CreateRoleResponse`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateRoleResponse {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub permissions: Option<Vec<String>>,
+}
+
+/// `RolePermissionResponseDto`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RolePermission {
+    pub name: String,
+    #[serde(default)]
+    pub category: Option<String>,
+}
+
+/// `ListRolePermissionsResponse`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ListRolePermissionsResponse {
+    #[serde(default)]
+    pub permissions: Vec<RolePermission>,
+}
+
 /// `ErrorResponse`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ErrorResponse {

@@ -12,7 +12,8 @@
 //! - `error.rs`: [`ApiError`], [`ApiErrorKind`], [`ClientError`];
 //! - the typed calls by area: `user.rs`, `orgs.rs` (with members and collaborators), `teams.rs`,
 //!   `idp.rs` (the IdP group catalogue and SCIM configuration, read-only),
-//!   `workspaces.rs` (with Studios settings and labels), `participants.rs`;
+//!   `workspaces.rs` (with Studios settings and labels), `participants.rs`, `roles.rs` (custom
+//!   roles, the permission catalogue and the org's quotas);
 //! - [`dto`]: the wire types.
 //!
 //! The token is a [`secrecy::SecretString`]: it is sent only as the `Authorization` header and
@@ -25,6 +26,7 @@ mod orgs;
 mod pacer;
 mod participants;
 mod retry;
+mod roles;
 mod teams;
 mod transport;
 mod user;

@@ -19,6 +19,7 @@ struct Ids {
     participant: i64,
     user: i64,
     label: i64,
+    role: &'static str,
     group: i64,
 }
 
@@ -31,19 +32,38 @@ fn fill(template: &str, ids: Ids) -> String {
         .replace("{participantId}", &ids.participant.to_string())
         .replace("{userId}", &ids.user.to_string())
         .replace("{labelId}", &ids.label.to_string())
+        .replace("{roleName}", ids.role)
         .replace("{groupId}", &ids.group.to_string())
 }
 
-/// Label routes take the workspace as a query parameter.
+/// Custom-role routes: the organization is a query parameter.
+const ROLE_OPS: [&str; 7] = [
+    "ListRoles",
+    "CreateRole",
+    "ListRolePermissions",
+    "ValidateRoleName",
+    "DescribeRole",
+    "UpdateRole",
+    "DeleteRole",
+];
+
+/// Label routes take the workspace as a query parameter, custom-role routes the organization.
 fn with_query(op: &str, path: String, ids: Ids) -> String {
     if matches!(
         op,
         "ListLabels" | "CreateLabel" | "UpdateLabel" | "DeleteLabel"
     ) {
         format!("{path}?workspaceId={}", ids.ws)
+    } else if ROLE_OPS.contains(&op) {
+        format!("{path}?orgId={}", ids.org)
     } else {
         path
     }
+}
+
+/// Whether an operation names an object outside its path (so an unknown one is a 404 too).
+fn scoped_by_query(op: &str) -> bool {
+    op.contains("Label") || ROLE_OPS.contains(&op)
 }
 
 /// A valid body for each operation that takes one.
@@ -69,6 +89,10 @@ fn sample_body(op: &str) -> Option<Value> {
         "UpdateWorkspaceParticipantRole" => json!({"role": "view"}),
         "CreateLabel" => json!({"name": "sample"}),
         "UpdateLabel" => json!({"name": "renamed"}),
+        "CreateRole" => {
+            json!({"name": "sample-role", "description": "Sample", "permissions": ["pipeline:read"]})
+        }
+        "UpdateRole" => json!({"description": "Runs pipelines", "permissions": ["pipeline:read"]}),
         "CreateOrganizationIdpGroup" => json!({"displayName": "sample-group"}),
         _ => return None,
     })
@@ -106,6 +130,7 @@ async fn every_route_answers_as_the_spec_says_on_success_and_error_paths() {
         participant: emu.participant_id("acme", "genomics", "member@example.org"),
         user: emu.user_id("member@example.org"),
         label: emu.label_id("acme", "genomics", "env"),
+        role: "pipeline-runner",
         group: emu.idp_group_id("acme", "manual-group"),
     };
     let unknown = Ids {
@@ -116,6 +141,7 @@ async fn every_route_answers_as_the_spec_says_on_success_and_error_paths() {
         participant: 5,
         user: 6,
         label: 7,
+        role: "no-such-role",
         group: 8,
     };
 
@@ -129,9 +155,9 @@ async fn every_route_answers_as_the_spec_says_on_success_and_error_paths() {
         }
     }
 
-    // 404: unknown ids in the path (or an unknown workspaceId for labels).
+    // 404: unknown ids in the path (or an unknown workspaceId for labels, orgId for roles).
     for (method, template, op) in OPERATIONS {
-        if !template.contains('{') && !op.contains("Label") {
+        if !template.contains('{') && !scoped_by_query(op) {
             continue;
         }
         let path = with_query(op, fill(template, unknown), unknown);
@@ -149,6 +175,7 @@ async fn every_route_answers_as_the_spec_says_on_success_and_error_paths() {
             "{memberId}",
             "{participantId}",
             "{labelId}",
+            "{roleName}",
             "{groupId}",
         ];
         if !(inner.iter().any(|p| has(p)) || (has("{orgId}") && has("{userId}"))) {
@@ -182,7 +209,11 @@ async fn every_route_answers_as_the_spec_says_on_success_and_error_paths() {
                 assert_eq!(r.status, 400, "{op} with body {bad:?}: {}", r.text);
             }
         }
-        if template.contains('{') {
+        if ROLE_OPS.contains(op) {
+            let bad = format!("{}?orgId=abc", fill(template, real));
+            let r = emu.call(Some("owner-token"), method, &bad, body(op)).await;
+            assert_eq!(r.status, 400, "{op} {bad}: {}", r.text);
+        } else if template.contains('{') {
             let bad = template
                 .replace("{orgId}", "abc")
                 .replace("{userId}", "abc")
@@ -207,6 +238,7 @@ async fn every_route_answers_as_the_spec_says_on_success_and_error_paths() {
             "Participant",
         ),
         ("/labels?workspaceId={workspaceId}", "Label"),
+        ("/roles?orgId={orgId}", "Role"),
     ];
     for (template, object) in paged {
         let path = fill(template, real);
@@ -239,6 +271,11 @@ async fn every_route_answers_as_the_spec_says_on_success_and_error_paths() {
         format!("/labels?workspaceId={}&type=weird", real.ws),
         format!("/labels?workspaceId={}&isDefault=maybe", real.ws),
         "/labels".to_string(),
+        "/roles".to_string(),
+        format!("/roles?orgId={org}&type=weird"),
+        "/roles/permissions".to_string(),
+        format!("/roles/validate?orgId={org}"),
+        format!("/roles/validate?orgId={org}&name=a--b"),
     ] {
         assert_eq!(emu.get("owner-token", &path).await.status, 400, "{path}");
     }
@@ -281,6 +318,9 @@ async fn every_route_answers_as_the_spec_says_on_success_and_error_paths() {
         "ValidateWorkspaceName",
         "UpdateWorkspace",
         "CreateWorkspaceParticipant",
+        "CreateRole",
+        "UpdateRole",
+        "ValidateRoleName",
         "CreateOrganizationIdpGroup",
         "DeleteOrganizationIdpGroup",
     ];
@@ -294,7 +334,7 @@ async fn every_route_answers_as_the_spec_says_on_success_and_error_paths() {
         if *op != "Info" {
             want.push(401);
         }
-        if template.contains('{') || op.contains("Label") {
+        if template.contains('{') || scoped_by_query(op) {
             want.push(404);
         }
         if !OPEN.contains(op) {
@@ -518,6 +558,60 @@ async fn success_paths(emu: &Emu, real: Ids) {
     );
     assert_eq!(emu.delete(t, &path).await.status, 204);
 
+    // Custom roles: listed after the predefined ones, created (201), described, renamed in
+    // place, validated, deleted; the permission catalogue.
+    let q = format!("?orgId={org}");
+    let roles = emu.get(t, &format!("/roles{q}")).await;
+    assert_eq!(roles.body["totalSize"], 7, "{}", roles.text);
+    assert_eq!(roles.body["roles"][0]["name"], "owner");
+    assert_eq!(roles.body["roles"][6]["name"], "pipeline-runner");
+    assert_eq!(roles.body["roles"][6]["isPredefined"], false);
+    let custom = emu.get(t, &format!("/roles{q}&type=custom&max=1")).await;
+    assert_eq!(custom.body["roles"].as_array().unwrap().len(), 1);
+    let perms = emu.get(t, &format!("/roles/permissions{q}")).await;
+    assert!(
+        perms.body["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "pipeline:execute"),
+        "{}",
+        perms.text
+    );
+    let created = emu
+        .post(
+            t,
+            &format!("/roles{q}"),
+            json!({"name": "analyst", "description": "Reads results", "permissions": ["workflow:read", "dataset:read"]}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(
+        created.body["permissions"],
+        json!(["dataset:read", "workflow:read"])
+    );
+    let path = format!("/roles/validate{q}&name=free-role");
+    assert_eq!(emu.get(t, &path).await.status, 204);
+    let one = emu.get(t, &format!("/roles/analyst{q}")).await;
+    assert_eq!(one.body["role"]["description"], "Reads results");
+    let owner_role = emu.get(t, &format!("/roles/owner{q}")).await;
+    assert_eq!(owner_role.body["role"]["isPredefined"], true);
+    let renamed =
+        json!({"name": "reader", "description": "Reads", "permissions": ["workflow:read"]});
+    assert_eq!(
+        emu.put(t, &format!("/roles/analyst{q}"), renamed)
+            .await
+            .status,
+        204
+    );
+    assert_eq!(emu.get(t, &format!("/roles/analyst{q}")).await.status, 404);
+    let reader = emu.get(t, &format!("/roles/reader{q}")).await;
+    assert_eq!(reader.body["role"]["permissions"], json!(["workflow:read"]));
+    assert_eq!(
+        emu.delete(t, &format!("/roles/reader{q}")).await.status,
+        204
+    );
+
     // Leaving and deleting last: the second owner leaves the new org, then it is deleted.
     let path = format!("/orgs/{new_org}/members/add");
     emu.put(t, &path, json!({"user": "admin@example.org"}))
@@ -591,6 +685,27 @@ async fn conflicts(emu: &Emu) {
         .put(t, &path, json!({"userNameOrEmail": "COLLAB@example.org"}))
         .await;
     assert_eq!(r.status, 409);
+    // Custom roles: a name a predefined or custom role has, on create, rename and validate.
+    let q = format!("?orgId={org}");
+    for name in ["Pipeline-Runner", "ADMIN"] {
+        let dup = json!({"name": name, "description": "Dup"});
+        assert_eq!(
+            emu.post(t, &format!("/roles{q}"), dup).await.status,
+            409,
+            "{name}"
+        );
+        let path = format!("/roles/validate{q}&name={name}");
+        assert_eq!(emu.get(t, &path).await.status, 409, "{name}");
+    }
+    let other = json!({"name": "other-role", "description": "Other"});
+    assert_eq!(emu.post(t, &format!("/roles{q}"), other).await.status, 201);
+    let rename = json!({"name": "PIPELINE-runner", "description": "Other"});
+    assert_eq!(
+        emu.put(t, &format!("/roles/other-role{q}"), rename)
+            .await
+            .status,
+        409
+    );
     // The catalogue: a group value twice; a SCIM entry removed by hand.
     let groups = format!("/orgs/{org}/idp-groups");
     let r = emu

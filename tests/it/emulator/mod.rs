@@ -20,6 +20,7 @@ mod contract;
 mod faults;
 mod idp;
 mod recorded;
+mod roles;
 mod schema;
 mod world;
 

@@ -93,6 +93,39 @@ fn bad_worlds_get_located_errors() {
             "world.yaml:8:36",
             "not a workspace role",
         ),
+        (
+            format!(
+                "{users}organizations:\n  - name: o1\n    customRoles:\n      - runner\n      - {{name: Runner, description: again}}\n"
+            ),
+            "world.yaml:7:16",
+            "duplicate custom role `Runner`",
+        ),
+        (
+            format!("{users}organizations:\n  - name: o1\n    customRoles:\n      - Admin\n"),
+            "world.yaml:6:9",
+            "`Admin` cannot be a custom role name",
+        ),
+        (
+            format!(
+                "{users}organizations:\n  - name: o1\n    customRoles:\n      - name: runner\n        permissions: [pipeline:execute, Pipeline:Fly]\n"
+            ),
+            "world.yaml:7:41",
+            "`Pipeline:Fly` is not a permission name",
+        ),
+        (
+            format!(
+                "{users}organizations:\n  - name: o1\n    customRoles:\n      - {{name: runner, colour: red}}\n"
+            ),
+            "world.yaml:6:24",
+            "unknown field `colour`",
+        ),
+        (
+            format!(
+                "{users}organizations:\n  - name: o1\n    quotas: {{maxCustomRolesPerOrg: -1}}\n"
+            ),
+            "world.yaml:5:36",
+            "a quota cannot be negative",
+        ),
     ];
     let mut failures = Vec::new();
     for (yaml, loc, what) in cases {
@@ -117,7 +150,18 @@ async fn the_state_is_the_world_with_ids_and_loads_back_identically() {
     let team = json!({"team": {"name": "later"}});
     emu.post("owner-token", &format!("/orgs/{org}/teams"), team)
         .await;
+    let role = json!({"name": "analyst", "description": "Reads", "permissions": ["workflow:read"]});
+    let r = emu
+        .post("owner-token", &format!("/roles?orgId={org}"), role)
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
     let state = emu.world().to_yaml();
+    assert!(
+        state.contains(
+            "name: analyst\n    description: Reads\n    permissions:\n    - workflow:read"
+        ),
+        "custom roles are kept with their definitions:\n{state}"
+    );
     let again = parse_world("state.yaml", &state).unwrap_or_else(|e| panic!("{}", e.render(false)));
     assert_eq!(again, emu.world());
     assert_eq!(again.to_yaml(), state, "deterministic");

@@ -2,7 +2,7 @@
 //! official spec's schemas (v1.187.0) with the fields roster and the emulator use.
 //!
 //! This module owns the shapes only, by area: `orgs` (user, discovery, organizations, members,
-//! quotas, roles), `idp` (the IdP group catalogue and SCIM configuration), `teams` and `workspaces` (with participants, studios and labels), and here the
+//! quotas, roles of users), `roles` (custom roles), `idp` (the IdP group catalogue and SCIM configuration), `teams` and `workspaces` (with participants, studios and labels), and here the
 //! error body. Every field is optional on input, so that real responses
 //! (which send `null` for unset fields; see `tests/fixtures/seqera-api/recorded/`) and partial
 //! requests deserialize; unknown fields are ignored, as the platform's clients must. On output,
@@ -26,10 +26,12 @@ pub(crate) fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 
 mod idp;
 mod orgs;
+mod roles;
 mod teams;
 mod workspaces;
 
 pub use idp::*;
 pub use orgs::*;
+pub use roles::*;
 pub use teams::*;
 pub use workspaces::*;

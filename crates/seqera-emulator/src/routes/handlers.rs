@@ -505,3 +505,73 @@ pub(super) async fn delete_label(
 ) -> ApiResult<StatusCode> {
     no_content(app.lock().delete_label(c, label, &q))
 }
+
+// operationId: ListRoles
+pub(super) async fn list_roles(
+    State(app): State<Shared>,
+    Caller(c): Caller,
+    q: Params,
+) -> JsonResult<ListRolesResponse> {
+    app.lock().list_roles(c, &q).map(Json)
+}
+
+// operationId: CreateRole (answers 201)
+pub(super) async fn create_role(
+    State(app): State<Shared>,
+    Caller(c): Caller,
+    q: Params,
+    Body(b): Body<CustomRoleRequest>,
+) -> ApiResult<(StatusCode, Json<CreateRoleResponse>)> {
+    app.lock()
+        .create_role(c, &q, b)
+        .map(|r| (StatusCode::CREATED, Json(r)))
+}
+
+// operationId: ListRolePermissions
+pub(super) async fn list_role_permissions(
+    State(app): State<Shared>,
+    Caller(c): Caller,
+    q: Params,
+) -> JsonResult<ListRolePermissionsResponse> {
+    app.lock().list_role_permissions(c, &q).map(Json)
+}
+
+// operationId: ValidateRoleName
+pub(super) async fn validate_role_name(
+    State(app): State<Shared>,
+    Caller(c): Caller,
+    q: Params,
+) -> ApiResult<StatusCode> {
+    no_content(app.lock().validate_role_name(c, &q))
+}
+
+// operationId: DescribeRole
+pub(super) async fn describe_role(
+    State(app): State<Shared>,
+    Caller(c): Caller,
+    Ids(name): Ids<String>,
+    q: Params,
+) -> JsonResult<DescribeRoleResponse> {
+    app.lock().describe_role(c, &name, &q).map(Json)
+}
+
+// operationId: UpdateRole
+pub(super) async fn update_role(
+    State(app): State<Shared>,
+    Caller(c): Caller,
+    Ids(name): Ids<String>,
+    q: Params,
+    Body(b): Body<CustomRoleRequest>,
+) -> ApiResult<StatusCode> {
+    no_content(app.lock().update_role(c, &name, &q, b))
+}
+
+// operationId: DeleteRole
+pub(super) async fn delete_role(
+    State(app): State<Shared>,
+    Caller(c): Caller,
+    Ids(name): Ids<String>,
+    q: Params,
+) -> ApiResult<StatusCode> {
+    no_content(app.lock().delete_role(c, &name, &q))
+}

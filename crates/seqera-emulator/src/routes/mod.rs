@@ -192,6 +192,13 @@ pub const OPERATIONS: &[(&str, &str, &str)] = &[
     ("POST", "/labels", "CreateLabel"),
     ("PUT", "/labels/{labelId}", "UpdateLabel"),
     ("DELETE", "/labels/{labelId}", "DeleteLabel"),
+    ("GET", "/roles", "ListRoles"),
+    ("POST", "/roles", "CreateRole"),
+    ("GET", "/roles/permissions", "ListRolePermissions"),
+    ("GET", "/roles/validate", "ValidateRoleName"),
+    ("GET", "/roles/{roleName}", "DescribeRole"),
+    ("PUT", "/roles/{roleName}", "UpdateRole"),
+    ("DELETE", "/roles/{roleName}", "DeleteRole"),
 ];
 
 /// The operationId of a matched route.
@@ -378,6 +385,13 @@ pub(crate) fn router(app: Shared) -> Router {
         )
         .route("/labels", get(list_labels).post(create_label))
         .route("/labels/{labelId}", put(update_label).delete(delete_label))
+        .route("/roles", get(list_roles).post(create_role))
+        .route("/roles/permissions", get(list_role_permissions))
+        .route("/roles/validate", get(validate_role_name))
+        .route(
+            "/roles/{roleName}",
+            get(describe_role).put(update_role).delete(delete_role),
+        )
         .route_layer(axum::middleware::from_fn_with_state(app.clone(), api_layer));
     Router::new()
         .merge(api)

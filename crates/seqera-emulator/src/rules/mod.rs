@@ -12,7 +12,8 @@
 //! This file holds what every operation shares: lookups, permission checks (the caller's org
 //! standing and effective workspace role) and DTO builders. The operations live by area in
 //! `orgs` (user, discovery, organizations, members), `teams`, `workspaces` (with studios and
-//! participants), `labels` and `idp` (the IdP group catalogue and the SCIM configuration).
+//! participants), `labels`, `roles` (custom roles) and `idp` (the IdP group catalogue and the
+//! SCIM configuration).
 
 use super::dto::*;
 use super::http::{ApiError, ApiResult, Page, Params};
@@ -78,7 +79,7 @@ fn parse_visibility(v: &str) -> ApiResult<Visibility> {
 
 fn invalid_role(role: &str, org: &Org) -> ApiError {
     let mut known: Vec<&str> = PREDEFINED_ROLES.to_vec();
-    known.extend(org.custom_roles.iter().map(String::as_str));
+    known.extend(org.roles().values().map(|r| r.name.as_str()));
     ApiError::bad(format!(
         "Invalid role `{role}`: expected one of {}",
         known.join(", ")
@@ -418,7 +419,7 @@ impl Store {
     }
 }
 
-/// Quotas are reported but never enforced.
+/// Quotas reported but never enforced (all but `maxCustomRolesPerOrg`, which `roles` enforces).
 const QUOTA: i64 = 1_000_000;
 
 fn last_owner() -> ApiError {
@@ -432,6 +433,7 @@ fn idp_team() -> ApiError {
 mod idp;
 mod labels;
 mod orgs;
+mod roles;
 mod teams;
 #[cfg(test)]
 mod tests;

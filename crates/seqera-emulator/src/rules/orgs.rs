@@ -217,7 +217,7 @@ impl Store {
                 max_workspaces: Some(QUOTA),
                 max_teams: Some(QUOTA),
                 max_participants_per_workspace: Some(QUOTA),
-                max_custom_roles_per_org: Some(QUOTA),
+                max_custom_roles_per_org: Some(org.max_roles()),
                 max_labels_per_workspace: Some(QUOTA),
             }),
         })

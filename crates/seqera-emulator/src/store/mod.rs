@@ -9,7 +9,7 @@
 //! through accessors and cannot put an index out of step. Loading a world is `load`, saving one
 //! is `save`. This module must not decide who may do what (the rules do) nor answer HTTP.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -40,6 +40,9 @@ pub(crate) struct Store {
     /// Lowercased name → org id.
     org_by_name: HashMap<String, Id>,
     stale: Stale,
+    /// Permissions the world's roles grant beyond the built-in catalogue ([`PERMISSIONS`]):
+    /// the platform they model knows them.
+    extra_permissions: BTreeSet<String>,
 }
 
 impl Store {
@@ -65,6 +68,24 @@ impl Store {
     /// The role of a newly added participant.
     pub fn default_role(&self) -> &str {
         &self.default_role
+    }
+
+    /// Whether the permission catalogue has `p` (exactly: permissions are lower case).
+    pub fn is_permission(&self, p: &str) -> bool {
+        PERMISSIONS.iter().any(|(name, _)| *name == p) || self.extra_permissions.contains(p)
+    }
+
+    /// The permission catalogue: (name, category), the built-in ones first.
+    pub fn permission_catalogue(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = PERMISSIONS
+            .iter()
+            .map(|(p, c)| (p.to_string(), c.to_string()))
+            .collect();
+        for p in &self.extra_permissions {
+            let category = p.split(':').next().unwrap_or("").to_string();
+            out.push((p.clone(), category));
+        }
+        out
     }
 
     /// Roles as lists show them.
@@ -182,6 +203,47 @@ impl Store {
             }
         }
         Some(m)
+    }
+
+    /// Add a custom role; indexed by name.
+    pub fn insert_role(&mut self, org_id: Id, role: CustomRole) -> Option<()> {
+        self.orgs.get_mut(&org_id)?.insert_role(role);
+        Some(())
+    }
+
+    /// Change a custom role in place. A new name is re-indexed, and every participant of the
+    /// organization who holds the role holds it under its new name: a rename keeps assignments.
+    pub fn modify_role<R>(
+        &mut self,
+        org_id: Id,
+        role_id: Id,
+        f: impl FnOnce(&mut CustomRole) -> R,
+    ) -> Option<R> {
+        let org = self.orgs.get_mut(&org_id)?;
+        let r = org.roles.get_mut(&role_id)?;
+        let old = r.name.clone();
+        let out = f(r);
+        let new = r.name.clone();
+        if new != old {
+            org.role_by_name.remove(&old.to_ascii_lowercase());
+            org.role_by_name.insert(new.to_ascii_lowercase(), role_id);
+            for ws in org.workspaces.values_mut() {
+                for p in ws.participants.values_mut() {
+                    if p.role.eq_ignore_ascii_case(&old) {
+                        p.role = new.clone();
+                    }
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// Remove a custom role (the rules refuse it while anyone holds it).
+    pub fn drop_role(&mut self, org_id: Id, role_id: Id) -> Option<CustomRole> {
+        let org = self.orgs.get_mut(&org_id)?;
+        let r = org.roles.remove(&role_id)?;
+        org.role_by_name.remove(&r.name.to_ascii_lowercase());
+        Some(r)
     }
 
     /// Add a team; indexed by name.

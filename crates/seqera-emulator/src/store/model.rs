@@ -339,6 +339,20 @@ impl Workspace {
     }
 }
 
+/// A custom workspace role of an organization.
+#[derive(Debug, Clone)]
+pub(crate) struct CustomRole {
+    pub(crate) id: Id,
+    pub(crate) name: String,
+    pub(crate) description: Option<String>,
+    /// Sorted, without repeats.
+    pub(crate) permissions: Vec<String>,
+}
+
+/// How many custom roles an organization may have when its world says nothing
+/// (`maxCustomRolesPerOrg`; the platform's own default is not documented).
+pub(crate) const DEFAULT_MAX_CUSTOM_ROLES: i64 = 20;
+
 #[derive(Debug, Clone)]
 pub(crate) struct Org {
     pub(crate) id: Id,
@@ -349,7 +363,11 @@ pub(crate) struct Org {
     pub(crate) website: Option<String>,
     pub(crate) logo_id: Option<String>,
     pub(crate) org_type: Option<String>,
-    pub(crate) custom_roles: Vec<String>,
+    /// `maxCustomRolesPerOrg`, as the world sets it (`None`: [`DEFAULT_MAX_CUSTOM_ROLES`]).
+    pub(crate) max_custom_roles: Option<i64>,
+    pub(super) roles: BTreeMap<Id, CustomRole>,
+    /// Lowercased name → custom role id.
+    pub(super) role_by_name: HashMap<String, Id>,
     /// Single sign-on is active: collaborators are not permitted.
     pub(crate) sso: bool,
     /// The IdP group catalogue; `None` when IdP group mapping is not enabled.
@@ -378,7 +396,9 @@ impl Org {
             website: None,
             logo_id: None,
             org_type: None,
-            custom_roles: Vec::new(),
+            max_custom_roles: None,
+            roles: BTreeMap::new(),
+            role_by_name: HashMap::new(),
             sso: false,
             idp_groups: None,
             scim_token: None,
@@ -393,6 +413,29 @@ impl Org {
 
     pub fn members(&self) -> &BTreeMap<Id, Member> {
         &self.members
+    }
+
+    /// Custom roles, in creation order.
+    pub fn roles(&self) -> &BTreeMap<Id, CustomRole> {
+        &self.roles
+    }
+
+    /// A custom role by name, case-insensitively.
+    pub fn role_named(&self, name: &str) -> Option<&CustomRole> {
+        self.role_by_name
+            .get(&name.to_ascii_lowercase())
+            .and_then(|id| self.roles.get(id))
+    }
+
+    /// `maxCustomRolesPerOrg`.
+    pub fn max_roles(&self) -> i64 {
+        self.max_custom_roles.unwrap_or(DEFAULT_MAX_CUSTOM_ROLES)
+    }
+
+    /// Add or replace a custom role, indexed by name.
+    pub(super) fn insert_role(&mut self, r: CustomRole) {
+        self.role_by_name.insert(r.name.to_ascii_lowercase(), r.id);
+        self.roles.insert(r.id, r);
     }
 
     /// The IdP group catalogue, by id; `None` when IdP group mapping is not enabled.
@@ -443,10 +486,7 @@ impl Org {
         if PREDEFINED_ROLES.contains(&lower.as_str()) {
             return Some(lower);
         }
-        self.custom_roles
-            .iter()
-            .find(|c| c.eq_ignore_ascii_case(role))
-            .cloned()
+        self.role_named(role).map(|r| r.name.clone())
     }
 }
 
@@ -498,6 +538,90 @@ impl Stale {
             _ => current,
         }
     }
+}
+
+/// The permissions custom roles may grant, with their category: the emulator's catalogue,
+/// after the resource types and actions of the platform's custom-roles documentation (the real
+/// list comes from `GET /roles/permissions`).
+pub(crate) const PERMISSIONS: &[(&str, &str)] = &[
+    ("action:read", "pipelines"),
+    ("action:write", "pipelines"),
+    ("action:execute", "pipelines"),
+    ("action:delete", "pipelines"),
+    ("compute_environment:read", "compute"),
+    ("compute_environment:write", "compute"),
+    ("compute_environment:delete", "compute"),
+    ("credentials:read", "compute"),
+    ("credentials:write", "compute"),
+    ("credentials:delete", "compute"),
+    ("data_link:read", "data"),
+    ("data_link:write", "data"),
+    ("data_link:delete", "data"),
+    ("dataset:read", "data"),
+    ("dataset:write", "data"),
+    ("dataset:delete", "data"),
+    ("label:read", "workspace"),
+    ("label:write", "workspace"),
+    ("label:delete", "workspace"),
+    ("participant:read", "workspace"),
+    ("participant:write", "workspace"),
+    ("participant:delete", "workspace"),
+    ("pipeline:read", "pipelines"),
+    ("pipeline:write", "pipelines"),
+    ("pipeline:execute", "pipelines"),
+    ("pipeline:delete", "pipelines"),
+    ("secret:read", "compute"),
+    ("secret:write", "compute"),
+    ("secret:delete", "compute"),
+    ("studio:view", "studios"),
+    ("studio:write", "studios"),
+    ("studio:execute", "studios"),
+    ("studio:admin", "studios"),
+    ("studio:delete", "studios"),
+    ("workflow:read", "runs"),
+    ("workflow:write", "runs"),
+    ("workflow:execute", "runs"),
+    ("workflow:delete", "runs"),
+    ("workspace:read", "workspace"),
+    ("workspace:write", "workspace"),
+    ("workspace:admin", "workspace"),
+];
+
+/// Whether `p` is written as the platform writes permissions: `resource:action`, lower case.
+pub(crate) fn permission_syntax(p: &str) -> bool {
+    let word = |w: &str| {
+        w.starts_with(|c: char| c.is_ascii_lowercase())
+            && w.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    matches!(p.split_once(':'), Some((r, a)) if word(r) && word(a))
+}
+
+/// The permissions a predefined role grants, from its rank: `view` reads, `connect` also uses
+/// studios, `launch` runs pipelines, `maintain` writes, `admin` deletes and manages
+/// participants, `owner` administers the workspace.
+pub(crate) fn predefined_permissions(role: &str) -> Vec<String> {
+    let rank = role_rank(role);
+    let mut out: Vec<String> = PERMISSIONS
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|p| {
+            let action = p.rsplit(':').next().unwrap_or("");
+            let needed = match (*p, action) {
+                ("workspace:admin", _) => 6,
+                (_, "read") | ("studio:view", _) => 1,
+                ("studio:execute", _) => 2,
+                (_, "execute") => 3,
+                (_, "write") => 4,
+                (_, "delete") | (_, "admin") => 5,
+                _ => 6,
+            };
+            rank >= needed
+        })
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out
 }
 
 /// Organization types (`OrgType` in the spec).

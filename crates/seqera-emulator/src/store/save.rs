@@ -6,8 +6,8 @@
 
 use super::*;
 use crate::world::{
-    Loc, World, WorldIdpGroup, WorldLabel, WorldMember, WorldOrg, WorldParticipant, WorldScimToken,
-    WorldStudios, WorldTeam, WorldUser, WorldWorkspace,
+    Loc, World, WorldIdpGroup, WorldLabel, WorldMember, WorldOrg, WorldParticipant, WorldQuotas,
+    WorldRole, WorldScimToken, WorldStudios, WorldTeam, WorldUser, WorldWorkspace,
 };
 
 impl Store {
@@ -135,7 +135,21 @@ impl Store {
             website: o.website.clone(),
             logo_id: o.logo_id.clone(),
             org_type: o.org_type.clone().map(Loc::new),
-            custom_roles: o.custom_roles.iter().cloned().map(Loc::new).collect(),
+            custom_roles: o
+                .roles
+                .values()
+                .map(|r| {
+                    Loc::new(WorldRole {
+                        id: Some(Loc::new(r.id)),
+                        name: Loc::new(r.name.clone()),
+                        description: r.description.clone(),
+                        permissions: r.permissions.iter().cloned().map(Loc::new).collect(),
+                    })
+                })
+                .collect(),
+            quotas: o.max_custom_roles.map(|m| WorldQuotas {
+                max_custom_roles_per_org: Some(Loc::new(m)),
+            }),
             sso: o.sso,
             idp_groups: o.idp_groups.as_ref().map(|gs| {
                 gs.values()

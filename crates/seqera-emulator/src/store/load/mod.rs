@@ -15,7 +15,7 @@ use crate::clock::SystemClock;
 
 mod workspaces;
 use crate::world::{
-    Loc, Problem, World, WorldIdpGroup, WorldMember, WorldOrg, WorldTeam, WorldUser,
+    Loc, Problem, World, WorldIdpGroup, WorldMember, WorldOrg, WorldRole, WorldTeam, WorldUser,
 };
 
 /// Collects problems while building.
@@ -37,6 +37,7 @@ fn each_id(world: &World) -> Vec<&Loc<i64>> {
         out.extend(o.members.iter().filter_map(|m| m.id.as_ref()));
         out.extend(o.idp_groups.iter().flatten().filter_map(|g| g.id.as_ref()));
         out.extend(o.teams.iter().filter_map(|t| t.id.as_ref()));
+        out.extend(o.custom_roles.iter().filter_map(|r| r.id.as_ref()));
         for w in &o.workspaces {
             out.extend(w.id.as_ref());
             out.extend(w.participants.iter().filter_map(|p| p.id.as_ref()));
@@ -104,6 +105,7 @@ impl Store {
             orgs: BTreeMap::new(),
             org_by_name: HashMap::new(),
             stale: Stale::new(Duration::ZERO, Arc::new(SystemClock)),
+            extra_permissions: BTreeSet::new(),
         };
         let mut email_locs: HashMap<String, &Loc<String>> = HashMap::new();
         let mut name_locs: HashMap<String, &Loc<String>> = HashMap::new();
@@ -112,9 +114,13 @@ impl Store {
             store.build_user(u, &mut ck, &mut email_locs, &mut name_locs, &mut token_locs);
         }
         let mut org_locs: HashMap<String, &Loc<String>> = HashMap::new();
+        // Custom roles without an id get theirs after everything else, so that adding roles to a
+        // world leaves every other generated id as it was; until then they hold negative ids.
+        let mut pending_roles: Id = 0;
         for o in &world.organizations {
-            store.build_org(o, &mut ck, &mut org_locs);
+            store.build_org(o, &mut ck, &mut org_locs, &mut pending_roles);
         }
+        store.number_pending_roles();
         if ck.problems.is_empty() {
             Ok(store)
         } else {
@@ -214,6 +220,7 @@ impl Store {
         o: &'w WorldOrg,
         ck: &mut Check,
         org_locs: &mut HashMap<String, &'w Loc<String>>,
+        pending_roles: &mut Id,
     ) {
         let id = match &o.id {
             Some(i) => i.value,
@@ -243,15 +250,6 @@ impl Store {
                 format!("expected one of: {}", ORG_TYPES.join(", ")),
             ));
         }
-        for r in &o.custom_roles {
-            if PREDEFINED_ROLES.contains(&r.to_ascii_lowercase().as_str()) || r.trim().is_empty() {
-                ck.push(Problem::at(
-                    r,
-                    format!("`{}` cannot be a custom role name", r.value),
-                    "a predefined role or empty",
-                ));
-            }
-        }
         let mut org = Org {
             id,
             name: o.name.value.clone(),
@@ -261,7 +259,9 @@ impl Store {
             website: o.website.clone(),
             logo_id: o.logo_id.clone(),
             org_type: o.org_type.as_ref().map(|t| t.value.clone()),
-            custom_roles: o.custom_roles.iter().map(|r| r.value.clone()).collect(),
+            max_custom_roles: None,
+            roles: BTreeMap::new(),
+            role_by_name: HashMap::new(),
             sso: o.sso,
             idp_groups: o.idp_groups.as_ref().map(|_| BTreeMap::new()),
             scim_token: o.scim_token.as_ref().map(|t| ScimToken {
@@ -275,6 +275,21 @@ impl Store {
             workspaces: BTreeMap::new(),
             ws_by_name: HashMap::new(),
         };
+        if let Some(max) = o
+            .quotas
+            .as_ref()
+            .and_then(|q| q.max_custom_roles_per_org.as_ref())
+        {
+            if max.value < 0 {
+                ck.push(Problem::at(
+                    max,
+                    "a quota cannot be negative",
+                    "expected 0 or more",
+                ));
+            }
+            org.max_custom_roles = Some(max.value);
+        }
+        self.build_roles(&mut org, o, ck, pending_roles);
         let mut member_locs: HashMap<Id, &Loc<String>> = HashMap::new();
         for m in &o.members {
             self.build_member(&mut org, m, ck, &mut member_locs);
@@ -503,6 +518,118 @@ impl Store {
                 members,
             },
         );
+    }
+}
+
+impl Store {
+    /// The custom roles of a world organization: names unique (case-insensitively), none a
+    /// predefined role, descriptions of at most 120 characters, permissions well-formed (one
+    /// beyond the built-in catalogue joins it: the modelled platform knows it).
+    fn build_roles(&mut self, org: &mut Org, o: &WorldOrg, ck: &mut Check, pending: &mut Id) {
+        let mut locs: HashMap<String, Loc<String>> = HashMap::new();
+        for entry in &o.custom_roles {
+            let r: &WorldRole = &entry.value;
+            // A bare name is located by its entry.
+            let name = if r.name.line == 0 {
+                Loc {
+                    value: r.name.value.clone(),
+                    line: entry.line,
+                    col: entry.col,
+                }
+            } else {
+                r.name.clone()
+            };
+            if PREDEFINED_ROLES.contains(&name.to_ascii_lowercase().as_str())
+                || name.trim().is_empty()
+            {
+                ck.push(Problem::at(
+                    &name,
+                    format!("`{}` cannot be a custom role name", name.value),
+                    "a predefined role or empty",
+                ));
+                continue;
+            }
+            let key = name.to_ascii_lowercase();
+            if let Some(first) = locs.get(&key) {
+                ck.push(
+                    Problem::at(
+                        &name,
+                        format!(
+                            "duplicate custom role `{}` in organization `{}` (names compare case-insensitively)",
+                            name.value, org.name
+                        ),
+                        "declared again here",
+                    )
+                    .also(first, "first declared here"),
+                );
+                continue;
+            }
+            if let Some(d) = &r.description
+                && d.chars().count() > 120
+            {
+                ck.push(Problem::at(
+                    &name,
+                    format!(
+                        "the description of custom role `{}` is longer than 120 characters",
+                        name.value
+                    ),
+                    "the platform allows 1 to 120",
+                ));
+            }
+            let mut permissions = Vec::new();
+            for p in &r.permissions {
+                if !permission_syntax(p) {
+                    ck.push(Problem::at(
+                        p,
+                        format!("`{}` is not a permission name", p.value),
+                        "expected resource:action in lower case, e.g. pipeline:execute",
+                    ));
+                    continue;
+                }
+                // A permission beyond the built-in catalogue is one the modelled platform has.
+                if !self.is_permission(p) {
+                    self.extra_permissions.insert(p.value.clone());
+                }
+                permissions.push(p.value.clone());
+            }
+            permissions.sort();
+            permissions.dedup();
+            let id = match &r.id {
+                Some(i) => i.value,
+                None => {
+                    *pending -= 1;
+                    *pending
+                }
+            };
+            locs.insert(key, name.clone());
+            org.insert_role(CustomRole {
+                id,
+                name: name.value.clone(),
+                description: r.description.clone(),
+                permissions,
+            });
+        }
+    }
+
+    /// Give the custom roles that have none an id, after every other id of the world.
+    fn number_pending_roles(&mut self) {
+        for org_id in self.orgs.keys().copied().collect::<Vec<_>>() {
+            // -1 is the first pending role of the world, -2 the second, …
+            let mut pending: Vec<Id> = self.orgs[&org_id]
+                .roles
+                .keys()
+                .copied()
+                .filter(|id| *id < 0)
+                .collect();
+            pending.sort_by(|a, b| b.cmp(a));
+            for old in pending {
+                let id = self.ids.next_id();
+                let org = self.orgs.get_mut(&org_id).expect("org");
+                let mut r = org.roles.remove(&old).expect("role");
+                r.id = id;
+                org.insert_role(r);
+            }
+        }
     }
 }
 
