@@ -285,3 +285,86 @@ fn link_note(t: &Team, lt: &LiveTeam, link: &Link) -> Option<String> {
         (None, None) => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::live::{LiveIdpGroup, LiveIdpLink};
+
+    fn team(idp_group: Option<IdpLink>) -> Team {
+        Team {
+            name: "t".into(),
+            description: None,
+            members: None,
+            idp_group,
+            idp_origin: Default::default(),
+        }
+    }
+
+    fn live(group: Option<(i64, &str)>) -> LiveTeam {
+        LiveTeam {
+            id: 1,
+            name: "t".into(),
+            description: None,
+            idp_managed: group.is_some(),
+            idp_group: group.map(|(id, n)| LiveIdpLink {
+                id,
+                name: Some(n.into()),
+            }),
+            members_count: 3,
+            members: None,
+        }
+    }
+
+    fn catalogue() -> IdpCatalogue {
+        let g = |id, name: &str| LiveIdpGroup {
+            id,
+            name: name.into(),
+            source: "manual".into(),
+        };
+        IdpCatalogue::Groups(vec![g(7, "a"), g(8, "b")])
+    }
+
+    #[test]
+    fn an_unmanaged_link_is_kept_and_sent_on_every_update() {
+        let l = link(None, &team(None), Some(&live(Some((7, "a")))));
+        assert_eq!(l.send, Some(TeamLink::Link(7)));
+        assert!(!l.changed && !l.purges);
+        assert_eq!(l.follows_after.as_deref(), Some("a"));
+        let l = link(None, &team(None), Some(&live(None)));
+        assert_eq!((l.send, l.follows_after), (None, None));
+    }
+
+    #[test]
+    fn following_links_relinks_or_keeps_by_catalogue_id() {
+        let c = catalogue();
+        let follows = |g: &str| team(Some(IdpLink::Follows(g.into())));
+        let l = link(Some(&c), &follows("b"), Some(&live(Some((7, "a")))));
+        assert_eq!((l.send, l.changed), (Some(TeamLink::Link(8)), true));
+        let l = link(Some(&c), &follows("a"), Some(&live(Some((7, "a")))));
+        assert!(!l.changed);
+        let l = link(Some(&c), &follows("b"), None);
+        assert_eq!(l.create, Some(8));
+        // A name the catalogue lacks plans no link (the plan is refused before it is shown).
+        let l = link(Some(&c), &follows("B"), Some(&live(None)));
+        assert!(!l.changed && l.send.is_none());
+        assert_eq!(
+            l.follows_after.as_deref(),
+            Some("B"),
+            "no member changes either"
+        );
+    }
+
+    #[test]
+    fn unlinking_purges_only_a_linked_team() {
+        let l = link(
+            None,
+            &team(Some(IdpLink::Unlinked)),
+            Some(&live(Some((7, "a")))),
+        );
+        assert_eq!(l.send, Some(TeamLink::Unlink));
+        assert!(l.changed && l.purges && l.follows_after.is_none());
+        let l = link(None, &team(Some(IdpLink::Unlinked)), Some(&live(None)));
+        assert!(!l.changed && !l.purges && l.send.is_none());
+    }
+}
