@@ -260,6 +260,7 @@ mod tests {
                 platform: "default".into(),
                 full_name: None,
                 custom_roles: vec![],
+                terms: Default::default(),
                 members: Some([("a@x.org".to_string(), "member".to_string())].into()),
                 teams: Some(vec![TeamGrants {
                     name: "t".into(),
@@ -302,6 +303,7 @@ mod tests {
                 platform: "default".into(),
                 full_name: None,
                 custom_roles: vec![],
+                terms: Default::default(),
                 members: Some(
                     [
                         ("a@x.org".to_string(), "member".to_string()),
@@ -341,6 +343,7 @@ mod tests {
             platform: "default".into(),
             full_name: None,
             custom_roles: vec![],
+            terms: Default::default(),
             members: Some([("a@x.org".to_string(), "owner".to_string())].into()),
             teams: Some(vec![TeamGrants {
                 name: "t".into(),

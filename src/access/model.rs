@@ -37,6 +37,29 @@ impl Grant {
     }
 }
 
+/// When a grant ends and why it exists, as the config declares them (`expires`, `reason`);
+/// empty for what a platform reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Term {
+    /// The end, as `YYYY-MM-DD` or an RFC 3339 date-time in UTC.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Term {
+    pub fn of(expires: Option<&crate::config::time::When>, reason: Option<&String>) -> Term {
+        Term {
+            expires: expires.map(|w| w.to_string()),
+            reason: reason.cloned(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        self.expires.is_none() && self.reason.is_none()
+    }
+}
+
 /// The rank of a workspace role for effective access: predefined roles by their order
 /// (owner 6 … view 1), custom roles 0.
 pub fn rank(role: &str) -> u8 {
@@ -97,9 +120,25 @@ pub struct OrgGrants {
     /// `None` when the config does not manage teams.
     pub teams: Option<Vec<TeamGrants>>,
     pub workspaces: Vec<WorkspaceGrants>,
+    /// The declared ends and reasons of grants (config side only), by [`TermKey`].
+    pub terms: BTreeMap<TermKey, Term>,
+}
+
+/// Which grant a [`Term`] belongs to: a person's membership, their membership of a team, or
+/// their own participation in a workspace (names lower-cased).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TermKey {
+    Member(String),
+    TeamMember(String, String),
+    Participant(String, String),
 }
 
 impl OrgGrants {
+    /// The declared end and reason of one grant, if any.
+    pub fn term(&self, key: &TermKey) -> Term {
+        self.terms.get(key).cloned().unwrap_or_default()
+    }
+
     pub fn team(&self, name: &str) -> Option<&TeamGrants> {
         self.teams
             .as_ref()?
@@ -216,6 +255,7 @@ impl Snapshot {
                         })
                         .collect()
                 }),
+                terms: desired_terms(o, people),
                 workspaces: o
                     .workspaces
                     .iter()
@@ -303,9 +343,45 @@ impl Snapshot {
                 members: Some(members),
                 teams: Some(teams),
                 workspaces,
+                terms: BTreeMap::new(),
             });
         }
     }
+}
+
+/// The declared ends and reasons of an org's grants.
+fn desired_terms(o: &crate::config::desired::Org, people: &People) -> BTreeMap<TermKey, Term> {
+    let mut out = BTreeMap::new();
+    let mut put = |k: TermKey, t: Term| {
+        if !t.is_empty() {
+            out.insert(k, t);
+        }
+    };
+    for m in o.members.iter().flatten() {
+        put(
+            TermKey::Member(people.key(m.user.as_str())),
+            Term::of(m.expires.as_ref(), m.reason.as_ref()),
+        );
+    }
+    for t in o.teams.iter().flatten() {
+        for m in t.members.iter().flatten() {
+            put(
+                TermKey::TeamMember(t.name.to_lowercase(), people.key(m.user.as_str())),
+                Term::of(m.expires.as_ref(), m.reason.as_ref()),
+            );
+        }
+    }
+    for w in &o.workspaces {
+        for p in w.participants.iter().flatten() {
+            if let Principal::User(u) = &p.principal {
+                put(
+                    TermKey::Participant(w.name.to_lowercase(), people.key(u.as_str())),
+                    Term::of(p.expires.as_ref(), p.reason.as_ref()),
+                );
+            }
+        }
+    }
+    out
 }
 
 /// Which references name the same person. Offline every reference is its own person; with

@@ -7,16 +7,27 @@
 
 use serde::Serialize;
 
-use super::model::{Grant, OrgGrants, People, Snapshot};
+use super::model::{Grant, OrgGrants, People, Snapshot, Term, TermKey};
 
 /// One thing a person holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Fact {
     /// Their role in the organization.
-    OrgRole { org: String, role: String },
+    OrgRole {
+        org: String,
+        role: String,
+        /// When the membership ends and why (declared in the config).
+        #[serde(flatten)]
+        term: Term,
+    },
     /// Membership of a team.
-    Team { org: String, team: String },
+    Team {
+        org: String,
+        team: String,
+        #[serde(flatten)]
+        term: Term,
+    },
     /// A role in a workspace, their own or through a team.
     Workspace {
         org: String,
@@ -27,6 +38,10 @@ pub enum Fact {
         effective: bool,
         /// Whether the role is a custom role of the organization.
         custom: bool,
+        /// When the grant ends and why: the participation's own, or for a role through a
+        /// team, the team membership's.
+        #[serde(flatten)]
+        term: Term,
     },
 }
 
@@ -41,8 +56,8 @@ impl Fact {
     /// is the effective role is not part of it).
     fn identity(&self) -> String {
         match self {
-            Fact::OrgRole { org, role } => format!("o\0{}\0{role}", org.to_lowercase()),
-            Fact::Team { org, team } => {
+            Fact::OrgRole { org, role, .. } => format!("o\0{}\0{role}", org.to_lowercase()),
+            Fact::Team { org, team, .. } => {
                 format!("t\0{}\0{}", org.to_lowercase(), team.to_lowercase())
             }
             Fact::Workspace {
@@ -76,6 +91,7 @@ fn org_facts(o: &OrgGrants, user: &str) -> Vec<Fact> {
         out.push(Fact::OrgRole {
             org: o.name.clone(),
             role,
+            term: o.term(&TermKey::Member(user.to_string())),
         });
     }
     for t in o.teams.iter().flatten() {
@@ -83,13 +99,22 @@ fn org_facts(o: &OrgGrants, user: &str) -> Vec<Fact> {
             out.push(Fact::Team {
                 org: o.name.clone(),
                 team: t.name.clone(),
+                term: o.term(&TermKey::TeamMember(
+                    t.name.to_lowercase(),
+                    user.to_string(),
+                )),
             });
         }
     }
     for w in &o.workspaces {
         if let Some(grants) = o.workspace_grants(w).remove(user) {
             for (i, g) in grants.into_iter().enumerate() {
+                let term = match &g.via {
+                    None => TermKey::Participant(w.name.to_lowercase(), user.to_string()),
+                    Some(t) => TermKey::TeamMember(t.to_lowercase(), user.to_string()),
+                };
                 out.push(Fact::Workspace {
+                    term: o.term(&term),
                     org: o.name.clone(),
                     workspace: w.name.clone(),
                     custom: o.is_custom_role(&g.role),
@@ -223,6 +248,7 @@ mod tests {
                 name: "ws".into(),
                 participants: Some(ws.into_iter().map(|(w, r)| (w, r.to_string())).collect()),
             }],
+            terms: BTreeMap::new(),
         }
     }
 
@@ -247,7 +273,8 @@ mod tests {
                 workspace: "ws".into(),
                 grant: Grant::through("admin", "Admins"),
                 effective: true,
-                custom: false
+                custom: false,
+                term: Term::default(),
             }
         );
         assert!(matches!(

@@ -8,8 +8,22 @@ use std::fmt::Write;
 use super::matrix::{Cell, Column, Matrix, Row};
 use super::person::{Compared, Fact, Mark};
 
-/// How a fact reads: a label and a value.
+/// How a fact reads: a label and a value (with its end and reason, when declared).
 fn describe(f: &Fact) -> (&'static str, String) {
+    let (label, mut value) = describe_grant(f);
+    let term = match f {
+        Fact::OrgRole { term, .. } | Fact::Team { term, .. } | Fact::Workspace { term, .. } => term,
+    };
+    if let Some(e) = &term.expires {
+        write!(value, "; expires {e}").unwrap();
+    }
+    if let Some(r) = &term.reason {
+        write!(value, " ({r})").unwrap();
+    }
+    (label, value)
+}
+
+fn describe_grant(f: &Fact) -> (&'static str, String) {
     match f {
         Fact::OrgRole { role, .. } => ("organization role", role.clone()),
         Fact::Team { team, .. } => ("team", team.clone()),

@@ -57,6 +57,8 @@ fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
                 source: &source,
                 overrides: (&args.overrides).into(),
                 units: units.as_ref(),
+                expired_only: args.expired_only,
+                base: None,
             };
             let sandboxed = sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token));
             let session::Planned {
@@ -199,6 +201,9 @@ fn from_plan_file(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
                 source: &saved.source,
                 overrides,
                 units: units.as_ref(),
+                // A saved `--expired-only` plan is planned again the same way.
+                expired_only: saved.expired_only || args.expired_only,
+                base: None,
             };
             let sandboxed = sandbox.as_ref().map(|s| (s.endpoint.as_str(), &s.token));
             let session::Planned {

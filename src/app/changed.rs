@@ -2,6 +2,8 @@
 //! Settings document puts everything in scope; a changed Organization document, that whole org;
 //! a changed Workspace document, that workspace (the planner adds what it depends on).
 //! Documents that were deleted declare nothing any more, so they add nothing to plan.
+//! [`checkout`] extracts the config files committed at a ref (for its Settings, or its whole
+//! desired state: the ends of grants a pull request sets are compared against it).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -9,8 +11,9 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::config::Config;
+use crate::config::desired::Desired;
 use crate::config::load::Doc;
+use crate::config::{self, Config};
 use crate::scope::{Address, Units};
 
 /// Run git in `dir`, returning its stdout; a failure carries git's own message.
@@ -95,4 +98,57 @@ pub fn units(dir: &Path, git_ref: &str, cfg: &Config) -> Result<Option<Units>> {
     let orgs: Vec<Address> = units.iter().filter(|u| u.is_org()).cloned().collect();
     units.retain(|u| u.is_org() || !orgs.iter().any(|o| u.is_within(o)));
     Ok(Some(units))
+}
+
+/// The regular YAML files (never a symlink, nothing hidden) committed under `dir` at `git_ref`
+/// whose text `keep` accepts, written from git's object store into a new temporary directory.
+/// `what` names what is read, for errors.
+pub(super) fn checkout(
+    dir: &Path,
+    git_ref: &str,
+    what: &str,
+    keep: impl Fn(&[u8]) -> bool,
+) -> Result<tempfile::TempDir> {
+    let listing = git(dir, &["ls-tree", "-r", "-z", git_ref, "--", "."]).with_context(|| {
+        format!(
+            "--changed-from {git_ref}: reading {what} at {git_ref} in {}",
+            dir.display()
+        )
+    })?;
+    let tmp = tempfile::tempdir().context("a temporary directory for the config at a ref")?;
+    for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+        let entry = String::from_utf8_lossy(entry);
+        let Some((meta, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let mut meta = meta.split(' ');
+        let (mode, kind, object) = (meta.next(), meta.next(), meta.next());
+        let yaml = path.ends_with(".yaml") || path.ends_with(".yml");
+        let hidden = path.split('/').any(|s| s.starts_with('.'));
+        if kind != Some("blob") || !matches!(mode, Some("100644" | "100755")) || !yaml || hidden {
+            continue;
+        }
+        let Some(object) = object else { continue };
+        let text = git(dir, &["cat-file", "blob", object])?;
+        if !keep(&text) {
+            continue;
+        }
+        let target = tmp.path().join(path);
+        if !target.starts_with(tmp.path()) || path.contains("..") {
+            continue;
+        }
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&target, text)?;
+    }
+    Ok(tmp)
+}
+
+/// The desired state the config under `dir` declared at `git_ref`, when it was valid there
+/// (`None` otherwise: nothing reliable to compare with).
+pub fn desired_at_ref(dir: &Path, git_ref: &str) -> Result<Option<Desired>> {
+    let tmp = checkout(dir, git_ref, "the config", |_| true)?;
+    let cfg = config::read(tmp.path());
+    Ok((!cfg.has_errors()).then_some(cfg.desired))
 }

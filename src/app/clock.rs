@@ -13,7 +13,11 @@ pub const NOW_ENV: &str = "ROSTER_NOW";
 pub fn now() -> Result<When> {
     match std::env::var(NOW_ENV) {
         Ok(v) if !v.trim().is_empty() => When::parse(&v).map_err(|e| anyhow!("{NOW_ENV}: {e}")),
-        _ => Ok(When::instant(time::OffsetDateTime::now_utc())),
+        // Whole seconds: what reports show, and all the precision a config date has.
+        _ => {
+            let now = time::OffsetDateTime::now_utc();
+            Ok(When::instant(now.replace_nanosecond(0).unwrap_or(now)))
+        }
     }
 }
 

@@ -11,7 +11,7 @@ use crate::app::{Outcome, Ui};
 use crate::cli::InitArgs;
 
 /// The example workflows, as the project ships them.
-const WORKFLOWS: [(&str, &str); 3] = [
+const WORKFLOWS: [(&str, &str); 4] = [
     (
         "roster-pr.yml",
         include_str!("../../examples/github/roster-pr.yml"),
@@ -23,6 +23,10 @@ const WORKFLOWS: [(&str, &str); 3] = [
     (
         "roster-drift.yml",
         include_str!("../../examples/github/roster-drift.yml"),
+    ),
+    (
+        "roster-expire.yml",
+        include_str!("../../examples/github/roster-expire.yml"),
     ),
 ];
 

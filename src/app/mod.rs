@@ -14,6 +14,7 @@ mod changed;
 mod clock;
 mod completions;
 mod emulator;
+mod expiring;
 mod export;
 mod idp;
 mod import;
@@ -158,6 +159,7 @@ pub fn main() -> ExitCode {
         }) => sandbox_init::run(&ui, args),
         Command::Access(args) => access::run(&ui, args),
         Command::Idp(args) => idp::run(&ui, args),
+        Command::Expiring(args) => expiring::run(&ui, args),
         Command::Offboard(args) => offboard::run(&ui, args),
         Command::Review(args) => review::run(&ui, args),
     };

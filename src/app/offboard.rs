@@ -193,6 +193,8 @@ fn plan(ui: &Ui, args: &OffboardArgs, desired: &Desired) -> Result<crate::plan::
             source: &source,
             overrides: (&args.overrides).into(),
             units: None,
+            expired_only: false,
+            base: None,
         };
         let planned = session::plan_live(
             ui,

@@ -44,6 +44,11 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
         Some(r) => Trust::at_ref(&args.dir, r)?,
         None => Trust::of_config(&cfg.desired),
     };
+    // The ends of grants the change sets are compared with the config at the base ref.
+    let base = match &args.changed_from {
+        Some(r) => changed::desired_at_ref(&args.dir, r)?,
+        None => None,
+    };
     let rt = session::runtime()?;
     let plan = rt.block_on(async {
         let sandbox = match args.connection.sandbox {
@@ -58,6 +63,8 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
             source: &source,
             overrides: (&args.overrides).into(),
             units: units.as_ref(),
+            expired_only: args.expired_only,
+            base: base.as_ref(),
         };
         let planned = session::plan_live(
             ui,

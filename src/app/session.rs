@@ -8,12 +8,13 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use secrecy::SecretString;
 
-use crate::app::Ui;
 use crate::app::trust::Trust;
+use crate::app::{Ui, clock};
 use crate::cli::{ConnectionArgs, OverrideArgs};
 use crate::config::desired::{DEFAULT_TOKEN_ENV, Desired, UserRef};
 use crate::config::identity::LiveUser;
-use crate::config::{self, Config};
+use crate::config::time::Span;
+use crate::config::{self, Config, TimeChecks};
 use crate::diag::{self, Code};
 use crate::live::read;
 use crate::live::{ActingUser, Live};
@@ -35,6 +36,17 @@ const POLICY_CODES: [Code; 3] = [
 /// are left to the guard rails).
 pub fn load_config(ui: &Ui, dir: &Path) -> Result<Config> {
     let mut cfg = config::read(dir);
+    // policy.maxGrantDays depends on the time; what `validate` says about ends is for it alone.
+    config::check_times(
+        &mut cfg,
+        &TimeChecks {
+            now: clock::now()?,
+            warn_within: Span { days: 1 },
+            strict: false,
+        },
+    );
+    cfg.diags
+        .retain(|d| !matches!(d.code, Code::Expired | Code::ExpiresSoon));
     cfg.diags.retain(|d| !POLICY_CODES.contains(&d.code));
     if cfg.has_errors() {
         eprint!(
@@ -328,6 +340,11 @@ pub struct PlanRequest<'a> {
     pub source: &'a str,
     pub overrides: Overrides,
     pub units: Option<&'a plan::Units>,
+    /// Plan only the removals of expired grants (`--expired-only`).
+    pub expired_only: bool,
+    /// The config at the base ref (`--changed-from`), to list the ends of grants the change
+    /// sets; without it, the ends of the grants the plan creates or updates are listed.
+    pub base: Option<&'a Desired>,
 }
 
 /// What planning against the live platforms gives.
@@ -343,24 +360,31 @@ pub async fn plan_live(
     req: &PlanRequest<'_>,
     sandbox: Option<(&str, &SecretString)>,
 ) -> Result<Planned> {
-    let conns = connect(
-        ui,
-        req.desired,
-        req.trust,
-        req.connection,
-        sandbox,
-        req.units,
-    )?;
-    let readings = read_all(ui, req.desired, &conns, req.units).await?;
+    // Grants whose `expires` has passed are not part of the desired state any more.
+    let now = clock::now()?;
+    let (desired, ended) = plan::expiry::split(req.desired, now);
+    if !ended.is_empty() {
+        tracing::info!(ended = ended.len(), %now, "grants past their expires");
+    }
+    let conns = connect(ui, &desired, req.trust, req.connection, sandbox, req.units)?;
+    let readings = read_all(ui, &desired, &conns, req.units).await?;
     let mut plan = make_plan(
-        req.desired,
+        &desired,
         req.trust,
         req.source,
         &readings,
         req.overrides,
         req.units,
+        &ended,
+        req.expired_only,
     )?;
     plan.first_logins = first_logins(req.desired, &plan, &conns, &readings).await;
+    if !req.expired_only {
+        plan.expiries = match req.base {
+            Some(base) => plan::expiry::review(base, req.desired),
+            None => plan::expiry::review_changes(req.desired, &plan.changes),
+        };
+    }
     Ok(Planned {
         conns,
         readings,
@@ -416,6 +440,7 @@ async fn first_logins(
 }
 
 /// Build the plan from readings.
+#[allow(clippy::too_many_arguments)]
 fn make_plan(
     desired: &Desired,
     trust: &Trust,
@@ -423,6 +448,8 @@ fn make_plan(
     readings: &[Reading],
     overrides: Overrides,
     units: Option<&plan::Units>,
+    ended: &[plan::expiry::Grant],
+    expired_only: bool,
 ) -> Result<Plan> {
     let by_platform = plan::orgs_by_platform(desired);
     let inputs: Vec<PlatformInput<'_>> = readings
@@ -440,7 +467,10 @@ fn make_plan(
             scope: r.scope.clone(),
         })
         .collect();
-    let mut plan = plan::build(desired, source, &inputs, overrides, units);
+    let mut plan = match expired_only {
+        true => plan::build_expired_only(desired, source, &inputs, overrides, ended),
+        false => plan::build_at(desired, source, &inputs, overrides, units, ended),
+    };
     plan.pending_settings = trust.pending(desired);
     tracing::info!(
         changes = plan.changes.len(),

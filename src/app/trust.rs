@@ -10,9 +10,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
-use super::changed::git;
+use super::changed::checkout;
 use crate::config::desired::{DEFAULT_PLATFORM, Desired, Platform};
 use crate::plan::PendingSetting;
 
@@ -148,39 +148,10 @@ impl Trust {
 /// The platforms declared by the Settings of the config under `dir` at `git_ref`. Only regular
 /// YAML files committed at that ref are read (never a symlink), from git's object store.
 pub fn platforms_at_ref(dir: &Path, git_ref: &str) -> Result<BTreeMap<String, Platform>> {
-    let listing = git(dir, &["ls-tree", "-r", "-z", git_ref, "--", "."]).with_context(|| {
-        format!(
-            "--changed-from {git_ref}: reading the trusted Settings at {git_ref} in {}",
-            dir.display()
-        )
+    // Only Settings documents matter here.
+    let tmp = checkout(dir, git_ref, "the trusted Settings", |text| {
+        String::from_utf8_lossy(text).contains("Settings")
     })?;
-    let tmp = tempfile::tempdir().context("a temporary directory for the trusted Settings")?;
-    for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
-        let entry = String::from_utf8_lossy(entry);
-        let Some((meta, path)) = entry.split_once('\t') else {
-            continue;
-        };
-        let mut meta = meta.split(' ');
-        let (mode, kind, object) = (meta.next(), meta.next(), meta.next());
-        let yaml = path.ends_with(".yaml") || path.ends_with(".yml");
-        let hidden = path.split('/').any(|s| s.starts_with('.'));
-        if kind != Some("blob") || !matches!(mode, Some("100644" | "100755")) || !yaml || hidden {
-            continue;
-        }
-        let Some(object) = object else { continue };
-        let text = git(dir, &["cat-file", "blob", object])?;
-        if !String::from_utf8_lossy(&text).contains("Settings") {
-            continue; // only Settings documents matter here
-        }
-        let target = tmp.path().join(path);
-        if !target.starts_with(tmp.path()) || path.contains("..") {
-            continue;
-        }
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(&target, text)?;
-    }
     let cfg = crate::config::read(tmp.path());
     Ok(cfg.desired.platforms)
 }

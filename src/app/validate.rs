@@ -1,18 +1,30 @@
 //! `roster validate [DIR]`: load and validate a config repository offline, print every problem
 //! (text on stderr, or JSON or GitHub annotations on stdout), and a one-line summary. Policy
 //! problems that a given `--allow-*` override allows are downgraded to warnings, as `plan` would
-//! let them through.
+//! let them through. The checks that depend on the time (grants expired or expiring within
+//! `--warn-within`, `policy.maxGrantDays`) take the instant from `clock`.
 
 use std::io::Write;
 
-use crate::app::{Outcome, Ui};
+use crate::app::{Outcome, Ui, clock};
 use crate::cli::OverrideArgs;
 use crate::cli::{DiagFormat, ValidateArgs};
-use crate::config;
+use crate::config::{self, TimeChecks, time::Span};
 use crate::diag::{self, Code, Severity};
 
 pub fn run(ui: &Ui, args: &ValidateArgs) -> anyhow::Result<Outcome> {
+    let warn_within = Span::parse(&args.warn_within)
+        .map_err(|e| anyhow::anyhow!("--warn-within {}: {e}", args.warn_within))?;
+    let now = clock::now()?;
     let mut cfg = config::read(&args.dir);
+    config::check_times(
+        &mut cfg,
+        &TimeChecks {
+            now,
+            warn_within,
+            strict: args.strict,
+        },
+    );
     allow_overridden(&mut cfg.diags, &args.overrides);
     match args.format {
         DiagFormat::Json => {

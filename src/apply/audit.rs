@@ -2,9 +2,9 @@
 //! concurrent changes.
 //!
 //! This file owns the record's fields (`time`, `platform`, `acting_user`, `address`, `action`,
-//! `operations`, and the outcome's `status` with its `kind`, `error` or `because`) and how a
-//! line reaches the file: written whole with one `write` call, unbuffered, so that a run stopped
-//! at any point leaves only complete lines. It must not decide outcomes or skip a record.
+//! `operations`, `reason` for the removal of an expired grant, and the outcome's `status` with
+//! its `kind`, `error` or `because`) and how a line reaches the file: written whole with one
+//! `write` call, unbuffered, so that a run stopped at any point leaves only complete lines. It must not decide outcomes or skip a record.
 
 use std::io::Write;
 use std::path::Path;
@@ -23,6 +23,10 @@ pub(super) struct AuditRecord<'a> {
     pub address: &'a Address,
     pub action: &'a str,
     pub operations: &'a [&'static str],
+    /// Why the change was made, when the plan says: `expired on DATE (reason)` for the removal
+    /// of an expired grant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     #[serde(flatten)]
     pub outcome: &'a Outcome,
 }

@@ -241,6 +241,7 @@ impl Executor {
                 address: &change.address,
                 action: change.action.as_str(),
                 operations: ops,
+                reason: change.expired.as_ref().map(ToString::to_string),
                 outcome,
             });
         }

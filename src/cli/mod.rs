@@ -78,9 +78,29 @@ Examples:
   roster validate examples/biocommons    another directory
   roster validate --format json          machine-readable diagnostics on stdout
   roster validate --allow-any-domain     a policy problem the override allows is a warning
+  roster validate --strict               a grant whose `expires` has passed is an error
+
+Grants that expire within --warn-within are warnings; a grant already expired is a warning (an
+error under --strict): `plan` removes it. The clock is the system's, or ROSTER_NOW.
 
 Exit codes: 0 valid, 1 problems found (or the directory could not be read).")]
     Validate(ValidateArgs),
+
+    /// List the grants that expire soon: the reminder of who loses access when.
+    #[command(after_help = "\
+Offline: only the config is read. A grant is listed when its `expires` is after now and at most
+--within later; the clock is the system's, or ROSTER_NOW (a date or an RFC 3339 date-time). A
+grant whose `expires` has passed is not listed: `plan` removes it (and `apply --expired-only`
+does so on a schedule). See docs/lifecycle.md.
+
+Examples:
+  roster expiring                              the next 14 days
+  roster expiring examples/biocommons --within 30d
+  roster expiring --format markdown --detailed-exitcode > reminder.md
+
+Exit codes: 0 listed (or nothing expires), 1 error, 2 something expires within the window (with
+--detailed-exitcode).")]
+    Expiring(ExpiringArgs),
 
     /// Show what would change on the live platform to match the config (a dry run).
     #[command(after_help = "\
@@ -92,6 +112,7 @@ Examples:
   roster plan --detailed-exitcode                exit 2 when there are changes (drift checks)
   roster plan --format markdown > comment.md     for a pull-request comment
   roster plan --changed-from origin/main         only what a branch changes (pull requests)
+  roster plan --expired-only                     only the removals of expired grants
   roster plan --out plan.json && roster apply plan.json
 
 Exit codes: 0 no changes (or changes without --detailed-exitcode), 1 error or refused by a
@@ -111,6 +132,7 @@ Examples:
   roster apply plan.json                         apply a reviewed, saved plan
   roster apply --auto-approve --changed-from HEAD^ --expect-digest DIGEST
                                                  on merge: exactly what the pull request showed
+  roster apply --auto-approve --expired-only     on a schedule: remove expired grants, only
 
 Exit codes: 0 applied (or nothing to do), 1 error, refusal, or some changes failed;
 130 stopped by a second Ctrl-C.")]
@@ -285,6 +307,14 @@ pub struct ValidateArgs {
     #[arg(long, value_enum, default_value_t = DiagFormat::Text)]
     pub format: DiagFormat,
 
+    /// Warn about grants whose `expires` falls within SPAN from now (`14d`, `2w`, or days).
+    #[arg(long, default_value = "14d", value_name = "SPAN")]
+    pub warn_within: String,
+
+    /// Treat a grant whose `expires` has passed as an error (it is a warning otherwise).
+    #[arg(long)]
+    pub strict: bool,
+
     /// The same overrides as `plan`: a policy problem an override allows is reported as a
     /// warning and does not fail validation (so a deliberate override passes the PR check).
     #[command(flatten)]
@@ -417,6 +447,11 @@ pub struct PlanArgs {
     #[arg(long, value_name = "PREFIX")]
     pub split: Option<PathBuf>,
 
+    /// Plan only the removals of grants whose `expires` has passed; every other change is
+    /// listed as held (see docs/lifecycle.md).
+    #[arg(long, conflicts_with = "changed_from")]
+    pub expired_only: bool,
+
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
@@ -473,6 +508,11 @@ pub struct ApplyArgs {
     /// With a saved plan: the config directory to plan again (default: the one the plan names).
     #[arg(long, value_name = "DIR")]
     pub config: Option<PathBuf>,
+
+    /// Apply only the removals of grants whose `expires` has passed, nothing else (a scheduled
+    /// job: access ends on time without waiting for a merge). Other changes are listed as held.
+    #[arg(long, conflicts_with = "changed_from")]
+    pub expired_only: bool,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,

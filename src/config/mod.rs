@@ -16,6 +16,7 @@ use std::path::Path;
 pub use desired::Desired;
 pub use error::ConfigError;
 pub use load::Loaded;
+pub use validate::expiry::TimeChecks;
 
 use crate::diag::{self, Diagnostic, Severity};
 
@@ -50,6 +51,16 @@ pub fn read(dir: &Path) -> Config {
         desired,
         diags,
     }
+}
+
+/// Add the problems that depend on the time (see [`validate::expiry`]) to `cfg`'s, sorted.
+pub fn check_times(cfg: &mut Config, t: &TimeChecks) {
+    let mut more = validate::expiry::check(&cfg.loaded, &cfg.desired, t);
+    if more.is_empty() {
+        return;
+    }
+    cfg.diags.append(&mut more);
+    diag::sort(&mut cfg.diags, &cfg.loaded.sources);
 }
 
 /// Load and validate files given as (path as shown, text), in that order: an edited config,

@@ -39,6 +39,7 @@ fn change(address: &str, action: Action, kind: Kind, exec: Exec) -> Change {
         depends_on: Vec::new(),
         wave: 0,
         note: None,
+        expired: None,
         exec,
     }
 }
@@ -83,6 +84,9 @@ pub fn empty() -> Plan {
         digest: String::new(),
         pending_settings: Vec::new(),
         first_logins: Vec::new(),
+        expired_only: false,
+        held: Vec::new(),
+        expiries: Vec::new(),
     }
 }
 
@@ -540,4 +544,95 @@ pub fn many(n: usize) -> Plan {
         access,
         ..empty()
     })
+}
+
+/// The `--expired-only` plan of [`plan`]'s platform: two removals of expired grants (one
+/// ending with the membership), the rest held back.
+pub fn expired_only() -> Plan {
+    use crate::config::time::When;
+    let full = plan();
+    let on = |s: &str| When::parse(s).expect("a fixture date");
+    let mut plan = small();
+    plan.violations.clear();
+    plan.overrides = Overrides::default();
+    plan.changes.retain(|c| c.action == Action::Delete);
+    for c in &mut plan.changes {
+        c.expired = Some(Expired {
+            on: on("2026-11-30"),
+            reason: Some("summer school `2026`".into()),
+            membership: None,
+        });
+    }
+    let mut m = change(
+        "org/biocommons/member/user:bob@x.edu.au",
+        Action::Delete,
+        Kind::Member,
+        Exec::RemoveMember {
+            org_id: 101,
+            member_id: 2003,
+        },
+    );
+    m.before = attrs(json!({"user": "bob@x.edu.au", "role": "member"}));
+    m.risks = vec![Risk::RemovesAccess];
+    m.expired = Some(Expired {
+        on: on("2026-11-28T08:00:00+10:00"),
+        reason: None,
+        membership: None,
+    });
+    m.wave = 3;
+    for c in &mut plan.changes {
+        if c.address.user() == Some("bob@x.edu.au") {
+            c.expired = m.expired.clone().map(|e| Expired {
+                membership: Some(m.address.clone()),
+                ..e
+            });
+        }
+    }
+    plan.changes.push(m);
+    plan.held = full
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::Delete)
+        .take(4)
+        .map(|c| Held {
+            address: c.address.clone(),
+            action: c.action,
+            kind: c.kind,
+        })
+        .collect();
+    plan.expired_only = true;
+    finish(plan)
+}
+
+/// [`small`] with the ends of grants a change sets.
+pub fn with_expiries() -> Plan {
+    use crate::config::time::When;
+    let on = |s: &str| Some(When::parse(s).expect("a fixture date"));
+    let mut plan = small();
+    plan.expiries = vec![
+        ExpiryChange {
+            address: addr("org/biocommons/member/user:jane.doe@uq.edu.au"),
+            change: ExpiryEdit::Extended,
+            before: on("2027-01-31"),
+            after: on("2027-06-30"),
+            reason: Some("thesis".into()),
+        },
+        ExpiryChange {
+            address: addr(
+                "org/biocommons/workspace/genomics/participant/user:visitor@partner.edu.au",
+            ),
+            change: ExpiryEdit::Added,
+            before: None,
+            after: on("2027-02-14T17:00:00+10:00"),
+            reason: Some("site visit".into()),
+        },
+        ExpiryChange {
+            address: addr("org/biocommons/workspace/imaging/participant/user:bob@x.edu.au"),
+            change: ExpiryEdit::Removed,
+            before: on("2027-01-01"),
+            after: None,
+            reason: None,
+        },
+    ];
+    plan
 }

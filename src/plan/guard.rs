@@ -1,8 +1,9 @@
 //! Guard rails, evaluated on a plan before anything is written (docs/apply.md, "Guard rails"): the
 //! removal fraction (team memberships count too, and unlinking a team from its IdP group removes
-//! them all), minimum org owners, the acting user stays an org owner, the collaborator role cap,
-//! allowed email domains, and destruction (workspaces, custom roles). Each violation names its
-//! override flag; an overridden violation is kept in the plan, marked as such.
+//! them all; removals of expired grants do not), minimum org owners, the acting user stays an org
+//! owner, the collaborator role cap, allowed email domains, and destruction (workspaces, custom
+//! roles). Each violation names its override flag; an overridden violation is kept in the plan,
+//! marked as such.
 
 use std::collections::BTreeMap;
 
@@ -21,6 +22,9 @@ pub struct GuardInput<'a> {
     pub acting: &'a ActingUser,
     pub policy: &'a Policy,
     pub overrides: Overrides,
+    /// An `--expired-only` plan: `orgs` are the platform as it is less the ended grants, so the
+    /// owner minimum is checked only when an expiry removes an owner.
+    pub expired_only: bool,
 }
 
 /// A team's memberships: those read, or the count the team listing reports.
@@ -119,6 +123,10 @@ pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
                 }
                 // The creator leaving a workspace this plan creates removes no existing access.
                 let own_new = matches!(c.exec, Exec::LeaveWorkspace { .. });
+                // A removal of an expired grant was decided when its end was reviewed.
+                if c.expired.is_some() {
+                    continue;
+                }
                 if c.kind.is_access() && !own_new {
                     removed += 1;
                     removed_addrs.push(c.address.clone());
@@ -165,7 +173,12 @@ pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
         // Minimum owners and the acting user, once the plan is applied.
         if let Some(members) = &org.members {
             let owners = members.iter().filter(|m| m.role == OrgRole::Owner).count() as u32;
-            if owners < g.policy.min_org_owners {
+            let removes_owner = g.changes.iter().filter(in_org).any(|c| {
+                c.kind == Kind::Member
+                    && c.action == Action::Delete
+                    && c.role.as_ref().and_then(|r| r.before.as_deref()) == Some("owner")
+            });
+            if owners < g.policy.min_org_owners && (!g.expired_only || removes_owner) {
                 out.push(Violation::new(
                     Rail::MinOrgOwners,
                     format!(

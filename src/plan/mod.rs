@@ -5,6 +5,7 @@
 pub mod access;
 pub mod accounts;
 pub mod diff;
+pub mod expiry;
 pub mod guard;
 pub mod idp;
 pub mod model;
@@ -90,6 +91,91 @@ pub fn build(
     overrides: Overrides,
     units: Option<&Units>,
 ) -> Plan {
+    build_at(desired, source, inputs, overrides, units, &[])
+}
+
+/// [`build`], for a desired state from which the `ended` grants were taken out
+/// ([`expiry::split`]): their removals are marked with when and why (and do not count towards
+/// the removal fraction).
+pub fn build_at(
+    desired: &Desired,
+    source: &str,
+    inputs: &[PlatformInput<'_>],
+    overrides: Overrides,
+    units: Option<&Units>,
+    ended: &[expiry::Grant],
+) -> Plan {
+    build_inner(desired, source, inputs, overrides, units, ended, false)
+}
+
+/// The `--expired-only` plan: exactly the removals of the `ended` grants that are on the
+/// platform (and of what the platform removes with an ended membership), planned against the
+/// platform as it is (see `expiry::only`); the other changes of the full plan are listed as held.
+pub fn build_expired_only(
+    desired: &Desired,
+    source: &str,
+    inputs: &[PlatformInput<'_>],
+    overrides: Overrides,
+    ended: &[expiry::Grant],
+) -> Plan {
+    let full = build_at(desired, source, inputs, overrides, None, ended);
+    let adjusted: Vec<Vec<Org>> = inputs
+        .iter()
+        .map(|i| expiry::only::orgs(&i.orgs, &i.platform, i.live, ended))
+        .collect();
+    let adjusted_inputs: Vec<PlatformInput<'_>> = inputs
+        .iter()
+        .zip(&adjusted)
+        .map(|(i, orgs)| PlatformInput {
+            platform: i.platform.clone(),
+            endpoint: i.endpoint.clone(),
+            token_env: i.token_env.clone(),
+            orgs: orgs.iter().collect(),
+            live: i.live,
+            acting: i.acting,
+            scope: i.scope.clone(),
+        })
+        .collect();
+    let mut plan = build_inner(
+        desired,
+        source,
+        &adjusted_inputs,
+        overrides,
+        None,
+        ended,
+        true,
+    );
+    // Only marked removals are expiry removals; anything else the platform's state would make
+    // the diff plan (a role the config cannot express) is held like the rest.
+    plan.changes.retain(|c| c.expired.is_some());
+    assign_waves(&mut plan.changes);
+    plan.changes
+        .sort_by(|a, b| (a.wave, a.kind, &a.address).cmp(&(b.wave, b.kind, &b.address)));
+    plan.summary = summarize(&plan.changes);
+    plan.held = full
+        .changes
+        .iter()
+        .filter(|c| !plan.changes.iter().any(|k| k.address == c.address))
+        .map(|c| Held {
+            address: c.address.clone(),
+            action: c.action,
+            kind: c.kind,
+        })
+        .collect();
+    plan.expired_only = true;
+    plan.digest = verify::digest(&plan);
+    plan
+}
+
+fn build_inner(
+    desired: &Desired,
+    source: &str,
+    inputs: &[PlatformInput<'_>],
+    overrides: Overrides,
+    units: Option<&Units>,
+    ended: &[expiry::Grant],
+    expired_only: bool,
+) -> Plan {
     let mut changes = Vec::new();
     let mut unmanaged = Vec::new();
     let mut access_changes = Vec::new();
@@ -104,6 +190,9 @@ pub fn build(
             units,
         });
         let access_view = access::access(&input.orgs, input.live, input.acting, units);
+        // Marked before a change-scoped plan is cut down, so that a participation ending with
+        // a membership outside the scope still says why.
+        expiry::mark(&mut out.changes, ended, &input.platform, input.live);
         if let Some(units) = units {
             out.changes = restrict(out.changes, units);
             // Unmanaged things are reported for whole orgs only.
@@ -117,6 +206,7 @@ pub fn build(
             acting: input.acting,
             policy: &desired.policy,
             overrides,
+            expired_only,
         }));
         access_changes.extend(access_view);
         changes.extend(out.changes);
@@ -151,6 +241,9 @@ pub fn build(
         digest: String::new(),
         pending_settings: Vec::new(),
         first_logins: Vec::new(),
+        expired_only: false,
+        held: Vec::new(),
+        expiries: Vec::new(),
     };
     plan.digest = verify::digest(&plan);
     plan

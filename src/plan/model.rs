@@ -11,6 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use super::rail::{OverrideFlag, Overrides, Rail, Violation};
+pub use crate::config::time::When;
 pub use crate::scope::Address;
 
 /// Version of the plan's JSON format. Bump on any incompatible change.
@@ -369,7 +370,92 @@ pub struct Change {
     /// Why this change looks the way it does, when that is not obvious.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub note: Option<String>,
+    /// For the removal of a grant whose `expires` has passed: when, and why it was granted.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub expired: Option<Expired>,
     pub exec: Exec,
+}
+
+/// Why a removal is due: the grant's `expires` passed (or, for a team membership or a
+/// participation, the organization membership it rests on expired).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expired {
+    /// The `expires` of the grant, as written (a date or a date-time in UTC).
+    pub on: When,
+    /// The grant's `reason`, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
+    /// The organization membership whose expiry ends this grant too (the platform removes a
+    /// member's team memberships and participations with the membership).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub membership: Option<Address>,
+}
+
+impl fmt::Display for Expired {
+    /// `expired on 2026-06-01 (workshop)`, and `, with the organization membership` for a grant
+    /// that ends with its holder's membership.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "expired on {}", self.on)?;
+        if let Some(r) = &self.reason {
+            write!(f, " ({r})")?;
+        }
+        if self.membership.is_some() {
+            f.write_str(", with the organization membership")?;
+        }
+        Ok(())
+    }
+}
+
+/// A change of a full plan left out of an `--expired-only` plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Held {
+    pub address: Address,
+    pub action: Action,
+    pub kind: Kind,
+}
+
+/// How a pull request changes a grant's end (`ExpiryChange::change`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExpiryEdit {
+    /// A new grant with an end, or an end given to a grant that had none.
+    Added,
+    /// A later end.
+    Extended,
+    /// An earlier end.
+    Shortened,
+    /// The end taken away: the grant no longer expires.
+    Removed,
+    /// Without a base to compare with: a grant the plan creates or changes, which has an end.
+    Set,
+}
+
+impl ExpiryEdit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExpiryEdit::Added => "added",
+            ExpiryEdit::Extended => "extended",
+            ExpiryEdit::Shortened => "shortened",
+            ExpiryEdit::Removed => "removed",
+            ExpiryEdit::Set => "set",
+        }
+    }
+}
+
+/// An end of a grant that the config sets or moves, for reviewers (the plan comment).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpiryChange {
+    /// The grant, as the config names it.
+    pub address: Address,
+    pub change: ExpiryEdit,
+    /// The end before (at the base ref), when it had one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub before: Option<When>,
+    /// The end the config now declares, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub after: Option<When>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub reason: Option<String>,
 }
 
 /// Something in scope that roster saw and leaves alone.
@@ -471,6 +557,16 @@ pub struct Plan {
     /// who already have an account (Seqera Enterprise): each must log in once before apply.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub first_logins: Vec<FirstLogin>,
+    /// Set for `--expired-only`: the plan holds only the removals of expired grants.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub expired_only: bool,
+    /// With `--expired-only`: the changes a full plan also has, held back.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub held: Vec<Held>,
+    /// Ends of grants the config adds or moves: against `--changed-from REF`'s config, or every
+    /// grant with an end among the plan's creates and updates.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub expiries: Vec<ExpiryChange>,
 }
 
 /// A user who must log in to a platform once before apply can add them.

@@ -12,7 +12,7 @@ use crate::config::desired::*;
 use crate::live::read::Scope;
 use crate::live::*;
 
-fn acting() -> ActingUser {
+pub(super) fn acting() -> ActingUser {
     ActingUser {
         id: 1,
         user_name: "ops".into(),
@@ -20,23 +20,23 @@ fn acting() -> ActingUser {
     }
 }
 
-fn u(s: &str) -> UserRef {
+pub(super) fn u(s: &str) -> UserRef {
     UserRef::new(s)
 }
 
-fn member(user: &str, role: OrgRole) -> Member {
+pub(super) fn member(user: &str, role: OrgRole) -> Member {
     Member::new(u(user), role)
 }
 
-fn user_p(user: &str, role: &str) -> Participant {
+pub(super) fn user_p(user: &str, role: &str) -> Participant {
     Participant::new(Principal::User(u(user)), role)
 }
 
-fn team_p(team: &str, role: &str) -> Participant {
+pub(super) fn team_p(team: &str, role: &str) -> Participant {
     Participant::new(Principal::Team(team.into()), role)
 }
 
-fn ws(name: &str, participants: Vec<Participant>) -> Workspace {
+pub(super) fn ws(name: &str, participants: Vec<Participant>) -> Workspace {
     Workspace {
         name: name.into(),
         ensure: Ensure::Present,
@@ -50,7 +50,7 @@ fn ws(name: &str, participants: Vec<Participant>) -> Workspace {
     }
 }
 
-fn org(members: Vec<Member>, teams: Vec<Team>, workspaces: Vec<Workspace>) -> Org {
+pub(super) fn org(members: Vec<Member>, teams: Vec<Team>, workspaces: Vec<Workspace>) -> Org {
     Org {
         name: "lab".into(),
         platform: None,
@@ -67,7 +67,7 @@ fn org(members: Vec<Member>, teams: Vec<Team>, workspaces: Vec<Workspace>) -> Or
     }
 }
 
-fn desired(o: Org) -> Desired {
+pub(super) fn desired(o: Org) -> Desired {
     Desired {
         platforms: BTreeMap::new(),
         policy: Policy {
@@ -80,7 +80,7 @@ fn desired(o: Org) -> Desired {
 }
 
 /// The live state that a platform would report after applying `d` perfectly.
-fn live_of(d: &Desired, acting: &ActingUser) -> Live {
+pub(super) fn live_of(d: &Desired, acting: &ActingUser) -> Live {
     let mut live = Live::default();
     let mut next = 100;
     let mut id = || {
@@ -244,7 +244,7 @@ fn plan_of(d: &Desired, live: &Live, overrides: Overrides) -> Plan {
     )
 }
 
-fn addrs(p: &Plan) -> Vec<String> {
+pub(super) fn addrs(p: &Plan) -> Vec<String> {
     p.changes
         .iter()
         .map(|c| format!("{} {}", c.action.symbol(), c.address))

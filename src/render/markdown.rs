@@ -20,6 +20,7 @@
 
 use crate::plan::{Action, Change, Plan, Risk};
 use crate::render::escape::{code, escape, fence_for, prefix};
+use crate::render::lifecycle;
 use crate::render::paging::{Document, Item, Section, count};
 use crate::render::view::{self, Body, ChangeView, Line, clean};
 
@@ -156,8 +157,16 @@ impl Doc {
                 escape(&view::pending_setting(pending))
             )));
         }
+        if plan.expired_only {
+            intro.items.push(Item::plain(format!(
+                "> [!NOTE]\n> Expired-only plan (`--expired-only`): only the removals of grants whose `expires` has passed; {} held back.\n\n",
+                plural(plan.held.len(), "other change", "other changes")
+            )));
+        }
         if no_changes {
-            let matches = if several {
+            let matches = if plan.expired_only {
+                "No grant on the platform has expired."
+            } else if several {
                 "The platforms match the config."
             } else {
                 "The platform matches the config."
@@ -263,6 +272,30 @@ impl Doc {
                 items,
             );
             sections.push(access);
+        }
+
+        // The ends of grants the change sets.
+        if !plan.expiries.is_empty() {
+            let items = plan
+                .expiries
+                .iter()
+                .map(|e| {
+                    Item::plain(format!(
+                        "{} {}\n",
+                        lifecycle::expiry_symbol(e),
+                        lifecycle::expiry_change(e)
+                    ))
+                })
+                .collect();
+            sections.push(diff_block(
+                "ends of grants",
+                &format!(
+                    "#### Ends of grants this change sets ({})",
+                    count(plan.expiries.len())
+                ),
+                "#### Ends of grants this change sets (continued)",
+                items,
+            ));
         }
 
         // Risky changes, the most serious first.
@@ -402,6 +435,28 @@ impl Doc {
                 .map(|f| Item::plain(format!("- {}\n", escape(&view::first_login(f)))))
                 .collect();
             sections.push(logins);
+        }
+
+        // What an expired-only plan holds back.
+        if !plan.held.is_empty() {
+            let items = plan
+                .held
+                .iter()
+                .map(|h| {
+                    let c = lifecycle::held(h);
+                    let rest = c.get(1..).unwrap_or("");
+                    Item::plain(format!("{}{rest}\n", symbol(h.action)))
+                })
+                .collect();
+            sections.push(diff_block(
+                "held changes",
+                &format!(
+                    "#### Held back ({}: not removals of expired grants)",
+                    plural(plan.held.len(), "change", "changes")
+                ),
+                "#### Held back (continued)",
+                items,
+            ));
         }
 
         let mut footer = format!(

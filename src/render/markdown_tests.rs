@@ -357,6 +357,7 @@ mod props {
                         depends_on: vec![],
                         wave,
                         note,
+                        expired: None,
                         exec: Exec::RemoveMember {
                             org_id: 1,
                             member_id: 2,

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Color, Style};
 
 use crate::plan::{Action, Change, Plan, Risk};
+use crate::render::lifecycle;
 use crate::render::view::{self, Body, ChangeView, Line};
 
 const BOLD: Style = Style::new().bold();
@@ -27,6 +28,8 @@ const fn fg(c: AnsiColor) -> Style {
 const RISK_COLUMN: usize = 72;
 /// Addresses listed under a guard rail before `… and N more`.
 const MAX_ADDRESSES: usize = 5;
+/// Held-back changes of an `--expired-only` plan listed before `… and N more`.
+const MAX_HELD: usize = 20;
 
 /// The plan as text for a terminal. With `color`, ANSI styles mark actions (green `+`, yellow
 /// `~`, red `-`), headings, notes and refusals; without it, none.
@@ -88,6 +91,12 @@ pub fn text(plan: &Plan, color: bool) -> String {
             &p.paint(YELLOW, &format!("! {}", view::pending_setting(pending))),
         );
     }
+    if plan.expired_only {
+        line(
+            &mut out,
+            "Expired-only plan (--expired-only): only the removals of grants whose `expires` has passed.",
+        );
+    }
 
     for g in &groups {
         let depth = usize::from(several);
@@ -132,6 +141,39 @@ pub fn text(plan: &Plan, color: bool) -> String {
                     "  {}: {}",
                     view::clean(&u.address.to_string()),
                     p.paint(DIM, &view::clean(&u.reason))
+                ),
+            );
+        }
+    }
+
+    if !plan.held.is_empty() {
+        out.push('\n');
+        line(
+            &mut out,
+            &p.paint(
+                BOLD,
+                "Held back (not removals of expired grants; `roster plan` shows them):",
+            ),
+        );
+        for h in view::at_most(
+            &plan.held.iter().map(lifecycle::held).collect::<Vec<_>>(),
+            MAX_HELD,
+        ) {
+            line(&mut out, &format!("  {}", p.paint(DIM, &h)));
+        }
+    }
+
+    if !plan.expiries.is_empty() {
+        out.push('\n');
+        line(&mut out, &p.paint(BOLD, "Ends of grants this change sets:"));
+        for e in &plan.expiries {
+            let sym = lifecycle::expiry_symbol(e).to_string();
+            line(
+                &mut out,
+                &format!(
+                    "  {} {}",
+                    p.paint(YELLOW, &sym),
+                    lifecycle::expiry_change(e)
                 ),
             );
         }
@@ -217,7 +259,9 @@ pub fn text(plan: &Plan, color: bool) -> String {
     out.push('\n');
     let s = plan.summary;
     if plan.changes.is_empty() && s.total() == 0 {
-        let matches = if several {
+        let matches = if plan.expired_only {
+            "No grant on the platform has expired."
+        } else if several {
             "The platforms match the config."
         } else {
             "The platform matches the config."

@@ -206,6 +206,9 @@ impl ChangeView {
                 }
             }
         }
+        if let Some(e) = &c.expired {
+            body.push(Body::Note(clean(&e.to_string())));
+        }
         if let Some(note) = &c.note {
             let mut lines = note.lines();
             if let Some(first) = lines.next() {

@@ -371,3 +371,44 @@ fn the_html_matrix_works_in_headless_chromium() {
     );
     assert!(dom.contains("aria-sort=\"descending\""));
 }
+
+#[test]
+fn a_persons_grants_show_their_declared_ends_and_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("lab.yaml"),
+        "kind: Organization\nname: lab\nmembers:\n  - {user: ada@lab.org, role: owner}\n  - user: stu@lab.org\n    expires: 2031-03-01\n    reason: honours year\nteams:\n  - name: course\n    members:\n      - {user: stu@lab.org, expires: 2031-02-01, reason: semester one}\n---\nkind: Workspace\norg: lab\nname: train\nparticipants:\n  - {team: course, role: launch}\n  - {user: stu@lab.org, role: view, expires: 2030-12-20T17:00:00+10:00, reason: workshop}\n",
+    )
+    .unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = access(&["stu@lab.org", d]);
+    let org = line_with(&out, &["organization role", "member"]);
+    assert!(org.contains("expires 2031-03-01 (honours year)"), "{out}");
+    let team = line_with(&out, &["team", "course"]);
+    assert!(team.contains("expires 2031-02-01 (semester one)"), "{out}");
+    // The role through the team ends with the team membership; the own one with itself.
+    let through = line_with(&out, &["train: launch", "through team course"]);
+    assert!(
+        through.contains("expires 2031-02-01 (semester one)"),
+        "{out}"
+    );
+    let own = line_with(&out, &["train: view", "direct"]);
+    assert!(
+        own.contains("expires 2030-12-20T07:00:00Z (workshop)"),
+        "{out}"
+    );
+    // Ada's grants declare no end.
+    assert!(!access(&["ada@lab.org", d]).contains("expires"));
+
+    let json: serde_json::Value =
+        serde_json::from_str(&access(&["stu@lab.org", d, "--format", "json"])).unwrap();
+    let grants = json["people"][0]["grants"].as_array().unwrap();
+    let member = grants.iter().find(|g| g["kind"] == "orgRole").unwrap();
+    assert_eq!(member["expires"], "2031-03-01", "{grants:?}");
+    assert_eq!(member["reason"], "honours year");
+    let own = grants
+        .iter()
+        .find(|g| g["kind"] == "workspace" && g["role"] == "view")
+        .unwrap();
+    assert_eq!(own["expires"], "2030-12-20T07:00:00Z");
+}

@@ -260,6 +260,18 @@ impl Runner {
         std::fs::write(self.home.path().join("gh/issues"), issues).unwrap();
     }
 
+    /// The open reminder issue (its number) the stand-in `gh` finds by title.
+    fn gh_reminders(&self, numbers: &str) {
+        std::fs::write(self.home.path().join("gh/reminders"), numbers).unwrap();
+    }
+
+    /// Fix the clock roster reads (`ROSTER_NOW`), as a test must.
+    fn at(mut self, now: &str) -> Runner {
+        self.runner_env
+            .insert("ROSTER_NOW".to_string(), now.to_string());
+        self
+    }
+
     fn expr(&self, e: &str, ctx: &Ctx) -> String {
         let e = e.trim();
         if let Some(k) = e.strip_prefix("inputs.") {
@@ -545,7 +557,8 @@ fn read_env_file(path: &Path) -> BTreeMap<String, String> {
 }
 
 /// The stand-in GitHub CLI: logs each call, keeps every body it is given, and answers listings
-/// from $GH_STATE/comments and $GH_STATE/issues.
+/// from $GH_STATE/comments, $GH_STATE/issues and (the reminder issue, by its title)
+/// $GH_STATE/reminders.
 const FAKE_GH: &str = r#"#!/usr/bin/env bash
 printf '%s\n' "$*" >> "$GH_LOG"
 n=0
@@ -563,7 +576,10 @@ case "$1 $2" in
       *roster-plan-digest*) cat "$GH_STATE/reviewed" 2>/dev/null ;;
       *comments*) cat "$GH_STATE/comments" 2>/dev/null ;;
     esac ;;
-  "issue list") cat "$GH_STATE/issues" 2>/dev/null ;;
+  "issue list") case "$*" in
+      *"expires soon"*) cat "$GH_STATE/reminders" 2>/dev/null ;;
+      *) cat "$GH_STATE/issues" 2>/dev/null ;;
+    esac ;;
 esac
 exit 0
 "#;
@@ -707,7 +723,12 @@ fn every_workflow_names_the_biocommons_token_and_endpoint() {
     let settings =
         std::fs::read_to_string(manifest_dir().join("examples/biocommons/roster.yaml")).unwrap();
     assert!(settings.contains("tokenEnv: BIOCOMMONS_TOWER_TOKEN"));
-    for file in ["roster-pr.yml", "roster-apply.yml", "roster-drift.yml"] {
+    for file in [
+        "roster-pr.yml",
+        "roster-apply.yml",
+        "roster-drift.yml",
+        "roster-expire.yml",
+    ] {
         let wf = load_yaml(&manifest_dir().join("examples/github").join(file));
         assert_eq!(
             wf["env"]["ROSTER_ALLOWED_ENDPOINTS"], BIOCOMMONS_ENDPOINT,
@@ -969,6 +990,7 @@ fn a_roster_that_panics_or_is_killed_fails_every_command() {
             ("plan", "pull_request"),
             ("apply", "push"),
             ("drift", "schedule"),
+            ("expire", "schedule"),
         ] {
             let mut r = Runner::for_platform(event, &p);
             r.runner_env
@@ -1376,6 +1398,196 @@ fn the_review_command_needs_no_token_and_a_review_recorded_in_the_future_is_red(
     assert!(
         !run.gh.contains("issue "),
         "nothing is touched on error: {}",
+        run.log()
+    );
+}
+
+// --- Access that ends ------------------------------------------------------------------------
+
+/// The lab world with erin a member too (and `extra` members).
+fn lab_world_with_erin(extra: &[&str]) -> String {
+    lab_world(extra).replace(
+        "      - {email: bob@lab.org}\n",
+        "      - {email: bob@lab.org}\n      - {email: erin@lab.org}\n",
+    )
+}
+
+/// Lab's config: bob's membership ends on 2030-01-20, erin's on 2030-01-01.
+fn lab_with_ends(endpoint: &str) -> tempfile::TempDir {
+    repo(&[
+        ("roster.yaml", lab_settings(endpoint)),
+        (
+            "org.yaml",
+            "kind: Organization\nname: lab\nplatform: lab\nmembers:\n  - {user: admin@lab.org, role: owner}\n  - {user: bob@lab.org, expires: 2030-01-20, reason: visiting fellowship}\n  - {user: erin@lab.org, expires: 2030-01-01, reason: summer school}\n".into(),
+        ),
+    ])
+}
+
+#[test]
+fn the_drift_check_keeps_one_reminder_issue_of_grants_that_expire_soon() {
+    let p = Platform::start(&lab_world_with_erin(&[]));
+    let repo = lab_with_ends(&p.url());
+    let with = [
+        ("command", "drift"),
+        ("token", p.token.as_str()),
+        ("token-env", "BIOCOMMONS_TOWER_TOKEN"),
+    ];
+    // 2029-12-25: erin's and bob's ends are more than 14 days away, but erin's is 7 days away.
+    let r = Runner::for_platform("schedule", &p).at("2029-12-25");
+    let run = r.action(&with, repo.path());
+    run.assert_green();
+    assert_eq!(run.outputs["exit-code"], "0", "no drift: {}", run.log());
+    assert!(
+        run.gh.contains(
+            "issue create --repo example/config --title roster: access expires soon --body-file"
+        ),
+        "{}",
+        run.log()
+    );
+    let body = run.all_bodies();
+    assert!(
+        body.contains("`org/lab/member/user:erin@lab.org` (member): summer school"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("bob@lab.org"),
+        "bob's end is 26 days away: {body}"
+    );
+    assert!(
+        !run.gh.contains("--title roster: the platform has drifted"),
+        "the reminder is not the drift issue: {}",
+        run.log()
+    );
+
+    // The next day: the same reminder issue is updated.
+    let r = Runner::for_platform("schedule", &p).at("2029-12-26");
+    r.gh_reminders("21\n");
+    let run = r.action(&with, repo.path());
+    run.assert_green();
+    assert!(
+        run.gh
+            .contains("issue edit 21 --repo example/config --body-file"),
+        "{}",
+        run.log()
+    );
+    assert!(!run.gh.contains("issue create"), "{}", run.log());
+
+    // After both ends: the grants are drift (plan removes them) and nothing expires soon, so
+    // the drift issue opens and the reminder closes.
+    let r = Runner::for_platform("schedule", &p).at("2030-02-15");
+    r.gh_reminders("21\n");
+    let run = r.action(&with, repo.path());
+    run.assert_green();
+    assert_eq!(run.outputs["exit-code"], "2", "{}", run.log());
+    assert!(
+        run.gh.contains(
+            "issue create --repo example/config --title roster: the platform has drifted"
+        ),
+        "{}",
+        run.log()
+    );
+    assert!(
+        run.gh.contains("issue close 21 --repo example/config"),
+        "{}",
+        run.log()
+    );
+    assert!(
+        run.all_bodies()
+            .contains("expired on 2030-01-20 (visiting fellowship)"),
+        "{}",
+        run.log()
+    );
+
+    // An empty window turns the reminder off.
+    let r = Runner::for_platform("schedule", &p).at("2029-12-25");
+    let mut with_off = with.to_vec();
+    with_off.push(("expiry-window", ""));
+    let run = r.action(&with_off, repo.path());
+    run.assert_green();
+    assert!(!run.gh.contains("expires soon"), "{}", run.log());
+    assert_eq!(p.writes(), 0, "drift checks write nothing");
+}
+
+#[test]
+fn the_expire_command_removes_only_expired_grants_on_a_schedule() {
+    // The platform also has drift: stray@lab.org, whom nobody declared.
+    let p = Platform::start(&lab_world_with_erin(&["stray@lab.org"]));
+    let repo = lab_with_ends(&p.url());
+    let with = [
+        ("command", "expire"),
+        ("token", p.token.as_str()),
+        ("token-env", "BIOCOMMONS_TOWER_TOKEN"),
+    ];
+    // Nothing has ended yet: green, nothing written.
+    let run = Runner::for_platform("schedule", &p)
+        .at("2029-12-01")
+        .action(&with, repo.path());
+    run.assert_green();
+    assert_eq!(p.writes(), 0, "{}", run.log());
+
+    // Erin's membership has ended: it alone is removed; stray stays for the apply workflow.
+    let run = Runner::for_platform("schedule", &p)
+        .at("2030-01-10")
+        .action(&with, repo.path());
+    run.assert_green();
+    assert_eq!(p.writes(), 1, "{}", run.log());
+    assert!(
+        run.summary.contains("roster apply --expired-only"),
+        "{}",
+        run.log()
+    );
+    assert!(
+        run.summary.contains("Apply complete: 1 applied"),
+        "{}",
+        run.log()
+    );
+    let audit = std::fs::read_to_string(repo.path().join("roster-audit.jsonl")).unwrap();
+    assert!(
+        audit.contains(r#""address":"org/lab/member/user:erin@lab.org""#),
+        "{audit}"
+    );
+    assert!(
+        audit.contains(r#""reason":"expired on 2030-01-01 (summer school)""#),
+        "{audit}"
+    );
+    let world = p.handle.world();
+    let members: Vec<String> = world.organizations[0]
+        .members
+        .iter()
+        .map(|m| m.email.value.clone())
+        .collect();
+    assert!(
+        members.contains(&"stray@lab.org".to_string()),
+        "{members:?}"
+    );
+    assert!(
+        !members.contains(&"erin@lab.org".to_string()),
+        "{members:?}"
+    );
+}
+
+#[test]
+fn the_example_expire_workflow_ends_the_example_collaborator_on_time() {
+    let p = Platform::start(&biocommons_world());
+    let repo = biocommons_repo(&p.url());
+    // Before r.singh's end (2036-06-30): the example's drift is left alone; nothing is written.
+    let r = Runner::for_platform("schedule", &p).at("2036-06-29");
+    r.run_workflow("roster-expire.yml", repo.path())
+        .assert_green();
+    assert_eq!(p.writes(), 0);
+    let r = Runner::for_platform("schedule", &p).at("2036-07-01");
+    let run = r.run_workflow("roster-expire.yml", repo.path());
+    run.assert_green();
+    assert_eq!(p.writes(), 1, "{}", run.log());
+    assert!(
+        run.log()
+            .contains("org/biocommons/workspace/proteomics/participant/user:r.singh@monash.edu.au"),
+        "{}",
+        run.log()
+    );
+    assert!(
+        run.log().contains("Held back"),
+        "the example's drift is held back: {}",
         run.log()
     );
 }

@@ -50,6 +50,7 @@ fn a_new_repository_validates_clean_and_its_modelines_resolve() {
         ".github/workflows/roster-pr.yml",
         ".github/workflows/roster-apply.yml",
         ".github/workflows/roster-drift.yml",
+        ".github/workflows/roster-expire.yml",
         ".gitignore",
     ] {
         assert!(dir.join(f).is_file(), "{f} missing");

@@ -8,6 +8,7 @@ mod boundaries;
 mod cli_usage;
 mod client_recorded;
 mod emulator;
+mod expiry;
 mod export;
 mod gitops;
 mod hostile;

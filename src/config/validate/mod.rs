@@ -12,6 +12,7 @@
 //! reference to a document that failed to parse, or a check a misspelt (unknown) field could
 //! have changed.
 
+pub mod expiry;
 mod labels;
 
 pub use labels::{DYNAMIC_LABEL_VARIABLES, is_valid_label, is_valid_label_value};

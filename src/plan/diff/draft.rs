@@ -131,6 +131,7 @@ impl Draft {
             depends_on: self.depends_on.into_iter().collect(),
             wave: 0,
             note: self.note,
+            expired: None,
             exec: self.exec,
         }
     }
