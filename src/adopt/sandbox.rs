@@ -93,10 +93,18 @@ pub fn from_desired(desired: &Desired, drift: Option<u64>) -> (World, Vec<String
         let mut team_names: BTreeSet<String> = BTreeSet::new();
         for t in o.teams.iter().flatten() {
             team_names.insert(t.name.to_lowercase());
+            // A team that follows an IdP group finds it in the sandbox's catalogue.
+            let group = t.follows().map(str::to_string);
+            if let Some(g) = &group
+                && !org.idp_groups.contains(g)
+            {
+                org.idp_groups.push(g.clone());
+            }
             let mut team = Team {
                 name: t.name.clone(),
                 description: t.description.clone(),
                 members: Vec::new(),
+                idp_group: group,
             };
             for u in t.users() {
                 w.user(&email(u), &name(u));

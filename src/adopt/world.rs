@@ -58,6 +58,8 @@ pub struct Org {
     pub location: Option<String>,
     pub website: Option<String>,
     pub custom_roles: Vec<String>,
+    /// The IdP group catalogue (names), when a team follows a group.
+    pub idp_groups: Vec<String>,
     /// Definitions of some of `custom_roles`: (name, description, permissions).
     pub role_definitions: Vec<(String, String, Vec<String>)>,
     /// (email, owner?)
@@ -72,6 +74,8 @@ pub struct Team {
     pub description: Option<String>,
     /// Emails.
     pub members: Vec<String>,
+    /// The IdP group it follows (an entry of its org's `idp_groups`).
+    pub idp_group: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -169,6 +173,12 @@ pub fn from_live(live: &Live, acting: &ActingUser) -> World {
                 .push((email_of(&m.email, &m.user_name), m.role == "owner"));
         }
         for t in &org.teams {
+            let group = t.idp_group.as_ref().and_then(|g| g.name.clone());
+            if let Some(g) = &group
+                && !o.idp_groups.contains(g)
+            {
+                o.idp_groups.push(g.clone());
+            }
             o.teams.push(Team {
                 name: t.name.clone(),
                 description: t.description.clone(),
@@ -178,6 +188,7 @@ pub fn from_live(live: &Live, acting: &ActingUser) -> World {
                     .flatten()
                     .map(|m| email_of(&m.email, &m.user_name))
                     .collect(),
+                idp_group: group,
             });
         }
         for ws in &org.workspaces {
@@ -303,6 +314,12 @@ fn render_orgs(d: &mut Doc, w: &World) {
                 }
             }
         }
+        if !o.idp_groups.is_empty() {
+            d.open(4, "idpGroups");
+            for g in &o.idp_groups {
+                d.item_field(6, "name", g);
+            }
+        }
         if !o.members.is_empty() {
             d.open(4, "members");
             for (email, owner) in &o.members {
@@ -315,6 +332,7 @@ fn render_orgs(d: &mut Doc, w: &World) {
             for t in &o.teams {
                 d.item_field(6, "name", &t.name);
                 opt(d, 8, "description", &t.description);
+                opt(d, 8, "idpGroup", &t.idp_group);
                 if !t.members.is_empty() {
                     d.open(8, "members");
                     for m in &t.members {

@@ -17,6 +17,7 @@ mod completions;
 mod emulator;
 mod expiring;
 mod export;
+mod idp;
 mod import;
 mod init;
 mod manual;
@@ -162,6 +163,7 @@ pub fn main() -> ExitCode {
             command: crate::cli::SandboxCommand::Init(args),
         }) => sandbox_init::run(&ui, args),
         Command::Access(args) => access::run(&ui, args),
+        Command::Idp(args) => idp::run(&ui, args),
         Command::Expiring(args) => expiring::run(&ui, args),
         Command::Offboard(args) => offboard::run(&ui, args),
         Command::Review(args) => review::run(&ui, args),

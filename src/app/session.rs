@@ -21,8 +21,10 @@ use crate::diag::{self, Code};
 use crate::ledger::Ledger;
 use crate::live::read;
 use crate::live::{ActingUser, Live};
-use crate::plan::{self, Overrides, Plan, PlatformInput};
-use crate::platform::seqera::{CLOUD_ENDPOINT, Client, ClientConfig, RetryPolicy};
+use crate::plan::{self, Change, FirstLogin, Overrides, Plan, PlatformInput};
+use crate::platform::seqera::{
+    CLOUD_ENDPOINT, Client, ClientConfig, RetryPolicy, is_cloud_endpoint,
+};
 use crate::scope::Scope;
 
 /// Policy problems the validator reports, which plan and apply turn into guard rails (each with
@@ -392,6 +394,7 @@ pub async fn plan_live(
         let reading = basespace::read(ui, &req.desired.basespace, req.trust, req.sandbox).await?;
         basespace::add(&mut plan, &reading, req.ledger, req.now, req.expired_only)?;
     }
+    plan.first_logins = first_logins(req.desired, &plan, &conns, &readings).await;
     if !req.expired_only {
         plan.expiries = match req.base {
             Some(base) => plan::expiry::review(base, req.desired),
@@ -403,6 +406,53 @@ pub async fn plan_live(
         readings,
         plan,
     })
+}
+
+/// The users the plan adds that nothing read shows, on each platform that adds only users who
+/// already have an account (Seqera Enterprise): they must log in once before apply. Whether a
+/// platform does is asked (`GET /service-info`) only when the plan adds such users; a platform
+/// that does not say is taken to be Cloud when its endpoint is Cloud's.
+async fn first_logins(
+    desired: &Desired,
+    plan: &Plan,
+    conns: &[Connection],
+    readings: &[Reading],
+) -> Vec<FirstLogin> {
+    let mut out = Vec::new();
+    for r in readings {
+        let changes: Vec<Change> = plan
+            .changes
+            .iter()
+            .filter(|c| c.platform == r.platform)
+            .cloned()
+            .collect();
+        let unseen = plan::accounts::unseen_users(&changes, &r.live, &r.acting);
+        if unseen.is_empty() {
+            continue;
+        }
+        let Some(c) = conns.iter().find(|c| c.platform == r.platform) else {
+            continue;
+        };
+        let existing_only = match c.client.service_info().await {
+            Ok(info) => match info.seqera_cloud {
+                Some(cloud) => !cloud,
+                None => !is_cloud_endpoint(&r.endpoint),
+            },
+            Err(e) => {
+                tracing::warn!(platform = %r.platform, "cannot tell whether the platform adds only existing accounts: {e}");
+                continue;
+            }
+        };
+        if existing_only {
+            out.extend(plan::accounts::first_logins(
+                &r.platform,
+                &r.endpoint,
+                &unseen,
+                &desired.user_sites,
+            ));
+        }
+    }
+    out
 }
 
 /// Build the plan from readings.
@@ -444,6 +494,22 @@ fn make_plan(
         scoped = units.is_some(),
         "planned"
     );
+    // Every IdP group a declared team follows must be in its organization's catalogue.
+    let unlinkable: Vec<String> = inputs
+        .iter()
+        .flat_map(|i| {
+            plan::idp::problems(&i.orgs, i.live)
+                .into_iter()
+                .map(|p| format!("platform {}: {p}", i.platform))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if !unlinkable.is_empty() {
+        bail!(
+            "the config links teams to IdP groups the platform does not have; nothing was planned:\n  - {}",
+            unlinkable.join("\n  - ")
+        );
+    }
     // Preflight: the acting user must have the rights the plan needs.
     let problems: Vec<String> = inputs
         .iter()

@@ -180,6 +180,23 @@ Examples:
 Exit codes: 0 shown, 1 error (or nobody matches USER on either side).")]
     Access(AccessArgs),
 
+    /// Report each declared organization's IdP delegation: SCIM, the IdP group catalogue, and
+    /// which teams follow which group (read-only).
+    #[command(after_help = "\
+For each declared organization it reads the SCIM configuration (DescribeOrganizationScimConfig:
+whether a SCIM token is active, when it was made and last used, never the token), the IdP group
+catalogue (ListOrganizationIdpGroups) and the teams, and shows which teams follow which group.
+Both answer 404 when the organization has no IdP group mapping (it needs single sign-on: Seqera
+Cloud Pro with SSO, or Enterprise): that is reported as off, not as an error. Nothing is written.
+
+Examples:
+  roster idp                                 the organizations of the config in .
+  roster idp examples/biocommons --sandbox   against the config's sandbox
+  roster idp --org biocommons --format json  one organization, for tools
+
+Exit codes: 0 shown, 1 error.")]
+    Idp(IdpArgs),
+
     /// Remove people from the config files everywhere (members, teams, participants), in place.
     #[command(after_help = "\
 Edits every YAML file of the config directory in place, removing each entry that names USER:
@@ -316,6 +333,30 @@ pub struct ValidateArgs {
     /// warning and does not fail validation (so a deliberate override passes the PR check).
     #[command(flatten)]
     pub overrides: OverrideArgs,
+}
+
+/// `roster idp`.
+#[derive(Debug, Args)]
+pub struct IdpArgs {
+    /// Directory holding the config.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = IdpFormat::Text)]
+    pub format: IdpFormat,
+
+    #[command(flatten)]
+    pub select: SelectArgs,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IdpFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -388,8 +388,35 @@ impl Member {
 pub struct Team {
     pub name: String,
     pub description: Option<String>,
-    /// `None`: team membership unmanaged. Sorted by user.
+    /// `None`: team membership unmanaged. Sorted by user. Never declared with
+    /// [`IdpLink::Follows`]: the identity provider manages those members.
     pub members: Option<Vec<TeamMember>>,
+    /// `None`: the team's IdP group link is unmanaged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_group: Option<IdpLink>,
+    /// Where `idpGroup` was declared (the team's name when it is `null`).
+    #[serde(skip)]
+    pub idp_origin: Origin,
+}
+
+/// What the config says of a team's link to an IdP group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdpLink {
+    /// The team follows this catalogue entry (by its name, exactly).
+    Follows(String),
+    /// The team follows no IdP group (`idpGroup: null`).
+    Unlinked,
+}
+
+impl Team {
+    /// The IdP group the config says the team follows.
+    pub fn follows(&self) -> Option<&str> {
+        match &self.idp_group {
+            Some(IdpLink::Follows(g)) => Some(g),
+            _ => None,
+        }
+    }
 }
 
 impl Team {

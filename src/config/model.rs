@@ -306,6 +306,20 @@ pub struct TeamDoc {
     /// user (`jane@uq.edu.au`), or `{user, expires, reason}` for a membership that ends.
     #[serde(default)]
     pub members: Option<Vec<TeamMemberDoc>>,
+    /// The IdP group the team follows: its name in the organization's IdP group catalogue
+    /// (exactly, case included). The identity provider then manages the team's members, so the
+    /// team declares none. `null` unlinks the team (the platform then removes its members).
+    /// Absent: the link is unmanaged.
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Option<String>")]
+    pub idp_group: Option<Sp<Option<String>>>,
+}
+
+/// Tells an explicit `null` (`Some` of a located `None`) from an absent field (`None`).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 /// A team member: a user as a plain string, or `{user, expires, reason}`. Every value keeps its

@@ -70,6 +70,7 @@ codes! {
     UndeclaredPlatform => "undeclared-platform",
     AmbiguousPlatform => "ambiguous-platform",
     TeamMemberNotOrgMember => "team-member-not-org-member",
+    LinkedTeamMembers => "linked-team-members",
     MultipleSettings => "multiple-settings",
     InvalidParticipant => "invalid-participant",
     DomainNotAllowed => "domain-not-allowed",

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{AccessChange, Address};
-use crate::config::desired::{Ensure, Org, Principal, workspace_role_rank};
+use crate::config::desired::{Ensure, IdpLink, Org, Principal, workspace_role_rank};
 use crate::live::{ActingUser, Live, OrgIndex, ParticipantKind};
 use crate::scope::{Units, in_units};
 
@@ -142,11 +142,24 @@ pub fn access(
         if let Some(ts) = &org.teams {
             teams_after.retain(|name, _| ts.iter().any(|t| t.name.to_lowercase() == *name));
             for t in ts {
+                let lt = lix.as_ref().and_then(|l| l.team(&t.name));
                 // A live team whose members were not read is unknown on both sides.
-                let unread = lix
-                    .as_ref()
-                    .and_then(|l| l.team(&t.name))
-                    .is_some_and(|lt| lt.members.is_none());
+                let unread = lt.is_some_and(|lt| lt.members.is_none());
+                let linked_now = lt.is_some_and(|lt| lt.idp_managed);
+                // The identity provider decides who is in a team that follows an IdP group:
+                // the plan changes nothing there.
+                if t.follows().is_some() || (t.idp_group.is_none() && linked_now) {
+                    continue;
+                }
+                // Unlinking removes every member; the declared ones come back.
+                if t.idp_group == Some(IdpLink::Unlinked) && linked_now && !unread {
+                    let back = t.members.iter().flatten();
+                    teams_after.insert(
+                        t.name.to_lowercase(),
+                        back.map(|m| canon(m.user.as_str())).collect(),
+                    );
+                    continue;
+                }
                 if let (Some(ms), false) = (&t.members, unread) {
                     teams_after.insert(
                         t.name.to_lowercase(),

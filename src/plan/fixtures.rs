@@ -85,6 +85,7 @@ pub fn empty() -> Plan {
         pending_settings: Vec::new(),
         basespace: Vec::new(),
         manual: Vec::new(),
+        first_logins: Vec::new(),
         expired_only: false,
         held: Vec::new(),
         expiries: Vec::new(),
@@ -195,6 +196,7 @@ pub fn plan() -> Plan {
             org: Ref::Id(101),
             name: "genomics-admins".into(),
             description: Some("Admins of the genomics community".into()),
+            idp_group_id: None,
         },
     );
     c.after = attrs(

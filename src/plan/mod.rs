@@ -3,10 +3,12 @@
 //! passed in, so the same inputs give byte-identical plans.
 
 pub mod access;
+pub mod accounts;
 pub mod basespace;
 pub mod diff;
 pub mod expiry;
 pub mod guard;
+pub mod idp;
 pub mod model;
 pub mod preflight;
 pub mod rail;
@@ -241,6 +243,7 @@ fn build_inner(
         pending_settings: Vec::new(),
         basespace: Vec::new(),
         manual: Vec::new(),
+        first_logins: Vec::new(),
         expired_only: false,
         held: Vec::new(),
         expiries: Vec::new(),

@@ -133,6 +133,16 @@ pub enum Who {
     Team(Ref),
 }
 
+/// A team's IdP group link as an update sends it (`UpdateTeamRequest.idpGroupId`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TeamLink {
+    /// Follow (or keep following) this catalogue entry.
+    Link(i64),
+    /// Follow none (`idpGroupId: null`): the platform removes the team's members.
+    Unlink,
+}
+
 /// Fields of an organization as sent on create or update (every field, current where unmanaged).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgFields {
@@ -191,12 +201,19 @@ pub enum Exec {
         org: Ref,
         name: String,
         description: Option<String>,
+        /// The IdP catalogue entry the new team follows.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        idp_group_id: Option<i64>,
     },
     UpdateTeam {
         org_id: i64,
         team_id: i64,
         name: String,
         description: Option<String>,
+        /// What the update sends of the team's IdP group link: absent for a team that follows
+        /// no group and keeps following none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        idp_group: Option<TeamLink>,
     },
     DeleteTeam {
         org_id: i64,
@@ -552,6 +569,10 @@ pub struct Plan {
     /// confirmed steps, none of them verifiable by API (docs/basespace.md).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub manual: Vec<ManualChange>,
+    /// Users the plan adds whom the platform does not know, on a platform that adds only users
+    /// who already have an account (Seqera Enterprise): each must log in once before apply.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub first_logins: Vec<FirstLogin>,
     /// Set for `--expired-only`: the plan holds only the removals of expired grants.
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub expired_only: bool,
@@ -562,6 +583,19 @@ pub struct Plan {
     /// grant with an end among the plan's creates and updates.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub expiries: Vec<ExpiryChange>,
+}
+
+/// A user who must log in to a platform once before apply can add them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstLogin {
+    pub platform: String,
+    /// The endpoint they log in to (its API base, as the plan read it).
+    pub endpoint: String,
+    /// As the plan names them (lower-cased email or user name).
+    pub user: String,
+    /// Where the config names them (`file:line:col`), in declaration order.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub declared: Vec<String>,
 }
 
 impl Plan {

@@ -472,6 +472,26 @@ impl Doc {
             sections.push(unmanaged);
         }
 
+        // Who must log in once before apply can add them.
+        for (endpoint, users) in view::first_logins(plan) {
+            let mut logins = Section::new(
+                "users",
+                format!(
+                    "#### Must log in once before apply ({})\n\n{} adds only users who already have an account, and roster sees none for these: ask each to log in once (if they never have), then apply.\n\n",
+                    plural(users.len(), "user", "users"),
+                    code(endpoint)
+                ),
+                "#### Must log in once before apply (continued)\n\n".to_string(),
+                "",
+                "\n",
+            );
+            logins.items = users
+                .iter()
+                .map(|f| Item::plain(format!("- {}\n", escape(&view::first_login(f)))))
+                .collect();
+            sections.push(logins);
+        }
+
         // What an expired-only plan holds back.
         if !plan.held.is_empty() {
             let items = plan

@@ -209,6 +209,23 @@ pub fn text(plan: &Plan, color: bool) -> String {
         }
     }
 
+    for (endpoint, users) in view::first_logins(plan) {
+        out.push('\n');
+        line(
+            &mut out,
+            &p.paint(
+                BOLD,
+                &format!(
+                    "Users who must log in once before apply, if they never have ({} adds only users who already have an account, and roster sees none for these):",
+                    view::clean(endpoint)
+                ),
+            ),
+        );
+        for u in users {
+            line(&mut out, &format!("  {}", view::first_login(u)));
+        }
+    }
+
     for refused in [true, false] {
         let rails: Vec<_> = plan
             .violations

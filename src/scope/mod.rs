@@ -39,8 +39,12 @@ pub struct Scope {
 pub struct OrgScope {
     /// The organization's name as declared.
     pub name: String,
-    /// Teams whose members the config manages.
+    /// Teams whose members the config manages, or that it unlinks from an IdP group (the
+    /// platform removes their members, so the plan must know them).
     pub team_members: Vec<String>,
+    /// Whether to read the org's IdP group catalogue (a declared team follows a group).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub idp_groups: bool,
     pub workspaces: Vec<WorkspaceScope>,
     /// Set when only some workspaces of the org are in scope (a change-scoped plan): its members
     /// are then looked up user by user instead of listed in full (`live::read`).
@@ -187,9 +191,14 @@ impl Scope {
                     .teams
                     .iter()
                     .flatten()
-                    .filter(|t| whole && t.members.is_some())
+                    .filter(|t| {
+                        whole
+                            && (t.members.is_some()
+                                || t.idp_group == Some(crate::config::desired::IdpLink::Unlinked))
+                    })
                     .map(|t| t.name.clone())
                     .collect(),
+                idp_groups: whole && o.teams.iter().flatten().any(|t| t.follows().is_some()),
                 workspaces: o
                     .workspaces
                     .iter()
