@@ -174,6 +174,9 @@ fn organization(src: &Source<'_>, path: &str, org: &LiveOrg) -> String {
             }
             match &t.members {
                 _ if t.idp_managed => {
+                    if let Some(group) = t.idp_group.as_ref().and_then(|g| g.name.as_deref()) {
+                        d.field(4, "idpGroup", group);
+                    }
                     d.comment(
                         4,
                         "members: managed by the identity provider, not by roster",
@@ -380,6 +383,7 @@ mod tests {
                     name: "admins".into(),
                     description: Some("yes".into()),
                     idp_managed: false,
+                    idp_group: None,
                     members_count: 1,
                     members: Some(vec![member(1, "a@lab.org", "owner")]),
                 }],
@@ -407,6 +411,7 @@ mod tests {
                         resource: true,
                     }]),
                 }],
+                idp_catalogue: None,
                 roles: None,
             },
         );

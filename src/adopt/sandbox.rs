@@ -93,10 +93,18 @@ pub fn from_desired(desired: &Desired, drift: Option<u64>) -> (World, Vec<String
         let mut team_names: BTreeSet<String> = BTreeSet::new();
         for t in o.teams.iter().flatten() {
             team_names.insert(t.name.to_lowercase());
+            // A team that follows an IdP group finds it in the sandbox's catalogue.
+            let group = t.follows().map(str::to_string);
+            if let Some(g) = &group
+                && !org.idp_groups.contains(g)
+            {
+                org.idp_groups.push(g.clone());
+            }
             let mut team = Team {
                 name: t.name.clone(),
                 description: t.description.clone(),
                 members: Vec::new(),
+                idp_group: group,
             };
             for u in t.users() {
                 w.user(&email(u), &name(u));
@@ -144,10 +152,56 @@ pub fn from_desired(desired: &Desired, drift: Option<u64>) -> (World, Vec<String
         }
         w.orgs.push(org);
     }
+    basespace(desired, &acting, &mut w, &mut notes);
     if let Some(seed) = drift {
         add_drift(&mut w, seed, &mut notes);
     }
     (w, notes)
+}
+
+/// The BaseSpace regions of the declared workgroups: in each, the sandbox acts as the
+/// workgroup's first admin (else the Seqera acting user), who belongs to every declared
+/// workgroup of the region, with the declared tier, collaboration and domain. Membership is
+/// not the sandbox's to show: the ledger decides the manual steps.
+fn basespace(desired: &Desired, acting: &str, w: &mut World, notes: &mut Vec<String>) {
+    use crate::adopt::world::{BsRegion, BsWorkgroup};
+    use crate::config::desired::basespace::Tier;
+    for wg in &desired.basespace.workgroups {
+        let admin = wg
+            .admins
+            .iter()
+            .flatten()
+            .find(|a| a.is_email())
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_else(|| acting.to_string());
+        for region in &wg.regions {
+            let i = match w.basespace.iter().position(|r| r.name == region.as_str()) {
+                Some(i) => i,
+                None => {
+                    w.basespace.push(BsRegion {
+                        name: region.to_string(),
+                        user: admin.clone(),
+                        workgroups: Vec::new(),
+                    });
+                    w.basespace.len() - 1
+                }
+            };
+            w.basespace[i].workgroups.push(BsWorkgroup {
+                name: wg.name.clone(),
+                plan: match wg.tier {
+                    Tier::Professional => "Professional".to_string(),
+                    Tier::Enterprise => "Enterprise".to_string(),
+                },
+                collaborative: wg.collaborative,
+                domain: wg.domain.clone(),
+            });
+        }
+    }
+    if !w.basespace.is_empty() {
+        notes.push(
+            "BaseSpace: each region serves the declared workgroups; who belongs to them is the ledger's to say (.roster/basespace-ledger.yaml)".into(),
+        );
+    }
 }
 
 /// A tiny deterministic generator (SplitMix64), so a seed always gives the same drift.

@@ -147,6 +147,7 @@ fn org_entry<'a>(live: &'a mut Live, name: &str) -> &'a mut LiveOrg {
             collaborators: Vec::new(),
             teams: Vec::new(),
             workspaces: Vec::new(),
+            idp_catalogue: None,
             roles: None,
         })
 }
@@ -328,6 +329,7 @@ pub fn translate(
             name,
             description,
             idp_managed: false,
+            idp_group: None,
             members_count: members.len(),
             members: Some(team_members),
         });

@@ -14,6 +14,33 @@ pub struct World {
     /// Users in order; the first with `token` is the one a sandbox acts as.
     pub users: Vec<User>,
     pub orgs: Vec<Org>,
+    /// BaseSpace regions (the `basespace` section), when the config declares workgroups.
+    pub basespace: Vec<BsRegion>,
+}
+
+/// A BaseSpace region of a sandbox: the one user it acts as, and the workgroups that user
+/// belongs to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BsRegion {
+    pub name: String,
+    /// The email of the user the sandbox acts as in this region.
+    pub user: String,
+    pub workgroups: Vec<BsWorkgroup>,
+}
+
+/// A workgroup's metadata, as BSSH reports it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BsWorkgroup {
+    pub name: String,
+    /// `Professional` or `Enterprise`.
+    pub plan: String,
+    pub collaborative: bool,
+    pub domain: Option<String>,
+}
+
+/// The placeholder token of a sandbox's BaseSpace region (never a real token).
+pub fn sandbox_basespace_token(region: &str) -> String {
+    format!("sandbox-basespace-{region}")
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +58,8 @@ pub struct Org {
     pub location: Option<String>,
     pub website: Option<String>,
     pub custom_roles: Vec<String>,
+    /// The IdP group catalogue (names), when a team follows a group.
+    pub idp_groups: Vec<String>,
     /// Definitions of some of `custom_roles`: (name, description, permissions).
     pub role_definitions: Vec<(String, String, Vec<String>)>,
     /// (email, owner?)
@@ -45,6 +74,8 @@ pub struct Team {
     pub description: Option<String>,
     /// Emails.
     pub members: Vec<String>,
+    /// The IdP group it follows (an entry of its org's `idp_groups`).
+    pub idp_group: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -142,6 +173,12 @@ pub fn from_live(live: &Live, acting: &ActingUser) -> World {
                 .push((email_of(&m.email, &m.user_name), m.role == "owner"));
         }
         for t in &org.teams {
+            let group = t.idp_group.as_ref().and_then(|g| g.name.clone());
+            if let Some(g) = &group
+                && !o.idp_groups.contains(g)
+            {
+                o.idp_groups.push(g.clone());
+            }
             o.teams.push(Team {
                 name: t.name.clone(),
                 description: t.description.clone(),
@@ -151,6 +188,7 @@ pub fn from_live(live: &Live, acting: &ActingUser) -> World {
                     .flatten()
                     .map(|m| email_of(&m.email, &m.user_name))
                     .collect(),
+                idp_group: group,
             });
         }
         for ws in &org.workspaces {
@@ -213,16 +251,49 @@ pub fn render(w: &World, header: &str) -> String {
             scalar(&u.user_name)
         ));
     }
+    render_orgs(&mut d, w);
+    if !w.basespace.is_empty() {
+        d.open(0, "basespace");
+        d.open(2, "regions");
+        for r in &w.basespace {
+            d.item_field(4, "name", &r.name);
+            d.open(6, "users");
+            d.line(&format!(
+                "        - {{email: {}, token: {}}}",
+                scalar(&r.user),
+                sandbox_basespace_token(&r.name)
+            ));
+            if !r.workgroups.is_empty() {
+                d.open(6, "workgroups");
+                for wg in &r.workgroups {
+                    d.item_field(8, "name", &wg.name);
+                    d.field(10, "plan", &wg.plan);
+                    if wg.collaborative {
+                        d.raw_field(10, "collaborative", "true");
+                    }
+                    if let Some(dom) = &wg.domain {
+                        d.field(10, "domain", dom);
+                    }
+                    d.line(&format!("          members: [{}]", scalar(&r.user)));
+                }
+            }
+        }
+    }
+    d.finish()
+}
+
+/// The `organizations` section.
+fn render_orgs(d: &mut Doc, w: &World) {
     if w.orgs.is_empty() {
-        return d.finish();
+        return;
     }
     d.open(0, "organizations");
     for o in &w.orgs {
         d.item_field(2, "name", &o.name);
-        opt(&mut d, 4, "fullName", &o.full_name);
-        opt(&mut d, 4, "description", &o.description);
-        opt(&mut d, 4, "location", &o.location);
-        opt(&mut d, 4, "website", &o.website);
+        opt(d, 4, "fullName", &o.full_name);
+        opt(d, 4, "description", &o.description);
+        opt(d, 4, "location", &o.location);
+        opt(d, 4, "website", &o.website);
         if !o.custom_roles.is_empty() {
             d.open(4, "customRoles");
             for r in &o.custom_roles {
@@ -243,6 +314,12 @@ pub fn render(w: &World, header: &str) -> String {
                 }
             }
         }
+        if !o.idp_groups.is_empty() {
+            d.open(4, "idpGroups");
+            for g in &o.idp_groups {
+                d.item_field(6, "name", g);
+            }
+        }
         if !o.members.is_empty() {
             d.open(4, "members");
             for (email, owner) in &o.members {
@@ -254,7 +331,8 @@ pub fn render(w: &World, header: &str) -> String {
             d.open(4, "teams");
             for t in &o.teams {
                 d.item_field(6, "name", &t.name);
-                opt(&mut d, 8, "description", &t.description);
+                opt(d, 8, "description", &t.description);
+                opt(d, 8, "idpGroup", &t.idp_group);
                 if !t.members.is_empty() {
                     d.open(8, "members");
                     for m in &t.members {
@@ -267,8 +345,8 @@ pub fn render(w: &World, header: &str) -> String {
             d.open(4, "workspaces");
             for ws in &o.workspaces {
                 d.item_field(6, "name", &ws.name);
-                opt(&mut d, 8, "fullName", &ws.full_name);
-                opt(&mut d, 8, "description", &ws.description);
+                opt(d, 8, "fullName", &ws.full_name);
+                opt(d, 8, "description", &ws.description);
                 if let Some(v) = &ws.visibility {
                     d.field(8, "visibility", &v.to_uppercase());
                 }
@@ -301,5 +379,4 @@ pub fn render(w: &World, header: &str) -> String {
             }
         }
     }
-    d.finish()
 }

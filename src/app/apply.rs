@@ -8,10 +8,11 @@ use std::path::PathBuf;
 
 use anyhow::{Result, bail};
 
+use crate::app::manual::{self, ManualOutcome};
 use crate::app::plan::{print_plan, refusal_hint};
 use crate::app::session;
 use crate::app::trust::Trust;
-use crate::app::{Outcome as ExitOutcome, Ui, changed, sandbox, show};
+use crate::app::{Outcome as ExitOutcome, Ui, basespace, changed, clock, sandbox, show};
 use crate::apply::{self, AuditLog, CancellationToken, Executor, Outcome};
 use crate::cli::{ApplyArgs, PlanFormat};
 use crate::plan::{Overrides, Plan, Units, verify};
@@ -38,10 +39,12 @@ fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
         }
         None => (None, Trust::of_config(&cfg.desired)),
     };
-    if units.as_ref().is_some_and(|u| u.is_empty()) {
+    if units.as_ref().is_some_and(|u| u.is_empty()) && cfg.desired.basespace.workgroups.is_empty() {
         ui.status("No config file differs from the reviewed base: nothing to apply.");
         return check_reviewed(args, None).map(|()| ExitOutcome::Success);
     }
+    let mut ledger = basespace::load_ledger(ui, dir)?;
+    let now = clock::now()?;
     // The parsed documents and their sources are not needed past here: free them before the
     // live state is read (a fifth of the peak memory of a 3,000-workspace plan).
     let desired = {
@@ -63,6 +66,9 @@ fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
                 source: &source,
                 overrides: (&args.overrides).into(),
                 units: units.as_ref(),
+                ledger: &ledger,
+                now,
+                sandbox: sandbox.as_ref(),
                 expired_only: args.expired_only,
                 base: None,
             };
@@ -75,21 +81,25 @@ fn from_dir(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
             show_plan(ui, &plan, args.format)?;
             check_reviewed(args, Some(&plan))?;
             if plan.is_refused() {
-                json_result(args, &plan, None)?;
+                json_result(args, &plan, None, None)?;
                 bail!("{}", refusal_hint(&plan).trim_start_matches("error: "));
             }
-            if plan.is_empty() {
-                json_result(args, &plan, None)?;
+            if plan.is_empty() && !plan.has_manual() {
+                json_result(args, &plan, None, None)?;
                 ui.status("Nothing to apply.");
                 return Ok(ExitOutcome::Success);
             }
-            if !args.auto_approve && !confirm(plan.changes.len())? {
-                json_result(args, &plan, None)?;
+            if !plan.is_empty() && !args.auto_approve && !confirm(plan.changes.len())? {
+                json_result(args, &plan, None, None)?;
                 ui.status("Apply cancelled; nothing was written.");
                 return Ok(ExitOutcome::Failure);
             }
             let platforms = platforms(&conns, readings);
-            execute(ui, args, &plan, platforms).await
+            let report = match plan.is_empty() {
+                true => None,
+                false => Some(execute(ui, args, &plan, platforms).await?),
+            };
+            finish(ui, args, dir, &plan, &mut ledger, report)
         }
         .await;
         if let Some(s) = sandbox {
@@ -109,8 +119,14 @@ fn show_plan(ui: &Ui, plan: &Plan, format: PlanFormat) -> Result<()> {
 }
 
 /// With `--format json`, stdout holds exactly one JSON document: `{"plan": …, "report": …}`
-/// (`report` is null when nothing was executed).
-fn json_result(args: &ApplyArgs, plan: &Plan, report: Option<&apply::Report>) -> Result<()> {
+/// (`report` is null when nothing was executed), and `"manual": {"confirmed", "pending",
+/// "ledger"}` when the plan has manual BaseSpace steps.
+fn json_result(
+    args: &ApplyArgs,
+    plan: &Plan,
+    report: Option<&apply::Report>,
+    manual: Option<&ManualOutcome>,
+) -> Result<()> {
     if args.format != PlanFormat::Json {
         return Ok(());
     }
@@ -119,7 +135,10 @@ fn json_result(args: &ApplyArgs, plan: &Plan, report: Option<&apply::Report>) ->
         Some(r) => serde_json::from_str(&render::report_json(r))?,
         None => serde_json::Value::Null,
     };
-    let doc = serde_json::json!({ "plan": plan, "report": report });
+    let mut doc = serde_json::json!({ "plan": plan, "report": report });
+    if let Some(m) = manual {
+        doc["manual"] = serde_json::to_value(m)?;
+    }
     let mut out = serde_json::to_string_pretty(&doc)?;
     out.push('\n');
     let mut stdout = std::io::stdout().lock();
@@ -180,7 +199,7 @@ fn from_plan_file(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
     let saved = show::read_plan(path)?;
     let overrides = Overrides::from(&args.overrides);
     apply::check_overrides(&saved, overrides)?;
-    if saved.is_empty() && saved.violations.is_empty() {
+    if saved.is_empty() && saved.violations.is_empty() && !saved.has_manual() {
         ui.status("The plan has no changes. Nothing to apply.");
         return Ok(ExitOutcome::Success);
     }
@@ -192,6 +211,8 @@ fn from_plan_file(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
     crate::app::plan::select_orgs(&mut cfg.desired, &args.select)?;
     let units: Option<Units> = saved.scope.clone().map(|v| v.into_iter().collect());
     let trust = Trust::of_config(&cfg.desired);
+    let mut ledger = basespace::load_ledger(ui, &dir)?;
+    let now = clock::now()?;
     let rt = session::runtime()?;
     rt.block_on(async {
         let sandbox = match args.connection.sandbox {
@@ -207,6 +228,9 @@ fn from_plan_file(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
                 source: &saved.source,
                 overrides,
                 units: units.as_ref(),
+                ledger: &ledger,
+                now,
+                sandbox: sandbox.as_ref(),
                 // A saved `--expired-only` plan is planned again the same way.
                 expired_only: saved.expired_only || args.expired_only,
                 base: None,
@@ -243,7 +267,11 @@ fn from_plan_file(ui: &Ui, args: &ApplyArgs) -> Result<ExitOutcome> {
             check_reviewed(args, Some(&fresh))?;
             show_plan(ui, &fresh, args.format)?;
             let platforms = platforms(&conns, readings);
-            execute(ui, args, &fresh, platforms).await
+            let report = match fresh.is_empty() {
+                true => None,
+                false => Some(execute(ui, args, &fresh, platforms).await?),
+            };
+            finish(ui, args, &dir, &fresh, &mut ledger, report)
         }
         .await;
         if let Some(s) = sandbox {
@@ -284,12 +312,13 @@ fn confirm(n: usize) -> Result<bool> {
     Ok(matches!(line.trim().to_lowercase().as_str(), "y" | "yes"))
 }
 
+/// Execute the plan's API changes; print the report (text formats) and return it.
 async fn execute(
     ui: &Ui,
     args: &ApplyArgs,
     plan: &Plan,
     mut platforms: HashMap<String, apply::Platform>,
-) -> Result<ExitOutcome> {
+) -> Result<apply::Report> {
     let audit = match &args.audit_log {
         Some(p) => Some(AuditLog::open(p)?),
         None => None,
@@ -342,26 +371,57 @@ async fn execute(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let mut stdout = std::io::stdout().lock();
-    match args.format {
-        PlanFormat::Json => {
-            drop(stdout);
-            json_result(args, plan, Some(&report))?;
-            stdout = std::io::stdout().lock();
-        }
-        _ => stdout.write_all(render::report_text(&report).as_bytes())?,
-    }
     if report.aborted {
         // A second Ctrl-C: the audit log is written (unbuffered); leave now, as an interrupted
         // process does, without waiting for anything else.
-        stdout.flush()?;
+        match args.format {
+            PlanFormat::Json => json_result(args, plan, Some(&report), None)?,
+            _ => std::io::stdout().write_all(render::report_text(&report).as_bytes())?,
+        }
+        std::io::stdout().flush()?;
         let _ = std::io::stderr().flush();
         std::process::exit(EXIT_INTERRUPTED);
     }
-    Ok(if report.succeeded() {
+    if args.format != PlanFormat::Json {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(render::report_text(&report).as_bytes())?;
+        stdout.flush()?;
+    }
+    Ok(report)
+}
+
+/// After the API changes: the manual BaseSpace steps (walked through on a terminal, published
+/// elsewhere), the JSON document, and the exit status: 1 when an API change failed, else 3
+/// while a manual step is pending, else 0.
+fn finish(
+    ui: &Ui,
+    args: &ApplyArgs,
+    dir: &std::path::Path,
+    plan: &Plan,
+    ledger: &mut crate::ledger::Ledger,
+    report: Option<apply::Report>,
+) -> Result<ExitOutcome> {
+    let manual = manual::run(
+        ui,
+        dir,
+        plan,
+        ledger,
+        args.runbook.as_deref(),
+        args.format != PlanFormat::Json,
+    )?;
+    json_result(
+        args,
+        plan,
+        report.as_ref(),
+        plan.has_manual().then_some(&manual),
+    )?;
+    if report.as_ref().is_some_and(|r| !r.succeeded()) {
+        return Ok(ExitOutcome::Failure);
+    }
+    Ok(if manual.pending.is_empty() {
         ExitOutcome::Success
     } else {
-        ExitOutcome::Failure
+        ExitOutcome::ManualPending
     })
 }
 

@@ -2,6 +2,7 @@
 //! Settings document puts everything in scope; a changed Organization document, that whole org;
 //! a changed Workspace document, that workspace (the planner adds what it depends on).
 //! Documents that were deleted declare nothing any more, so they add nothing to plan.
+//! BaseSpace workgroups are outside units: their manual steps are always planned in full.
 //! [`checkout`] extracts the config files committed at a ref (for its Settings, or its whole
 //! desired state: the ends of grants a pull request sets are compared against it).
 
@@ -92,6 +93,8 @@ pub fn units(dir: &Path, git_ref: &str, cfg: &Config) -> Result<Option<Units>> {
             Doc::Workspace(w) => {
                 units.insert(Address::workspace(&w.org.value, &w.name.value));
             }
+            // BaseSpace changes are planned in full every time (they only read the API).
+            Doc::BaseSpaceWorkgroup(_) => {}
         }
     }
     // A workspace of an org that is wholly in scope needs no unit of its own.

@@ -322,6 +322,7 @@ async fn read_everything(
             .map(|n| OrgScope {
                 name: n.clone(),
                 team_members: Vec::new(),
+                idp_groups: false,
                 workspaces: Vec::new(),
                 member_lookup: None,
                 roles: None,

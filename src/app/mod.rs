@@ -10,14 +10,17 @@ use crate::cli::{Cli, ColorChoice, Command, GlobalArgs};
 
 mod access;
 mod apply;
+mod basespace;
 mod changed;
 mod clock;
 mod completions;
 mod emulator;
 mod expiring;
 mod export;
+mod idp;
 mod import;
 mod init;
+mod manual;
 mod offboard;
 mod plan;
 mod review;
@@ -38,6 +41,8 @@ pub enum Outcome {
     Failure,
     /// 2: a plan with changes under `--detailed-exitcode`.
     Changes,
+    /// 3: `apply` did everything it could, and manual BaseSpace steps are pending.
+    ManualPending,
 }
 
 impl From<Outcome> for ExitCode {
@@ -46,6 +51,7 @@ impl From<Outcome> for ExitCode {
             Outcome::Success => ExitCode::SUCCESS,
             Outcome::Failure => ExitCode::from(1),
             Outcome::Changes => ExitCode::from(2),
+            Outcome::ManualPending => ExitCode::from(manual::EXIT_MANUAL_PENDING),
         }
     }
 }
@@ -157,6 +163,7 @@ pub fn main() -> ExitCode {
             command: crate::cli::SandboxCommand::Init(args),
         }) => sandbox_init::run(&ui, args),
         Command::Access(args) => access::run(&ui, args),
+        Command::Idp(args) => idp::run(&ui, args),
         Command::Expiring(args) => expiring::run(&ui, args),
         Command::Offboard(args) => offboard::run(&ui, args),
         Command::Review(args) => review::run(&ui, args),

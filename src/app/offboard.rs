@@ -186,6 +186,7 @@ fn plan(ui: &Ui, args: &OffboardArgs, desired: &Desired) -> Result<crate::plan::
             false => None,
         };
         let source = args.dir.display().to_string();
+        let ledger = crate::app::basespace::load_ledger(ui, &args.dir)?;
         let req = session::PlanRequest {
             desired,
             trust: &trust,
@@ -193,6 +194,9 @@ fn plan(ui: &Ui, args: &OffboardArgs, desired: &Desired) -> Result<crate::plan::
             source: &source,
             overrides: (&args.overrides).into(),
             units: None,
+            ledger: &ledger,
+            now: crate::app::clock::now()?,
+            sandbox: sandbox.as_ref(),
             expired_only: false,
             base: None,
         };

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 
 use crate::app::session;
 use crate::app::trust::Trust;
-use crate::app::{Outcome, Ui, changed, sandbox};
+use crate::app::{Outcome, Ui, basespace, changed, clock, sandbox};
 use crate::cli::{PlanArgs, PlanFormat, SelectArgs};
 use crate::config::desired::Desired;
 use crate::plan::Plan;
@@ -25,6 +25,11 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
             let units = changed::units(&args.dir, r, &cfg)?;
             match &units {
                 None => ui.status(format!("Settings differ from {r}: planning everything.")),
+                Some(u) if u.is_empty() && !cfg.desired.basespace.workgroups.is_empty() => {
+                    ui.status(format!(
+                        "No organization or workspace file differs from {r}; BaseSpace is planned in full."
+                    ))
+                }
                 Some(u) if u.is_empty() => {
                     ui.status(format!("No config file differs from {r}: nothing to plan."))
                 }
@@ -44,6 +49,8 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
         Some(r) => Trust::at_ref(&args.dir, r)?,
         None => Trust::of_config(&cfg.desired),
     };
+    let ledger = basespace::load_ledger(ui, &args.dir)?;
+    let now = clock::now()?;
     // The ends of grants the change sets are compared with the config at the base ref (for a
     // change-scoped plan, within its units).
     let base = match &args.changed_from {
@@ -70,6 +77,9 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
             source: &source,
             overrides: (&args.overrides).into(),
             units: units.as_ref(),
+            ledger: &ledger,
+            now,
+            sandbox: sandbox.as_ref(),
             expired_only: args.expired_only,
             base: base.as_ref(),
         };
@@ -102,17 +112,25 @@ pub fn run(ui: &Ui, args: &PlanArgs) -> Result<Outcome> {
             out.display()
         ));
     }
-    Ok(if args.detailed_exitcode && !plan.is_empty() {
-        Outcome::Changes
-    } else {
-        Outcome::Success
-    })
+    // Manual BaseSpace steps pending are changes too: a drift check must not call them done.
+    Ok(
+        if args.detailed_exitcode && (!plan.is_empty() || plan.has_manual()) {
+            Outcome::Changes
+        } else {
+            Outcome::Success
+        },
+    )
 }
 
 /// Keep only the declared orgs `--org`/`--platform` select (all without either), before anything
 /// connects: the others are neither read nor planned. A name that selects nothing is an error,
-/// so a typo in a CI matrix does not pass as an empty plan.
+/// so a typo in a CI matrix does not pass as an empty plan. BaseSpace workgroups are kept
+/// without a selection, or when `--platform` names their BaseSpace platform.
 pub fn select_orgs(desired: &mut Desired, select: &SelectArgs) -> Result<()> {
+    if select.orgs.is_empty() && select.platforms.is_empty() {
+        return Ok(());
+    }
+    let on_platform = |p: &str| select.platforms.iter().any(|n| p.eq_ignore_ascii_case(n));
     for name in &select.orgs {
         if !desired
             .orgs
@@ -123,23 +141,30 @@ pub fn select_orgs(desired: &mut Desired, select: &SelectArgs) -> Result<()> {
         }
     }
     for name in &select.platforms {
-        if !desired
+        let seqera = desired
             .orgs
             .iter()
-            .any(|o| o.platform_name().eq_ignore_ascii_case(name))
-        {
-            anyhow::bail!("--platform {name}: no declared organization is on that platform");
+            .any(|o| o.platform_name().eq_ignore_ascii_case(name));
+        let basespace = desired
+            .basespace
+            .workgroups
+            .iter()
+            .any(|w| w.platform.eq_ignore_ascii_case(name));
+        if !seqera && !basespace {
+            anyhow::bail!(
+                "--platform {name}: no declared organization or BaseSpace workgroup is on that platform"
+            );
         }
     }
     desired.orgs.retain(|o| {
         (select.orgs.is_empty() || select.orgs.iter().any(|n| o.name.eq_ignore_ascii_case(n)))
-            && (select.platforms.is_empty()
-                || select
-                    .platforms
-                    .iter()
-                    .any(|p| o.platform_name().eq_ignore_ascii_case(p)))
+            && (select.platforms.is_empty() || on_platform(o.platform_name()))
     });
-    if desired.orgs.is_empty() {
+    desired
+        .basespace
+        .workgroups
+        .retain(|w| !select.platforms.is_empty() && on_platform(&w.platform));
+    if desired.orgs.is_empty() && desired.basespace.workgroups.is_empty() {
         anyhow::bail!("--org and --platform together select no declared organization");
     }
     Ok(())

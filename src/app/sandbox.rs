@@ -18,6 +18,8 @@ pub struct Sandbox {
     handle: emulator::Handle,
     pub endpoint: String,
     pub token: SecretString,
+    /// The world's BaseSpace regions: region code → the token of its first user with one.
+    basespace: std::collections::BTreeMap<String, SecretString>,
 }
 
 /// The seed world of a config directory's sandbox.
@@ -56,6 +58,15 @@ pub async fn start(ui: &Ui, dir: &Path) -> Result<Sandbox> {
     };
     let token = SecretString::from(token);
     let acting_email = acting.email.value.clone();
+    let basespace = world
+        .basespace
+        .iter()
+        .flat_map(|b| &b.regions)
+        .filter_map(|r| {
+            let t = r.users.iter().find_map(|u| u.token.as_ref())?;
+            Some((r.name.value.clone(), SecretString::from(t.value.clone())))
+        })
+        .collect();
     let state = state_path(dir);
     ensure_inside(dir, &state)?;
     std::fs::create_dir_all(state.parent().expect("state has a parent"))
@@ -79,6 +90,7 @@ pub async fn start(ui: &Ui, dir: &Path) -> Result<Sandbox> {
         handle,
         endpoint,
         token,
+        basespace,
     })
 }
 
@@ -111,6 +123,16 @@ fn ensure_inside(dir: &Path, path: &Path) -> Result<()> {
 }
 
 impl Sandbox {
+    /// The sandbox's stand-in for a BaseSpace region: its API base and token (`None` when the
+    /// world has no such region, or no user with a token in it).
+    pub fn basespace_region(&self, region: &str) -> Option<(String, SecretString)> {
+        let token = self.basespace.get(region)?;
+        Some((
+            format!("{}/basespace/{region}", self.endpoint),
+            token.clone(),
+        ))
+    }
+
     /// Stop the emulator (its state is already saved after every write).
     pub async fn stop(self) {
         self.handle.shutdown().await;

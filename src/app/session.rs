@@ -10,18 +10,23 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use secrecy::SecretString;
 
+use crate::app::basespace;
+use crate::app::sandbox::Sandbox;
 use crate::app::trust::Trust;
 use crate::app::{Ui, clock};
 use crate::cli::{ConnectionArgs, OverrideArgs};
-use crate::config::desired::{DEFAULT_TOKEN_ENV, Desired, UserRef};
+use crate::config::desired::{DEFAULT_TOKEN_ENV, Desired, UserRef, When};
 use crate::config::identity::LiveUser;
 use crate::config::time::Span;
 use crate::config::{self, Config, TimeChecks};
 use crate::diag::{self, Code};
+use crate::ledger::Ledger;
 use crate::live::read;
 use crate::live::{ActingUser, Live, ParticipantKind};
-use crate::plan::{self, Overrides, Plan, PlatformInput};
-use crate::platform::seqera::{CLOUD_ENDPOINT, Client, ClientConfig, RetryPolicy};
+use crate::plan::{self, Change, FirstLogin, Overrides, Plan, PlatformInput};
+use crate::platform::seqera::{
+    CLOUD_ENDPOINT, Client, ClientConfig, RetryPolicy, is_cloud_endpoint,
+};
 use crate::scope::Scope;
 
 /// Policy problems the validator reports, which plan and apply turn into guard rails (each with
@@ -423,6 +428,12 @@ pub struct PlanRequest<'a> {
     pub source: &'a str,
     pub overrides: Overrides,
     pub units: Option<&'a plan::Units>,
+    /// The BaseSpace ledger of the config directory: the manual steps already confirmed.
+    pub ledger: &'a Ledger,
+    /// The time expiries are decided by.
+    pub now: When,
+    /// The running sandbox, which stands in for BaseSpace's regions too.
+    pub sandbox: Option<&'a Sandbox>,
     /// Plan only the removals of expired grants (`--expired-only`).
     pub expired_only: bool,
     /// The config at the base ref (`--changed-from`), to list the ends of grants the change
@@ -444,7 +455,8 @@ pub async fn plan_live(
     sandbox: Option<(&str, &SecretString)>,
 ) -> Result<Planned> {
     // Grants whose `expires` has passed are not part of the desired state any more.
-    let now = clock::now()?;
+    // One instant for the Seqera grants and the BaseSpace users alike.
+    let now = req.now;
     let (desired, ended) = plan::expiry::split(req.desired, now);
     if !ended.is_empty() {
         tracing::info!(ended = ended.len(), %now, "grants past their expires");
@@ -461,6 +473,13 @@ pub async fn plan_live(
         &ended,
         req.expired_only,
     )?;
+    // BaseSpace: checked by its read-only API, its members planned against the ledger (with
+    // `--expired-only`, only the removals of its expired users).
+    if !req.desired.basespace.workgroups.is_empty() {
+        let reading = basespace::read(ui, &req.desired.basespace, req.trust, req.sandbox).await?;
+        basespace::add(&mut plan, &reading, req.ledger, req.now, req.expired_only)?;
+    }
+    plan.first_logins = first_logins(req.desired, &plan, &conns, &readings).await;
     if !req.expired_only {
         plan.expiries = match req.base {
             Some(base) => {
@@ -479,6 +498,53 @@ pub async fn plan_live(
         readings,
         plan,
     })
+}
+
+/// The users the plan adds that nothing read shows, on each platform that adds only users who
+/// already have an account (Seqera Enterprise): they must log in once before apply. Whether a
+/// platform does is asked (`GET /service-info`) only when the plan adds such users; a platform
+/// that does not say is taken to be Cloud when its endpoint is Cloud's.
+async fn first_logins(
+    desired: &Desired,
+    plan: &Plan,
+    conns: &[Connection],
+    readings: &[Reading],
+) -> Vec<FirstLogin> {
+    let mut out = Vec::new();
+    for r in readings {
+        let changes: Vec<Change> = plan
+            .changes
+            .iter()
+            .filter(|c| c.platform == r.platform)
+            .cloned()
+            .collect();
+        let unseen = plan::accounts::unseen_users(&changes, &r.live, &r.acting);
+        if unseen.is_empty() {
+            continue;
+        }
+        let Some(c) = conns.iter().find(|c| c.platform == r.platform) else {
+            continue;
+        };
+        let existing_only = match c.client.service_info().await {
+            Ok(info) => match info.seqera_cloud {
+                Some(cloud) => !cloud,
+                None => !is_cloud_endpoint(&r.endpoint),
+            },
+            Err(e) => {
+                tracing::warn!(platform = %r.platform, "cannot tell whether the platform adds only existing accounts: {e}");
+                continue;
+            }
+        };
+        if existing_only {
+            out.extend(plan::accounts::first_logins(
+                &r.platform,
+                &r.endpoint,
+                &unseen,
+                &desired.user_sites,
+            ));
+        }
+    }
+    out
 }
 
 /// Build the plan from readings.
@@ -520,6 +586,22 @@ fn make_plan(
         scoped = units.is_some(),
         "planned"
     );
+    // Every IdP group a declared team follows must be in its organization's catalogue.
+    let unlinkable: Vec<String> = inputs
+        .iter()
+        .flat_map(|i| {
+            plan::idp::problems(&i.orgs, i.live)
+                .into_iter()
+                .map(|p| format!("platform {}: {p}", i.platform))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if !unlinkable.is_empty() {
+        bail!(
+            "the config links teams to IdP groups the platform does not have; nothing was planned:\n  - {}",
+            unlinkable.join("\n  - ")
+        );
+    }
     // Preflight: the acting user must have the rights the plan needs.
     let problems: Vec<String> = inputs
         .iter()

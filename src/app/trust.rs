@@ -13,7 +13,9 @@ use std::path::Path;
 use anyhow::{Result, bail};
 
 use super::changed::checkout;
+use crate::config::desired::basespace::{BaseSpacePlatform, Region, RegionConf};
 use crate::config::desired::{DEFAULT_PLATFORM, Desired, Platform};
+use crate::config::validate::DEFAULT_BASESPACE_PLATFORM;
 use crate::plan::PendingSetting;
 
 /// The environment variable listing the only endpoints a token may be sent to.
@@ -24,6 +26,8 @@ pub const ALLOWED_ENDPOINTS_ENV: &str = "ROSTER_ALLOWED_ENDPOINTS";
 pub struct Trust {
     /// Platforms as the trusted Settings declare them.
     platforms: BTreeMap<String, Platform>,
+    /// BaseSpace platforms as the trusted Settings declare them.
+    basespace: BTreeMap<String, BaseSpacePlatform>,
     /// The git ref the platforms come from; `None` when they come from the config itself.
     from_ref: Option<String>,
     /// `ROSTER_ALLOWED_ENDPOINTS`, normalised.
@@ -62,6 +66,7 @@ impl Trust {
     pub fn of_config(desired: &Desired) -> Trust {
         Trust {
             platforms: desired.platforms.clone(),
+            basespace: desired.basespace.platforms.clone(),
             from_ref: None,
             allowed: allowed_from_env(),
         }
@@ -69,10 +74,26 @@ impl Trust {
 
     /// Trust the Settings of the config at `git_ref` (the pull request's base).
     pub fn at_ref(dir: &Path, git_ref: &str) -> Result<Trust> {
+        let trusted = desired_at_ref(dir, git_ref)?;
         Ok(Trust {
-            platforms: platforms_at_ref(dir, git_ref)?,
+            platforms: trusted.platforms,
+            basespace: trusted.basespace.platforms,
             from_ref: Some(git_ref.to_string()),
             allowed: allowed_from_env(),
+        })
+    }
+
+    /// The trusted host and token variable of a BaseSpace platform's region: from the trusted
+    /// Settings, or Illumina's US region for the default platform when they declare no
+    /// BaseSpace platform (its host is roster's, not the repository's). `None`: not trusted.
+    pub fn basespace_region(&self, platform: &str, region: &Region) -> Option<RegionConf> {
+        if let Some(p) = self.basespace.get(platform) {
+            return p.regions.get(region).cloned();
+        }
+        let default = platform == DEFAULT_BASESPACE_PLATFORM && region.as_str() == "use1";
+        default.then(|| RegionConf {
+            endpoint: region.default_endpoint().unwrap_or_default().to_string(),
+            token_env: region.default_token_env(),
         })
     }
 
@@ -116,6 +137,33 @@ impl Trust {
             .keys()
             .chain(desired.platforms.keys())
             .collect();
+        for (platform, p) in &desired.basespace.platforms {
+            for (region, conf) in &p.regions {
+                let trusted = self.basespace_region(platform, region);
+                for (field, a, b) in [
+                    (
+                        "endpoint",
+                        trusted.as_ref().map(|t| t.endpoint.clone()),
+                        conf.endpoint.clone(),
+                    ),
+                    (
+                        "tokenEnv",
+                        trusted.as_ref().map(|t| t.token_env.clone()),
+                        conf.token_env.clone(),
+                    ),
+                ] {
+                    if a.as_deref() != Some(b.as_str()) {
+                        out.push(PendingSetting {
+                            platform: format!("{platform} (BaseSpace region {region})"),
+                            field: field.to_string(),
+                            trusted: a,
+                            proposed: Some(b),
+                            trusted_ref: r.clone(),
+                        });
+                    }
+                }
+            }
+        }
         for name in names {
             let (t, d) = (self.platforms.get(name), desired.platforms.get(name));
             for (field, a, b) in [
@@ -145,15 +193,16 @@ impl Trust {
     }
 }
 
-/// The platforms declared by the Settings of the config under `dir` at `git_ref`. Only regular
-/// YAML files committed at that ref are read (never a symlink), from git's object store.
-pub fn platforms_at_ref(dir: &Path, git_ref: &str) -> Result<BTreeMap<String, Platform>> {
+/// The desired state of the Settings documents of the config under `dir` at `git_ref`: what
+/// matters is its Seqera and BaseSpace platforms. Only regular YAML files committed at that
+/// ref are read (never a symlink), from git's object store.
+fn desired_at_ref(dir: &Path, git_ref: &str) -> Result<Desired> {
     // Only Settings documents matter here.
     let tmp = checkout(dir, git_ref, "the trusted Settings", |_, text| {
         String::from_utf8_lossy(text).contains("Settings")
     })?;
     let cfg = crate::config::read(tmp.path());
-    Ok(cfg.desired.platforms)
+    Ok(cfg.desired)
 }
 
 #[cfg(test)]
@@ -185,6 +234,7 @@ mod tests {
         );
         let t = Trust {
             platforms,
+            basespace: BTreeMap::new(),
             from_ref: Some("main".into()),
             allowed: None,
         };
@@ -193,6 +243,7 @@ mod tests {
         assert!(t.platform(DEFAULT_PLATFORM).is_none());
         let none = Trust {
             platforms: BTreeMap::new(),
+            basespace: BTreeMap::new(),
             from_ref: None,
             allowed: Some(vec![normalise("https://a.org/api")]),
         };

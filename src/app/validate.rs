@@ -17,6 +17,12 @@ pub fn run(ui: &Ui, args: &ValidateArgs) -> anyhow::Result<Outcome> {
         .map_err(|e| anyhow::anyhow!("--warn-within {}: {e}", args.warn_within))?;
     let now = clock::now()?;
     let mut cfg = config::read(&args.dir);
+    // The BaseSpace ledger is committed with the config: its problems are the config's.
+    let ledger = crate::ledger::check(&args.dir, &mut cfg.loaded.sources);
+    if !ledger.is_empty() {
+        cfg.diags.extend(ledger);
+        diag::sort(&mut cfg.diags, &cfg.loaded.sources);
+    }
     config::check_times(
         &mut cfg,
         &TimeChecks {

@@ -52,6 +52,11 @@ pub enum ErrorKind {
     Cancelled,
     /// The change targets an object outside the declared scope (refused, never sent).
     OutOfScope,
+    /// A user who is not an organization member cannot be added as a collaborator: the
+    /// organization has active single sign-on (409).
+    CollaboratorNotPermitted,
+    /// The platform adds only users who already have an account, and this one has none (400).
+    NoAccount,
 }
 
 /// The kind of a client error, as the client classifies it.
@@ -88,6 +93,26 @@ pub enum ApplyError {
     /// The change targets something outside the declared scope; nothing was sent.
     #[error("refused: the change targets {0}, which is outside the declared scope")]
     OutOfScope(String),
+    /// A collaborator refused because the organization has active single sign-on.
+    #[error(
+        "cannot add {user} to workspace {org}/{workspace}: organization {org} has single sign-on active, which permits no collaborators (CreateWorkspaceParticipant answered 409: {message}); make {user} an organization member first (list them in the organization's `members`), or remove the participant"
+    )]
+    CollaboratorNotPermitted {
+        user: String,
+        org: String,
+        workspace: String,
+        message: String,
+    },
+    /// A user the platform does not know, on a platform that adds only existing accounts.
+    #[error(
+        "{user} has no account on {endpoint} yet ({operation} answered 400: {message}); this platform adds only users who already have an account: ask them to log in once, then apply again"
+    )]
+    NoAccount {
+        user: String,
+        endpoint: String,
+        operation: &'static str,
+        message: String,
+    },
     /// A saved plan relied on overrides not given again (the flags, in order).
     #[error(
         "the plan was made with {} to override guard rails; apply it with the same flag{}",
@@ -112,6 +137,8 @@ impl ApplyError {
             ApplyError::NoConnection(_) => ErrorKind::NoConnection,
             ApplyError::OverridesMissing(_) => ErrorKind::OverridesMissing,
             ApplyError::OutOfScope(_) => ErrorKind::OutOfScope,
+            ApplyError::CollaboratorNotPermitted { .. } => ErrorKind::CollaboratorNotPermitted,
+            ApplyError::NoAccount { .. } => ErrorKind::NoAccount,
             ApplyError::Internal(_) | ApplyError::AuditLog { .. } => ErrorKind::Internal,
         }
     }

@@ -14,12 +14,12 @@ use tokio::sync::Mutex;
 use super::reconcile::{Calls, reconcile_create};
 use super::{ApplyError, Outcome};
 use crate::live::ActingUser;
-use crate::plan::{Address, Change, Exec, Ref, Who};
-use crate::platform::seqera::Client;
+use crate::plan::{Address, Change, Exec, ParticipantType, Ref, TeamLink, Who};
 use crate::platform::seqera::dto::{
     AddParticipantRequest, CreateLabelRequest, OrganizationBody, RoleBody, StudiosSettingsRequest,
     UpdateOrganizationRequest, UpdateTeamRequest, WorkspaceBody,
 };
+use crate::platform::seqera::{ApiError, Client};
 
 /// Ids of objects created during this apply, by the address of the change that created them.
 pub(super) type Created = Arc<Mutex<HashMap<Address, i64>>>;
@@ -110,7 +110,8 @@ pub(super) async fn execute(
                         .map(|m| (m.member_id, m.role.unwrap_or_default())))
                 },
             )
-            .await?;
+            .await
+            .map_err(|e| user_error(client, user, "CreateOrganizationMember", e))?;
             // Add-then-role: the add carries no role; set it only when it differs.
             if !current.eq_ignore_ascii_case(role) {
                 ops.push("UpdateOrganizationMemberRole");
@@ -137,6 +138,7 @@ pub(super) async fn execute(
             org,
             name,
             description,
+            idp_group_id,
         } => {
             let org_id = resolve(created, org).await?;
             let (id, outcome) = reconcile_create(
@@ -144,7 +146,7 @@ pub(super) async fn execute(
                 ("CreateOrganizationTeam", "ListOrganizationTeams"),
                 move || async move {
                     let t = client
-                        .create_team(org_id, name, description.as_deref())
+                        .create_team(org_id, name, description.as_deref(), *idp_group_id)
                         .await?;
                     Ok(t.team_id)
                 },
@@ -165,6 +167,7 @@ pub(super) async fn execute(
             team_id,
             name,
             description,
+            idp_group,
         } => {
             ops.push("UpdateOrganizationTeam");
             client
@@ -174,6 +177,10 @@ pub(super) async fn execute(
                     &UpdateTeamRequest {
                         name: name.clone(),
                         description: description.clone(),
+                        idp_group_id: idp_group.map(|l| match l {
+                            TeamLink::Link(id) => Some(id),
+                            TeamLink::Unlink => None,
+                        }),
                     },
                 )
                 .await?;
@@ -251,7 +258,8 @@ pub(super) async fn execute(
                         .then_some(()))
                 },
             )
-            .await?;
+            .await
+            .map_err(|e| user_error(client, user, "CreateOrganizationTeamMember", e))?;
             Ok(outcome)
         }
         Exec::RemoveTeamMember {
@@ -420,7 +428,11 @@ pub(super) async fn execute(
                     Ok(hit.map(|p| (p.participant_id, p.wsp_role.unwrap_or_default())))
                 },
             )
-            .await?;
+            .await
+            .map_err(|e| match who {
+                Who::User(u) => participant_error(client, change, u, e),
+                Who::Team(_) => e.into(),
+            })?;
             // Add-then-role: the add carries no role; set it only when it differs.
             if !current.eq_ignore_ascii_case(role) {
                 ops.push("UpdateWorkspaceParticipantRole");
@@ -480,6 +492,42 @@ pub(super) async fn execute(
             client.leave_workspace(org_id, ws_id).await?;
             Ok(Outcome::Applied)
         }
+    }
+}
+
+/// The error of an add that names a user by email or user name: a 400 that says the user is not
+/// found means the user has no account, on a platform that adds only existing users (Enterprise;
+/// docs/seqera-api.md §6.3).
+fn user_error(client: &Client, user: &str, operation: &'static str, e: ApiError) -> ApplyError {
+    match e {
+        ApiError::BadRequest { message, .. } if message.to_lowercase().contains("not found") => {
+            ApplyError::NoAccount {
+                user: user.to_string(),
+                endpoint: client.endpoint().to_string(),
+                operation,
+                message,
+            }
+        }
+        e => e.into(),
+    }
+}
+
+/// The error of adding a user as a participant: as [`user_error`], and a 409 that a re-read
+/// did not explain, for a user the plan adds as a collaborator, is the organization's active
+/// single sign-on refusing collaborators (docs/seqera-api.md §6.6): reported, never retried.
+fn participant_error(client: &Client, change: &Change, user: &str, e: ApiError) -> ApplyError {
+    match e {
+        ApiError::Conflict { message, .. }
+            if change.participant_type == Some(ParticipantType::Collaborator) =>
+        {
+            ApplyError::CollaboratorNotPermitted {
+                user: user.to_string(),
+                org: change.org.clone(),
+                workspace: change.workspace.clone().unwrap_or_default(),
+                message,
+            }
+        }
+        e => user_error(client, user, "CreateWorkspaceParticipant", e),
     }
 }
 

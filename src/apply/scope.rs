@@ -150,6 +150,7 @@ mod tests {
                 collaborators: vec![],
                 teams: vec![],
                 workspaces: vec![ws(10, "declared"), ws(11, "undeclared")],
+                idp_catalogue: None,
                 roles: None,
             },
         );
@@ -157,6 +158,7 @@ mod tests {
             orgs: vec![OrgScope {
                 name: "Lab".into(),
                 team_members: vec![],
+                idp_groups: false,
                 workspaces: vec![WorkspaceScope {
                     name: "declared".into(),
                     participants: true,

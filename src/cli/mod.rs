@@ -30,11 +30,13 @@ Examples:
   roster apply --auto-approve              make the platform match (CI on merge)
 
 Exit codes: 0 success (or no changes), 1 error or refused, 2 changes present (plan
---detailed-exitcode only).
+--detailed-exitcode only), 3 applied, with manual BaseSpace steps pending (apply only).
 
 Environment: TOWER_ACCESS_TOKEN, then SEQERA_ACCESS_TOKEN (token, unless Settings name a
 tokenEnv), TOWER_API_ENDPOINT (API URL), ROSTER_ALLOWED_ENDPOINTS (where a token may go),
-NO_COLOR."
+BASESPACE_TOKEN_<REGION> (a BaseSpace region's token, unless Settings name a tokenEnv),
+ROSTER_NOW (the clock for expiries and the ledger), ROSTER_OPERATOR (who confirms manual
+steps), CI, NO_COLOR."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -115,8 +117,13 @@ Examples:
   roster plan --expired-only                     only the removals of expired grants
   roster plan --out plan.json && roster apply plan.json
 
+BaseSpace workgroups are checked through the read-only BSSH API; their membership changes are
+shown as manual Admin Console steps (the config minus .roster/basespace-ledger.yaml) that cannot
+be verified by API. See docs/basespace.md.
+
 Exit codes: 0 no changes (or changes without --detailed-exitcode), 1 error or refused by a
-guard rail, 2 changes present (with --detailed-exitcode).")]
+guard rail (or a BaseSpace workgroup that does not match the config), 2 changes or manual
+BaseSpace steps present (with --detailed-exitcode).")]
     Plan(PlanArgs),
 
     /// Make the live platform match the config, in dependency order.
@@ -126,15 +133,22 @@ needs --auto-approve). From a saved plan file it plans again from the config and
 and applies the plan only when it is the same, change for change, without asking: a stale or
 edited plan file is refused, naming the difference.
 
+Nothing is ever written to BaseSpace: its manual steps are walked through one by one on a
+terminal (each confirmed step is recorded in .roster/basespace-ledger.yaml, to commit); in CI
+(no terminal, or CI set) the runbook is printed, appended to $GITHUB_STEP_SUMMARY and written to
+--runbook FILE. See docs/basespace.md.
+
 Examples:
   roster apply --sandbox examples/biocommons     apply to the local sandbox
   roster apply --auto-approve                    CI on merge to main
   roster apply plan.json                         apply a reviewed, saved plan
   roster apply --auto-approve --changed-from HEAD^ --expect-digest DIGEST
                                                  on merge: exactly what the pull request showed
+  roster apply --auto-approve --runbook steps.md CI: the pending BaseSpace steps as a checklist
   roster apply --auto-approve --expired-only     on a schedule: remove expired grants, only
 
 Exit codes: 0 applied (or nothing to do), 1 error, refusal, or some changes failed;
+3 applied, and manual BaseSpace steps are pending (skipped on a terminal, or in CI);
 130 stopped by a second Ctrl-C.")]
     Apply(ApplyArgs),
 
@@ -165,6 +179,23 @@ Examples:
 
 Exit codes: 0 shown, 1 error (or nobody matches USER on either side).")]
     Access(AccessArgs),
+
+    /// Report each declared organization's IdP delegation: SCIM, the IdP group catalogue, and
+    /// which teams follow which group (read-only).
+    #[command(after_help = "\
+For each declared organization it reads the SCIM configuration (DescribeOrganizationScimConfig:
+whether a SCIM token is active, when it was made and last used, never the token), the IdP group
+catalogue (ListOrganizationIdpGroups) and the teams, and shows which teams follow which group.
+Both answer 404 when the organization has no IdP group mapping (it needs single sign-on: Seqera
+Cloud Pro with SSO, or Enterprise): that is reported as off, not as an error. Nothing is written.
+
+Examples:
+  roster idp                                 the organizations of the config in .
+  roster idp examples/biocommons --sandbox   against the config's sandbox
+  roster idp --org biocommons --format json  one organization, for tools
+
+Exit codes: 0 shown, 1 error.")]
+    Idp(IdpArgs),
 
     /// Remove people from the config files everywhere (members, teams, participants), in place.
     #[command(after_help = "\
@@ -302,6 +333,30 @@ pub struct ValidateArgs {
     /// warning and does not fail validation (so a deliberate override passes the PR check).
     #[command(flatten)]
     pub overrides: OverrideArgs,
+}
+
+/// `roster idp`.
+#[derive(Debug, Args)]
+pub struct IdpArgs {
+    /// Directory holding the config.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = IdpFormat::Text)]
+    pub format: IdpFormat,
+
+    #[command(flatten)]
+    pub select: SelectArgs,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IdpFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -467,6 +522,10 @@ pub struct ApplyArgs {
     /// With a saved plan: the config directory to plan again (default: the one the plan names).
     #[arg(long, value_name = "DIR")]
     pub config: Option<PathBuf>,
+
+    /// Also write the runbook of pending manual BaseSpace steps (Markdown, a checklist) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub runbook: Option<PathBuf>,
 
     /// Apply only the removals of grants whose `expires` has passed, nothing else (a scheduled
     /// job: access ends on time without waiting for a merge). Other changes are listed as held.

@@ -8,6 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub mod basespace;
 pub use super::time::When;
 
 /// Where a document or entry was declared, as `file:line:col`. Not part of the state's identity.
@@ -130,6 +131,10 @@ pub struct Desired {
     /// Where each user reference was declared, for reports that name the file.
     #[serde(skip)]
     pub user_sites: UserSites,
+    /// BaseSpace platforms and workgroups (absent from the JSON when there are none, so the
+    /// digest of a Seqera-only config is what it always was).
+    #[serde(default, skip_serializing_if = "basespace::BaseSpace::is_empty")]
+    pub basespace: basespace::BaseSpace,
     /// The declared access reviews (recertification); not platform state, so not part of the
     /// state's identity or its digest.
     #[serde(skip)]
@@ -383,8 +388,35 @@ impl Member {
 pub struct Team {
     pub name: String,
     pub description: Option<String>,
-    /// `None`: team membership unmanaged. Sorted by user.
+    /// `None`: team membership unmanaged. Sorted by user. Never declared with
+    /// [`IdpLink::Follows`]: the identity provider manages those members.
     pub members: Option<Vec<TeamMember>>,
+    /// `None`: the team's IdP group link is unmanaged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_group: Option<IdpLink>,
+    /// Where `idpGroup` was declared (the team's name when it is `null`).
+    #[serde(skip)]
+    pub idp_origin: Origin,
+}
+
+/// What the config says of a team's link to an IdP group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdpLink {
+    /// The team follows this catalogue entry (by its name, exactly).
+    Follows(String),
+    /// The team follows no IdP group (`idpGroup: null`).
+    Unlinked,
+}
+
+impl Team {
+    /// The IdP group the config says the team follows.
+    pub fn follows(&self) -> Option<&str> {
+        match &self.idp_group {
+            Some(IdpLink::Follows(g)) => Some(g),
+            _ => None,
+        }
+    }
 }
 
 impl Team {

@@ -10,6 +10,10 @@ use serde::Deserialize;
 
 pub use crate::diag::Sp;
 
+pub mod basespace;
+
+pub use basespace::{AccessDoc, RegionDoc, WorkgroupDoc, WorkgroupUserDoc};
+
 // The `kind` values, for the schema only (the loader reads `kind` as text to report it well).
 /// A Settings document.
 #[derive(JsonSchema)]
@@ -68,21 +72,32 @@ pub struct SettingsDoc {
     pub kind: Sp<String>,
     /// Platforms by name. When absent, one platform is used: --endpoint, TOWER_API_ENDPOINT or Seqera Cloud.
     #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, basespace::PlatformSchema>>")]
     pub platforms: Option<BTreeMap<String, Sp<PlatformDoc>>>,
     /// Guard rails checked by validate, plan and apply.
     #[serde(default)]
     pub policy: Option<Sp<PolicyDoc>>,
 }
 
-/// One Seqera Platform instance.
+/// One platform: a Seqera Platform instance (`type: seqera`, the default: `endpoint`,
+/// `tokenEnv`) or a BaseSpace Sequence Hub account (`type: basespace`: `regions`). Read as one
+/// flat type so every value keeps its location; `validate/settings` checks which fields each
+/// type takes (the schema has the two shapes apart, see [`basespace::PlatformSchema`]).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PlatformDoc {
+    /// `seqera` (default) or `basespace`.
+    #[serde(default, rename = "type")]
+    pub platform_type: Option<Sp<String>>,
     /// API base URL, e.g. `https://api.cloud.seqera.io` or `https://seqera.example.org/api`.
-    pub endpoint: Sp<String>,
+    #[serde(default)]
+    pub endpoint: Option<Sp<String>>,
     /// Environment variable holding this platform's access token (default TOWER_ACCESS_TOKEN).
     #[serde(default)]
     pub token_env: Option<Sp<String>>,
+    /// BaseSpace only: the regions by code, each with its API host and token variable.
+    #[serde(default)]
+    pub regions: Option<BTreeMap<String, Sp<RegionDoc>>>,
 }
 
 /// Policy: what roster refuses to plan or apply unless explicitly overridden.
@@ -291,6 +306,20 @@ pub struct TeamDoc {
     /// user (`jane@uq.edu.au`), or `{user, expires, reason}` for a membership that ends.
     #[serde(default)]
     pub members: Option<Vec<TeamMemberDoc>>,
+    /// The IdP group the team follows: its name in the organization's IdP group catalogue
+    /// (exactly, case included). The identity provider then manages the team's members, so the
+    /// team declares none. `null` unlinks the team (the platform then removes its members).
+    /// Absent: the link is unmanaged.
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Option<String>")]
+    pub idp_group: Option<Sp<Option<String>>>,
+}
+
+/// Tells an explicit `null` (`Some` of a located `None`) from an absent field (`None`).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 /// A team member: a user as a plain string, or `{user, expires, reason}`. Every value keeps its
@@ -521,6 +550,7 @@ pub enum Document {
     Settings(SettingsDoc),
     Organization(OrganizationDoc),
     Workspace(WorkspaceDoc),
+    BaseSpaceWorkgroup(WorkgroupDoc),
 }
 
 /// Only the `kind` of a document, read first to choose its type.

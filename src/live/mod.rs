@@ -11,6 +11,8 @@ use sha2::{Digest, Sha256};
 
 use crate::scope::Principal;
 
+pub mod basespace;
+pub mod idp;
 pub mod read;
 
 /// The user a token belongs to.
@@ -67,9 +69,57 @@ pub struct LiveOrg {
     pub teams: Vec<LiveTeam>,
     /// Every workspace of the org the acting user can see.
     pub workspaces: Vec<LiveWorkspace>,
+    /// The IdP group catalogue, read only when a declared team follows an IdP group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_catalogue: Option<IdpCatalogue>,
     /// Read only when the config defines custom roles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<LiveRoles>,
+}
+
+/// An organization's IdP group catalogue, as `ListOrganizationIdpGroups` answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdpCatalogue {
+    /// 404: IdP group mapping is not enabled for the organization.
+    Off,
+    /// Its entries, sorted by id.
+    Groups(Vec<LiveIdpGroup>),
+}
+
+impl IdpCatalogue {
+    /// The entry named `name` (exactly: the identity provider's group values are case-sensitive).
+    pub fn group(&self, name: &str) -> Option<&LiveIdpGroup> {
+        match self {
+            IdpCatalogue::Off => None,
+            IdpCatalogue::Groups(gs) => gs.iter().find(|g| g.name == name),
+        }
+    }
+    /// The entry with id `id`.
+    pub fn by_id(&self, id: i64) -> Option<&LiveIdpGroup> {
+        match self {
+            IdpCatalogue::Off => None,
+            IdpCatalogue::Groups(gs) => gs.iter().find(|g| g.id == id),
+        }
+    }
+}
+
+/// An entry of an organization's IdP group catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveIdpGroup {
+    pub id: i64,
+    /// The group value the identity provider sends in its groups claim.
+    pub name: String,
+    /// `scim` or `manual` (lower-cased; another value as the platform sent it).
+    pub source: String,
+}
+
+/// The IdP group a live team follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveIdpLink {
+    pub id: i64,
+    /// The group's name, as the team listing reports it.
+    pub name: Option<String>,
 }
 
 /// An org's custom roles and what the plan needs to know around them.
@@ -223,12 +273,26 @@ pub struct LiveTeam {
     pub id: i64,
     pub name: String,
     pub description: Option<String>,
-    /// Whether an identity provider manages its membership (roster never changes it).
+    /// Whether an identity provider manages its membership (roster never changes it): it
+    /// follows an IdP group.
     pub idp_managed: bool,
+    /// The IdP group it follows (set exactly when `idp_managed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp_group: Option<LiveIdpLink>,
     /// How many members the team has, as the team listing reports.
     pub members_count: usize,
     /// Read only when the config manages this team's members.
     pub members: Option<Vec<LiveMember>>,
+}
+
+impl LiveTeam {
+    /// The name of the IdP group it follows, as shown in plans.
+    pub fn idp_group_shown(&self) -> Option<String> {
+        self.idp_group.as_ref().map(|g| match &g.name {
+            Some(n) => n.clone(),
+            None => format!("#{}", g.id),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

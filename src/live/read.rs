@@ -2,7 +2,8 @@
 //! and for each declared org its members, collaborators, teams (and the members of teams whose
 //! membership the config manages) and workspaces; for each declared workspace its participants,
 //! and its studios settings and labels only when declared. Every read is one full paginated
-//! listing, and independent listings run concurrently: a workspace's details are asked for as
+//! listing (and the IdP group catalogue when a declared team follows a group), and independent
+//! listings run concurrently: a workspace's details are asked for as
 //! soon as the workspace list is in, whatever the member listing is doing. The one exception is
 //! a change-scoped read (`OrgScope::member_lookup`): the members it needs are looked up by
 //! `search` (matched exactly here; a miss falls back to the listing), or the listing is read
@@ -19,8 +20,9 @@ use tokio::task::JoinSet;
 pub use crate::scope::{MemberLookup, OrgScope, RoleScope, Scope, WorkspaceScope};
 
 use super::{
-    ActingUser, Live, LiveLabel, LiveMember, LiveOrg, LiveParticipant, LiveRole, LiveRoles,
-    LiveStudios, LiveTeam, LiveWorkspace, PartialMembers, ParticipantKind, RoleHolder, fingerprint,
+    ActingUser, IdpCatalogue, Live, LiveIdpGroup, LiveIdpLink, LiveLabel, LiveMember, LiveOrg,
+    LiveParticipant, LiveRole, LiveRoles, LiveStudios, LiveTeam, LiveWorkspace, PartialMembers,
+    ParticipantKind, RoleHolder, fingerprint,
 };
 use crate::platform::seqera::ApiError;
 use crate::platform::seqera::dto::{MemberDbDto, ParticipantResponseDto};
@@ -59,6 +61,7 @@ pub async fn read(client: &Client, scope: &Scope) -> Result<(ActingUser, Live)> 
                 collaborators: Vec::new(),
                 teams: Vec::new(),
                 workspaces: Vec::new(),
+                idp_catalogue: None,
                 roles: None,
             };
             tasks.spawn(read_org(client.clone(), os.clone(), base, acting.clone()));
@@ -139,6 +142,28 @@ pub fn participant(p: ParticipantResponseDto) -> LiveParticipant {
 }
 
 type Prints = BTreeMap<String, String>;
+
+/// Members and collaborators apart, whatever the member listing holds. The platform never lists
+/// collaborators in `/members` (measured; tw's code reads them from `/collaborators` only), but
+/// roster must not rely on that either way: an entry of the member listing whose role is
+/// `collaborator` is a collaborator, counted once.
+fn apart(
+    members: Vec<MemberDbDto>,
+    mut collaborators: Vec<MemberDbDto>,
+) -> (Vec<MemberDbDto>, Vec<MemberDbDto>) {
+    let (listed, members): (Vec<MemberDbDto>, Vec<MemberDbDto>) =
+        members.into_iter().partition(|m| {
+            m.role
+                .as_deref()
+                .is_some_and(|r| r.eq_ignore_ascii_case("collaborator"))
+        });
+    for m in listed {
+        if !collaborators.iter().any(|c| c.member_id == m.member_id) {
+            collaborators.push(m);
+        }
+    }
+    (members, collaborators)
+}
 
 /// The members of an org a change-scoped plan needs (with a [`MemberLookup`]), given the first
 /// page of the member listing (read beside the workspaces): the users it looks up, with what the
@@ -304,7 +329,13 @@ async fn read_org(
             .await
             .with_context(|| format!("listing collaborators of organization {name}"))
     };
-    let teams = read_teams(&client, id, &name, &scope);
+    let teams = async {
+        let (teams, catalogue) = tokio::join!(
+            read_teams(&client, id, &name, &scope),
+            read_catalogue(&client, id, &name, scope.idp_groups)
+        );
+        Ok::<_, anyhow::Error>((teams?, catalogue?))
+    };
     let workspaces = read_workspaces(&client, id, &name, &scope);
     let members_context = || format!("listing members of organization {name}");
     let roles = read_roles(&client, id, &name, scope.roles.as_ref());
@@ -343,9 +374,10 @@ async fn read_org(
         }
     };
     let (members, partial) = members?;
+    let (members, collaborators) = apart(members, collaborators?);
     org.members = sorted_members(members);
-    org.collaborators = sorted_members(collaborators?);
-    let (teams, team_prints) = teams?;
+    org.collaborators = sorted_members(collaborators);
+    let ((teams, team_prints), catalogue) = teams?;
     let (workspaces, ws_prints) = workspaces?;
 
     let mut prints = Prints::new();
@@ -358,6 +390,10 @@ async fn read_org(
     for (k, v) in team_prints.into_iter().chain(ws_prints).chain(role_prints) {
         prints.insert(format!("org/{key}/{k}"), v);
     }
+    if let Some(c) = &catalogue {
+        prints.insert(format!("org/{key}/idp-groups"), fingerprint(c));
+    }
+    org.idp_catalogue = catalogue;
     org.teams = teams;
     org.workspaces = workspaces;
     if let (Some(mut roles), Some(rs)) = (roles, &scope.roles) {
@@ -369,6 +405,38 @@ async fn read_org(
         org.roles = Some(roles);
     }
     Ok((org, prints, partial))
+}
+
+/// The org's IdP group catalogue when `wanted` (a declared team follows an IdP group);
+/// [`IdpCatalogue::Off`] when the platform says the feature is off (404).
+async fn read_catalogue(
+    client: &Client,
+    id: i64,
+    org_name: &str,
+    wanted: bool,
+) -> Result<Option<IdpCatalogue>> {
+    if !wanted {
+        return Ok(None);
+    }
+    let groups = client
+        .list_idp_groups(id)
+        .await
+        .with_context(|| format!("listing the IdP group catalogue of organization {org_name}"))?;
+    Ok(Some(match groups {
+        None => IdpCatalogue::Off,
+        Some(gs) => {
+            let mut v: Vec<LiveIdpGroup> = gs
+                .into_iter()
+                .map(|g| LiveIdpGroup {
+                    id: g.id,
+                    name: g.display_name.unwrap_or_default(),
+                    source: g.source.unwrap_or_default().to_lowercase(),
+                })
+                .collect();
+            v.sort_by_key(|g| g.id);
+            IdpCatalogue::Groups(v)
+        }
+    }))
 }
 
 /// The org's custom roles, the permission catalogue and the roles quota, when the config defines
@@ -536,6 +604,10 @@ async fn read_teams(
             name: t.name,
             description: t.description,
             idp_managed: t.idp_group_id.is_some(),
+            idp_group: t.idp_group_id.map(|id| LiveIdpLink {
+                id,
+                name: t.idp_group_name,
+            }),
             members_count: t.members_count.unwrap_or(0).max(0) as usize,
             members: None,
         })
@@ -708,4 +780,37 @@ async fn read_workspaces(
         }
     }
     Ok((workspaces, prints))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(id: i64, email: &str, role: &str) -> MemberDbDto {
+        serde_json::from_value(serde_json::json!({
+            "memberId": id, "userId": id, "userName": email, "email": email, "role": role
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn collaborators_in_the_member_listing_are_collaborators_counted_once() {
+        let members = vec![
+            m(1, "o@lab.org", "owner"),
+            m(2, "c@else.org", "collaborator"),
+            m(3, "d@else.org", "COLLABORATOR"),
+            m(4, "m@lab.org", "member"),
+        ];
+        let collaborators = vec![m(2, "c@else.org", "collaborator")];
+        let (ms, cs) = apart(members, collaborators);
+        let ids = |v: &[MemberDbDto]| v.iter().map(|m| m.member_id).collect::<Vec<_>>();
+        assert_eq!(ids(&ms), [1, 4]);
+        assert_eq!(ids(&cs), [2, 3]);
+        // As the platform answers: no collaborator among the members.
+        let (ms, cs) = apart(
+            vec![m(1, "o@lab.org", "owner")],
+            vec![m(2, "c@else.org", "collaborator")],
+        );
+        assert_eq!((ids(&ms), ids(&cs)), (vec![1], vec![2]));
+    }
 }

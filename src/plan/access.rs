@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::model::{AccessChange, Address, EffectiveAccess, EffectiveRole};
-use crate::config::desired::{Ensure, Org, Principal, Workspace, workspace_role_rank};
+use crate::config::desired::{Ensure, IdpLink, Org, Principal, Workspace, workspace_role_rank};
 use crate::live::{ActingUser, Live, LiveOrg, LiveWorkspace, OrgIndex, ParticipantKind};
 use crate::scope::{Units, in_units};
 
@@ -132,11 +132,33 @@ impl<'a> OrgView<'a> {
         if let Some(ts) = &org.teams {
             after.retain(|name, _| ts.iter().any(|t| t.name.to_lowercase() == *name));
             for t in ts {
-                let Some(ms) = &t.members else { continue };
-                let mut keys: Vec<String> =
-                    ms.iter().map(|m| view.canon(m.user.as_str())).collect();
-                keys.sort();
                 let live_team = view.index.as_ref().and_then(|l| l.team(&t.name));
+                let unread = live_team.is_some_and(|lt| lt.members.is_none());
+                let linked_now = live_team.is_some_and(|lt| lt.idp_managed);
+                // The identity provider decides who is in a team that follows an IdP group:
+                // the plan changes nothing there.
+                if t.follows().is_some() || (t.idp_group.is_none() && linked_now) {
+                    continue;
+                }
+                let declared = |view: &OrgView<'_>| {
+                    let mut keys: Vec<String> = t
+                        .members
+                        .iter()
+                        .flatten()
+                        .map(|m| view.canon(m.user.as_str()))
+                        .collect();
+                    keys.sort();
+                    keys
+                };
+                // Unlinking removes every member; the declared ones come back.
+                if t.idp_group == Some(IdpLink::Unlinked) && linked_now && !unread {
+                    after.insert(t.name.to_lowercase(), declared(&view));
+                    continue;
+                }
+                if t.members.is_none() {
+                    continue;
+                }
+                let keys = declared(&view);
                 match live_team {
                     // Read: the config's members replace the live ones.
                     Some(lt) if lt.members.is_some() => {

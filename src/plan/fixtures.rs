@@ -83,6 +83,9 @@ pub fn empty() -> Plan {
         scope: None,
         digest: String::new(),
         pending_settings: Vec::new(),
+        basespace: Vec::new(),
+        manual: Vec::new(),
+        first_logins: Vec::new(),
         expired_only: false,
         held: Vec::new(),
         expiries: Vec::new(),
@@ -193,6 +196,7 @@ pub fn plan() -> Plan {
             org: Ref::Id(101),
             name: "genomics-admins".into(),
             description: Some("Admins of the genomics community".into()),
+            idp_group_id: None,
         },
     );
     c.after = attrs(
@@ -576,6 +580,102 @@ pub fn many(n: usize) -> Plan {
         access,
         ..empty()
     })
+}
+
+/// [`small`] with a BaseSpace workgroup: two regions read, and the manual steps of an invite,
+/// an access change and a removal of an expired user, computed by the planner from a ledger,
+/// in the same access view as the Seqera changes.
+pub fn with_basespace() -> Plan {
+    use crate::config::desired::UserRef;
+    use crate::config::desired::When;
+    use crate::config::desired::basespace::{BaseSpace, Region, Tier, Workgroup, WorkgroupUser};
+    use crate::ledger::{Ledger, Record, Role, Step};
+    let r = Region::new;
+    let user =
+        |u: &str, regions: &[&str], expires: Option<&str>, reason: Option<&str>| WorkgroupUser {
+            user: UserRef::new(u),
+            sequence_hub: regions.iter().map(|x| r(x)).collect(),
+            expires: expires.and_then(|e| When::parse(e).ok()),
+            reason: reason.map(str::to_string),
+        };
+    let desired = BaseSpace {
+        platforms: BTreeMap::new(),
+        workgroups: vec![Workgroup {
+            name: "lab-sequencing".into(),
+            platform: "illumina".into(),
+            regions: vec![r("use1"), r("euc1")],
+            tier: Tier::Professional,
+            domain: None,
+            email_domains: Vec::new(),
+            collaborative: false,
+            admins: Some(vec![UserRef::new("jane.doe@uq.edu.au")]),
+            users: Some(vec![
+                user("bob@x.edu.au", &["use1"], None, Some("honours project")),
+                user("mei.chen@garvan.org.au", &["euc1", "use1"], None, None),
+                user(
+                    "former@uq.edu.au",
+                    &["use1"],
+                    Some("2026-01-01"),
+                    Some("2025 intern"),
+                ),
+            ]),
+            origin: Default::default(),
+        }],
+    };
+    let mut ledger = Ledger::default();
+    for (u, role, regions) in [
+        ("jane.doe@uq.edu.au", Role::Admin, vec![]),
+        ("mei.chen@garvan.org.au", Role::User, vec![r("use1")]),
+        ("former@uq.edu.au", Role::User, vec![r("use1")]),
+    ] {
+        ledger.push(
+            Record {
+                platform: "illumina".into(),
+                workgroup: "lab-sequencing".into(),
+                user: UserRef::new(u),
+                step: Step::Invite,
+                role: Some(role),
+                sequence_hub: regions,
+            },
+            "2025-11-01T09:00:00Z".into(),
+            "jane.doe@uq.edu.au".into(),
+        );
+    }
+    let mut plan = small();
+    let now = When::parse("2026-06-01").expect("a date");
+    let manual = crate::plan::basespace::diff(&desired, &ledger.state(), &now);
+    for entry in crate::plan::basespace::access(&manual) {
+        match plan.access.iter_mut().find(|a| a.user == entry.user) {
+            Some(a) => {
+                a.gains.extend(entry.gains);
+                a.changes.extend(entry.changes);
+                a.loses.extend(entry.loses);
+            }
+            None => plan.access.push(entry),
+        }
+    }
+    plan.access.sort_by(|a, b| a.user.cmp(&b.user));
+    plan.summary.manual = manual.len();
+    plan.manual = manual;
+    plan.basespace = ["use1", "euc1"]
+        .iter()
+        .map(|region| BaseSpaceTarget {
+            platform: "illumina".into(),
+            region: region.to_string(),
+            endpoint: Region::new(region)
+                .default_endpoint()
+                .unwrap_or_default()
+                .to_string(),
+            token_env: Region::new(region).default_token_env(),
+            acting_user: "Jane Doe <jane.doe@uq.edu.au>".into(),
+            workgroups: [("lab-sequencing".to_string(), "30218854".to_string())]
+                .into_iter()
+                .collect(),
+            warnings: Vec::new(),
+        })
+        .collect();
+    plan.digest = crate::plan::verify::digest(&plan);
+    plan
 }
 
 /// The `--expired-only` plan of [`plan`]'s platform: two removals of expired grants (one

@@ -1,13 +1,14 @@
 //! Guard rails, evaluated on a plan before anything is written (docs/apply.md, "Guard rails"): the
-//! removal fraction (team memberships count too; removals of expired grants do not), minimum org
-//! owners, the acting user stays an org owner, the collaborator role cap, allowed email domains,
-//! and destruction (workspaces, custom roles). Each violation
-//! names its override flag; an overridden violation is kept in the plan, marked as such.
+//! removal fraction (team memberships count too, and unlinking a team from its IdP group removes
+//! them all; removals of expired grants do not), minimum org owners, the acting user stays an org
+//! owner, the collaborator role cap, allowed email domains, and destruction (workspaces, custom
+//! roles). Each violation names its override flag; an overridden violation is kept in the plan,
+//! marked as such.
 
 use std::collections::BTreeMap;
 
 use super::model::{
-    Action, Address, Change, Exec, Kind, Overrides, ParticipantType, Rail, Violation,
+    Action, Address, Change, Exec, Kind, Overrides, ParticipantType, Rail, TeamLink, Violation,
 };
 use crate::config::desired::Org;
 use crate::config::desired::{OrgRole, Policy, UserRef};
@@ -99,6 +100,24 @@ pub fn check(g: &GuardInput<'_>) -> Vec<Violation> {
             let mut removed_addrs = Vec::new();
             let mut removed = 0usize;
             for c in g.changes.iter().filter(in_org) {
+                // Unlinking a team from its IdP group removes every member it has.
+                if let Exec::UpdateTeam {
+                    team_id,
+                    idp_group: Some(TeamLink::Unlink),
+                    ..
+                } = c.exec
+                {
+                    let n = l
+                        .teams
+                        .iter()
+                        .find(|t| t.id == team_id)
+                        .map_or(0, team_size);
+                    if n > 0 {
+                        removed += n;
+                        removed_addrs.push(c.address.clone());
+                    }
+                    continue;
+                }
                 if c.action != Action::Delete {
                     continue;
                 }

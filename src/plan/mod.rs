@@ -3,9 +3,12 @@
 //! passed in, so the same inputs give byte-identical plans.
 
 pub mod access;
+pub mod accounts;
+pub mod basespace;
 pub mod diff;
 pub mod expiry;
 pub mod guard;
+pub mod idp;
 pub mod model;
 pub mod preflight;
 pub mod rail;
@@ -254,6 +257,9 @@ fn build_inner(
         scope: units.map(|u| u.iter().cloned().collect()),
         digest: String::new(),
         pending_settings: Vec::new(),
+        basespace: Vec::new(),
+        manual: Vec::new(),
+        first_logins: Vec::new(),
         expired_only: false,
         held: Vec::new(),
         expiries: Vec::new(),

@@ -10,6 +10,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use super::basespace::model::{BaseSpaceTarget, ManualChange, RegionsChange};
 pub use super::rail::{OverrideFlag, Overrides, Rail, Violation};
 pub use crate::config::time::When;
 pub use crate::scope::Address;
@@ -132,6 +133,16 @@ pub enum Who {
     Team(Ref),
 }
 
+/// A team's IdP group link as an update sends it (`UpdateTeamRequest.idpGroupId`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TeamLink {
+    /// Follow (or keep following) this catalogue entry.
+    Link(i64),
+    /// Follow none (`idpGroupId: null`): the platform removes the team's members.
+    Unlink,
+}
+
 /// Fields of an organization as sent on create or update (every field, current where unmanaged).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgFields {
@@ -190,12 +201,19 @@ pub enum Exec {
         org: Ref,
         name: String,
         description: Option<String>,
+        /// The IdP catalogue entry the new team follows.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        idp_group_id: Option<i64>,
     },
     UpdateTeam {
         org_id: i64,
         team_id: i64,
         name: String,
         description: Option<String>,
+        /// What the update sends of the team's IdP group link: absent for a team that follows
+        /// no group and keeps following none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        idp_group: Option<TeamLink>,
     },
     DeleteTeam {
         org_id: i64,
@@ -523,15 +541,23 @@ pub struct PendingSetting {
     pub trusted_ref: String,
 }
 
-/// Counts of changes by action.
+/// Counts of changes by action, and of the manual BaseSpace steps (which are not API changes).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub add: usize,
     pub change: usize,
     pub remove: usize,
+    /// Manual BaseSpace steps pending (absent when none).
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub manual: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Summary {
+    /// The API changes (manual steps are counted apart, in `manual`).
     pub fn total(&self) -> usize {
         self.add + self.change + self.remove
     }
@@ -565,6 +591,17 @@ pub struct Plan {
     /// Platform settings the config changes that take effect only after merge.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub pending_settings: Vec<PendingSetting>,
+    /// The BaseSpace regions read (absent when the config declares no BaseSpace workgroup).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub basespace: Vec<BaseSpaceTarget>,
+    /// BaseSpace changes a person makes in the Admin Console: the config minus the ledger of
+    /// confirmed steps, none of them verifiable by API (docs/basespace.md).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub manual: Vec<ManualChange>,
+    /// Users the plan adds whom the platform does not know, on a platform that adds only users
+    /// who already have an account (Seqera Enterprise): each must log in once before apply.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub first_logins: Vec<FirstLogin>,
     /// Set for `--expired-only`: the plan holds only the removals of expired grants.
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub expired_only: bool,
@@ -577,9 +614,32 @@ pub struct Plan {
     pub expiries: Vec<ExpiryChange>,
 }
 
+/// A user who must log in to a platform once before apply can add them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstLogin {
+    pub platform: String,
+    /// The endpoint they log in to (its API base, as the plan read it).
+    pub endpoint: String,
+    /// As the plan names them (lower-cased email or user name).
+    pub user: String,
+    /// Where the config names them (`file:line:col`), in declaration order.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub declared: Vec<String>,
+}
+
 impl Plan {
+    /// Whether the plan has no API change (manual BaseSpace steps are not API changes: see
+    /// [`Plan::has_manual`]).
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
+    }
+    /// Whether manual BaseSpace steps are pending.
+    pub fn has_manual(&self) -> bool {
+        !self.manual.is_empty()
+    }
+    /// Whether the plan declares BaseSpace workgroups (whose membership cannot be verified).
+    pub fn has_basespace(&self) -> bool {
+        !self.basespace.is_empty() || !self.manual.is_empty()
     }
     /// Violations not overridden: the plan must not be applied.
     pub fn refusals(&self) -> impl Iterator<Item = &Violation> {

@@ -120,6 +120,7 @@ pub(super) fn live_of(d: &Desired, acting: &ActingUser) -> Live {
                 name: t.name.clone(),
                 description: t.description.clone(),
                 idp_managed: false,
+                idp_group: None,
                 members_count: t.members.as_ref().map_or(0, Vec::len),
                 members: t.members.as_ref().map(|ms| {
                     ms.iter()
@@ -218,6 +219,7 @@ pub(super) fn live_of(d: &Desired, acting: &ActingUser) -> Live {
                 collaborators,
                 teams,
                 workspaces,
+                idp_catalogue: None,
                 roles: None,
             },
         );
@@ -270,6 +272,8 @@ fn example() -> Desired {
             name: "admins".into(),
             description: Some("Admins".into()),
             members: Some(vec![u("jane@lab.org").into()]),
+            idp_group: None,
+            idp_origin: Default::default(),
         }],
         vec![ws(
             "rnaseq",
@@ -660,6 +664,8 @@ fn arb_desired() -> impl Strategy<Value = Desired> {
                     name: "core".into(),
                     description: None,
                     members: Some(team_members),
+                    idp_group: None,
+                    idp_origin: Default::default(),
                 }]
             } else {
                 vec![]

@@ -10,7 +10,37 @@ use super::model::{Change, Plan, Target};
 /// The digest of what a plan does: sha256 (hex) of its changes and the platforms they go to,
 /// as JSON. Two plans with the same digest make the same calls against the same endpoints.
 pub fn digest(plan: &Plan) -> String {
-    digest_of(&plan.targets, &plan.changes)
+    if plan.basespace.is_empty() && plan.manual.is_empty() {
+        return digest_of(&plan.targets, &plan.changes);
+    }
+    // With BaseSpace: also the regions (host and token variable) and the manual steps, so a
+    // reviewed plan's digest covers what apply asks the operator to do and records.
+    let targets: Vec<(&str, &str, &str)> = plan
+        .targets
+        .iter()
+        .map(|t| {
+            (
+                t.platform.as_str(),
+                t.endpoint.as_str(),
+                t.token_env.as_str(),
+            )
+        })
+        .collect();
+    let regions: Vec<(&str, &str, &str, &str)> = plan
+        .basespace
+        .iter()
+        .map(|t| {
+            (
+                t.platform.as_str(),
+                t.region.as_str(),
+                t.endpoint.as_str(),
+                t.token_env.as_str(),
+            )
+        })
+        .collect();
+    let json = serde_json::to_vec(&(&targets, &plan.changes, &regions, &plan.manual))
+        .expect("a plan serializes");
+    hex::encode(Sha256::digest(&json))
 }
 
 /// The digest of targets and changes (see [`digest`]); of none, for a plan with nothing in scope.
@@ -99,6 +129,9 @@ pub fn first_difference(saved: &Plan, fresh: &Plan) -> Option<String> {
     }
     if saved.changes != fresh.changes {
         return Some("the saved plan orders its changes differently".to_string());
+    }
+    if let Some(d) = super::basespace::verify::first_difference(saved, fresh) {
+        return Some(d);
     }
     let rails = |p: &Plan| {
         let mut v: Vec<_> = p

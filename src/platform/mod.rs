@@ -1,3 +1,5 @@
-//! Clients of the platforms roster manages. Only the Seqera Platform exists today.
+//! Clients of the platforms roster talks to: the Seqera Platform (read and write), and
+//! BaseSpace Sequence Hub (read only: its API has no workgroup writes).
 
+pub mod basespace;
 pub mod seqera;

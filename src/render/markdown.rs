@@ -18,10 +18,12 @@
 //! `render::escape` (code spans, prose, fences), so that it cannot change the document's
 //! structure.
 
+use crate::plan::basespace::UNVERIFIABLE;
 use crate::plan::{Action, Change, Plan, Risk};
 use crate::render::escape::{code, escape, fence_for, prefix};
 use crate::render::lifecycle;
 use crate::render::paging::{Document, Item, Section, count};
+use crate::render::runbook;
 use crate::render::view::{self, Body, ChangeView, Line, clean};
 
 /// The most [`markdown`] writes: under GitHub's 65,536-character limit for a comment, with room
@@ -87,7 +89,8 @@ fn diff_block(noun: &'static str, heading: &str, continued: &str, items: Vec<Ite
 impl Doc {
     fn new(plan: &Plan) -> Doc {
         let s = plan.summary;
-        let no_changes = plan.changes.is_empty() && s.total() == 0;
+        let manual = plan.manual.len();
+        let no_changes = plan.changes.is_empty() && s.total() == 0 && manual == 0;
         let mut summary = if no_changes {
             "no changes".to_string()
         } else {
@@ -98,6 +101,12 @@ impl Doc {
                 count(s.remove)
             )
         };
+        if manual > 0 {
+            summary.push_str(&format!(
+                ", {} (BaseSpace)",
+                plural(manual, "manual step", "manual steps")
+            ));
+        }
         if plan.is_refused() {
             summary.push_str(" — refused by guard rails");
         }
@@ -194,9 +203,19 @@ impl Doc {
                 rule.push_str("---:|");
                 row.push_str(&format!(" {} |", count(refusals)));
             }
+            if manual > 0 {
+                head.push_str(" manual (BaseSpace) |");
+                rule.push_str("---:|");
+                row.push_str(&format!(" {} |", count(manual)));
+            }
             intro
                 .items
                 .push(Item::plain(format!("{head}\n{rule}\n{row}\n\n")));
+        }
+        if plan.has_basespace() && manual == 0 {
+            intro.items.push(Item::plain(format!(
+                "BaseSpace: no manual step is pending against the ledger; workgroup membership {UNVERIFIABLE}.\n\n"
+            )));
         }
         sections.push(intro);
 
@@ -339,6 +358,42 @@ impl Doc {
             ));
         }
 
+        // Manual BaseSpace steps: what a person does in the Admin Console.
+        if plan.has_manual() {
+            let mut regions = String::new();
+            for t in &plan.basespace {
+                regions.push_str(&format!(
+                    "- {} region {} at {} as {}\n",
+                    code(&t.platform),
+                    code(&t.region),
+                    code(&t.endpoint),
+                    code(&t.acting_user)
+                ));
+                for w in &t.warnings {
+                    regions.push_str(&format!("  - :warning: {}\n", escape(w)));
+                }
+            }
+            let open = format!(
+                "#### BaseSpace: {} ({UNVERIFIABLE})\n\n\
+                 No BaseSpace API lists or changes a workgroup's members: each change below is done by a person in the Admin Console \
+                 and recorded in the ledger when `roster apply` asks to confirm it.\n\n{regions}\n",
+                plural(manual, "manual step", "manual steps")
+            );
+            let mut steps = Section::new(
+                "manual steps",
+                open,
+                "#### BaseSpace: manual steps (continued)\n\n".to_string(),
+                "",
+                "",
+            );
+            steps.items = plan
+                .manual
+                .iter()
+                .map(|c| Item::plain(runbook::markdown_change(c, None)))
+                .collect();
+            sections.push(steps);
+        }
+
         // Every change, grouped as in the text view.
         if !plan.changes.is_empty() {
             // Headings: a platform's (with several), an organization's, a workspace's. An
@@ -415,6 +470,26 @@ impl Doc {
                 })
                 .collect();
             sections.push(unmanaged);
+        }
+
+        // Who must log in once before apply can add them.
+        for (endpoint, users) in view::first_logins(plan) {
+            let mut logins = Section::new(
+                "users",
+                format!(
+                    "#### Must log in once before apply ({})\n\n{} adds only users who already have an account, and roster sees none for these: ask each to log in once (if they never have), then apply.\n\n",
+                    plural(users.len(), "user", "users"),
+                    code(endpoint)
+                ),
+                "#### Must log in once before apply (continued)\n\n".to_string(),
+                "",
+                "\n",
+            );
+            logins.items = users
+                .iter()
+                .map(|f| Item::plain(format!("- {}\n", escape(&view::first_login(f)))))
+                .collect();
+            sections.push(logins);
         }
 
         // What an expired-only plan holds back.

@@ -76,6 +76,23 @@ fn one_platform_as_markdown() {
 }
 
 #[test]
+fn basespace_manual_steps_as_markdown() {
+    let md = markdown(&fixtures::with_basespace());
+    assert_balanced(&md);
+    assert!(md.contains("| manual (BaseSpace) |"));
+    assert!(md.contains("#### BaseSpace: 3 manual steps (cannot be verified by API)"));
+    assert!(md.contains("- [ ] Open the USERS tab and select Invite"));
+    insta::assert_snapshot!(md);
+    // Split, every manual step is in one part.
+    let parts = markdown_parts(&fixtures::with_basespace(), MIN_PART_LIMIT);
+    let steps: usize = parts
+        .iter()
+        .map(|p| p.matches("<sub>`basespace/").count())
+        .sum();
+    assert_eq!(steps, 3);
+}
+
+#[test]
 fn empty_plan_as_markdown() {
     insta::assert_snapshot!(markdown(&fixtures::empty()), @r"
     ### roster plan: no changes

@@ -10,9 +10,10 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Color, Style};
 
-use crate::plan::{Action, Change, Plan, Risk};
-use crate::render::lifecycle;
+use crate::plan::basespace::UNVERIFIABLE;
+use crate::plan::{Action, Change, ManualChange, Plan, Risk};
 use crate::render::view::{self, Body, ChangeView, Line};
+use crate::render::{lifecycle, runbook};
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -131,6 +132,8 @@ pub fn text(plan: &Plan, color: bool) -> String {
         }
     }
 
+    basespace(&mut out, &p, plan);
+
     if !plan.unmanaged.is_empty() {
         out.push('\n');
         line(&mut out, &p.paint(BOLD, "Unmanaged (left alone):"));
@@ -206,6 +209,23 @@ pub fn text(plan: &Plan, color: bool) -> String {
         }
     }
 
+    for (endpoint, users) in view::first_logins(plan) {
+        out.push('\n');
+        line(
+            &mut out,
+            &p.paint(
+                BOLD,
+                &format!(
+                    "Users who must log in once before apply, if they never have ({} adds only users who already have an account, and roster sees none for these):",
+                    view::clean(endpoint)
+                ),
+            ),
+        );
+        for u in users {
+            line(&mut out, &format!("  {}", view::first_login(u)));
+        }
+    }
+
     for refused in [true, false] {
         let rails: Vec<_> = plan
             .violations
@@ -241,7 +261,7 @@ pub fn text(plan: &Plan, color: bool) -> String {
 
     out.push('\n');
     let s = plan.summary;
-    if plan.changes.is_empty() && s.total() == 0 {
+    if plan.changes.is_empty() && s.total() == 0 && plan.manual.is_empty() {
         let matches = if plan.expired_only {
             "No grant on the platform has expired."
         } else if several {
@@ -254,14 +274,29 @@ pub fn text(plan: &Plan, color: bool) -> String {
             &format!("{} {matches}", p.paint(GREEN.bold(), "No changes.")),
         );
     } else {
+        let manual = match plan.manual.len() {
+            0 => String::new(),
+            n => format!(
+                "; {n} manual BaseSpace step{} ({UNVERIFIABLE})",
+                if n == 1 { "" } else { "s" }
+            ),
+        };
         line(
             &mut out,
             &format!(
-                "{} {} to add, {} to change, {} to remove.",
+                "{} {} to add, {} to change, {} to remove{manual}.",
                 p.paint(BOLD, "Plan:"),
                 s.add,
                 s.change,
                 s.remove
+            ),
+        );
+    }
+    if plan.has_basespace() && plan.manual.is_empty() {
+        line(
+            &mut out,
+            &format!(
+                "BaseSpace: no manual step is pending against the ledger; workgroup membership {UNVERIFIABLE}."
             ),
         );
     }
@@ -281,6 +316,79 @@ pub fn text(plan: &Plan, color: bool) -> String {
         );
     }
     out
+}
+
+/// The BaseSpace part: per platform, the regions read (with what could not be checked), then
+/// the manual steps by workgroup, each with its Admin Console steps.
+fn basespace(out: &mut String, p: &Paint, plan: &Plan) {
+    let mut platforms: Vec<&str> = plan
+        .basespace
+        .iter()
+        .map(|t| t.platform.as_str())
+        .chain(plan.manual.iter().map(|c| c.platform.as_str()))
+        .collect();
+    platforms.sort();
+    platforms.dedup();
+    for platform in platforms {
+        out.push('\n');
+        let heading = format!(
+            "BaseSpace {} (manual steps: membership {UNVERIFIABLE})",
+            view::clean(platform)
+        );
+        line(out, &p.paint(BOLD, &heading));
+        for t in plan.basespace.iter().filter(|t| t.platform == platform) {
+            line(
+                out,
+                &format!(
+                    "  region {} ({}) as {}",
+                    view::clean(&t.region),
+                    view::clean(&t.endpoint),
+                    view::clean(&t.acting_user)
+                ),
+            );
+            for w in &t.warnings {
+                line(out, &p.paint(YELLOW, &format!("  ! {}", view::clean(w))));
+            }
+        }
+        let changes: Vec<&ManualChange> = plan
+            .manual
+            .iter()
+            .filter(|c| c.platform == platform)
+            .collect();
+        if changes.is_empty() {
+            line(
+                out,
+                &p.paint(
+                    DIM,
+                    "  No manual step pending against the ledger (.roster/basespace-ledger.yaml).",
+                ),
+            );
+            continue;
+        }
+        let mut workgroups: Vec<&str> = changes.iter().map(|c| c.workgroup.as_str()).collect();
+        workgroups.dedup();
+        for wg in workgroups {
+            out.push('\n');
+            line(
+                out,
+                &p.paint(BOLD, &format!("  workgroup {}", view::clean(wg))),
+            );
+            let of: Vec<&ManualChange> = changes
+                .iter()
+                .copied()
+                .filter(|c| c.workgroup == wg)
+                .collect();
+            for (mark, text) in runbook::text_lines(&of, 4) {
+                let styled = match mark {
+                    '+' => p.paint(GREEN, &text),
+                    '~' => p.paint(YELLOW, &text),
+                    '-' => p.paint(RED, &text),
+                    _ => text,
+                };
+                line(out, &styled);
+            }
+        }
+    }
 }
 
 /// The changes of one group at `depth`, risk flags aligned among them.
@@ -415,6 +523,28 @@ mod tests {
         plan.access.clear();
         plan.summary = Default::default();
         insta::assert_snapshot!(text(&plan, false));
+    }
+
+    #[test]
+    fn basespace_changes_are_manual_steps_beside_the_seqera_changes() {
+        let plan = fixtures::with_basespace();
+        let out = text(&plan, false);
+        insta::assert_snapshot!(out);
+        assert!(out.contains("+ manual: invite `bob@x.edu.au`"));
+        assert!(out.contains("cannot be verified by API"));
+        assert_eq!(strip(&text(&plan, true)), out);
+        // With nothing pending, BaseSpace is still never called in sync.
+        let mut done = plan.clone();
+        done.manual.clear();
+        done.summary.manual = 0;
+        done.changes.clear();
+        done.summary = Default::default();
+        let out = text(&done, false);
+        assert!(out.contains("No changes."));
+        assert!(
+            out.contains("BaseSpace: no manual step is pending against the ledger; workgroup membership cannot be verified by API."),
+            "{out}"
+        );
     }
 
     #[test]

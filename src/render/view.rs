@@ -249,6 +249,35 @@ pub(crate) fn risk_rank(r: Risk) -> u8 {
     }
 }
 
+/// The plan's first logins grouped by endpoint, in plan order.
+pub(crate) fn first_logins(plan: &Plan) -> Vec<(&str, Vec<&crate::plan::FirstLogin>)> {
+    let mut out: Vec<(&str, Vec<&crate::plan::FirstLogin>)> = Vec::new();
+    for f in &plan.first_logins {
+        match out.iter_mut().find(|(e, _)| *e == f.endpoint) {
+            Some((_, v)) => v.push(f),
+            None => out.push((&f.endpoint, vec![f])),
+        }
+    }
+    out
+}
+
+/// One user who must log in once, and where the config names them (already cleaned).
+pub(crate) fn first_login(f: &crate::plan::FirstLogin) -> String {
+    if f.declared.is_empty() {
+        clean(&f.user)
+    } else {
+        format!(
+            "{} (declared at {})",
+            clean(&f.user),
+            f.declared
+                .iter()
+                .map(|d| clean(d))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
 /// A platform setting that takes effect only after merge, in a sentence (already cleaned).
 pub(crate) fn pending_setting(p: &crate::plan::PendingSetting) -> String {
     let show = |v: &Option<String>| match v {

@@ -1,18 +1,21 @@
 //! What roster owns, and how its parts are named: the [`Scope`] read from one platform (the
 //! declared orgs, their members and teams, the declared workspaces and their participants),
-//! the [`Units`] a change-scoped plan covers, and the typed [`Address`] of everything planned.
+//! the [`Units`] a change-scoped plan covers, and the typed [`Address`] of everything planned
+//! (and the [`WorkgroupAddress`] of a BaseSpace membership).
 //!
 //! It sits below both `live` (which reads a scope) and `plan` (which diffs within it), so that
 //! neither imports the other for these. It must not do I/O or know about the platform's API.
 
 pub mod address;
 pub mod name;
+pub mod workgroup;
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
 pub use address::{Address, AddressError, Name, Path, Principal};
+pub use workgroup::WorkgroupAddress;
 
 use crate::config::desired::{Desired, Ensure};
 
@@ -36,8 +39,12 @@ pub struct Scope {
 pub struct OrgScope {
     /// The organization's name as declared.
     pub name: String,
-    /// Teams whose members the config manages.
+    /// Teams whose members the config manages, or that it unlinks from an IdP group (the
+    /// platform removes their members, so the plan must know them).
     pub team_members: Vec<String>,
+    /// Whether to read the org's IdP group catalogue (a declared team follows a group).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub idp_groups: bool,
     pub workspaces: Vec<WorkspaceScope>,
     /// Set when only some workspaces of the org are in scope (a change-scoped plan): its members
     /// are then looked up user by user instead of listed in full (`live::read`).
@@ -184,9 +191,14 @@ impl Scope {
                     .teams
                     .iter()
                     .flatten()
-                    .filter(|t| whole && t.members.is_some())
+                    .filter(|t| {
+                        whole
+                            && (t.members.is_some()
+                                || t.idp_group == Some(crate::config::desired::IdpLink::Unlinked))
+                    })
                     .map(|t| t.name.clone())
                     .collect(),
+                idp_groups: whole && o.teams.iter().flatten().any(|t| t.follows().is_some()),
                 workspaces: o
                     .workspaces
                     .iter()

@@ -1402,6 +1402,97 @@ fn the_review_command_needs_no_token_and_a_review_recorded_in_the_future_is_red(
     );
 }
 
+#[test]
+fn manual_basespace_steps_open_one_checklist_issue_and_the_step_stays_green() {
+    let world = format!(
+        "{}basespace:\n  regions:\n    - name: use1\n      users:\n        - {{email: admin@lab.org, token: bs-action-token}}\n      workgroups:\n        - {{name: lab-seq, members: [admin@lab.org]}}\n",
+        lab_world(&[])
+    );
+    let p = Platform::start(&world);
+    let settings = format!(
+        "{}  illumina:\n    type: basespace\n    regions:\n      use1: {{endpoint: {}/basespace/use1, tokenEnv: BS_TOKEN}}\n",
+        lab_settings(&p.url()).replace("policy:\n  maxRemovalFraction: 0.25\n", ""),
+        p.url()
+    );
+    let org = "kind: Organization\nname: lab\nplatform: lab\nmembers:\n  - {user: admin@lab.org, role: owner}\n  - user: bob@lab.org\n".to_string();
+    let wg = "kind: BaseSpaceWorkgroup\nname: lab-seq\nplatform: illumina\ntier: professional\nadmins: [admin@lab.org]\nusers:\n  - user: bob@lab.org\n".to_string();
+    let repo = repo(&[
+        ("roster.yaml", settings),
+        ("org.yaml", org),
+        ("wg.yaml", wg),
+    ]);
+    let mut apply = Runner::for_platform("push", &p);
+    apply
+        .runner_env
+        .insert("BS_TOKEN".to_string(), "bs-action-token".to_string());
+    let with = [
+        ("command", "apply"),
+        ("token", p.token.as_str()),
+        ("token-env", "BIOCOMMONS_TOWER_TOKEN"),
+    ];
+    let run = apply.action(&with, repo.path());
+    run.assert_green();
+    assert_eq!(
+        run.outputs.get("exit-code").map(String::as_str),
+        Some("3"),
+        "{}",
+        run.log()
+    );
+    assert!(
+        run.log()
+            .contains("::warning::roster apply: manual BaseSpace steps are pending")
+    );
+    assert!(
+        run.gh.contains(
+            "issue create --repo example/config --title roster: manual BaseSpace steps pending"
+        ),
+        "{}",
+        run.log()
+    );
+    let body = run.all_bodies();
+    assert!(
+        body.contains("### BaseSpace: 2 manual steps pending"),
+        "{body}"
+    );
+    assert!(
+        body.contains("- [ ] Open the USERS tab and select Invite"),
+        "{body}"
+    );
+    assert!(
+        run.summary
+            .contains("manual BaseSpace steps pending (exit 3)"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        !run.log().contains("bs-action-token"),
+        "the token is never printed"
+    );
+
+    // Someone did the steps and committed the confirmed ledger: the next apply closes the issue.
+    let ledger = "entries:\n  - {at: \"2026-12-01T00:00:00Z\", by: admin@lab.org, platform: illumina, workgroup: lab-seq, user: admin@lab.org, step: invite, role: admin}\n  - {at: \"2026-12-01T00:00:00Z\", by: admin@lab.org, platform: illumina, workgroup: lab-seq, user: bob@lab.org, step: invite, role: user, sequenceHub: [use1]}\n";
+    std::fs::create_dir_all(repo.path().join(".roster")).unwrap();
+    std::fs::write(repo.path().join(".roster/basespace-ledger.yaml"), ledger).unwrap();
+    let mut again = Runner::for_platform("push", &p);
+    again
+        .runner_env
+        .insert("BS_TOKEN".to_string(), "bs-action-token".to_string());
+    again.gh_answers("", "17\n");
+    let run = again.action(&with, repo.path());
+    run.assert_green();
+    assert_eq!(
+        run.outputs.get("exit-code").map(String::as_str),
+        Some("0"),
+        "{}",
+        run.log()
+    );
+    assert!(
+        run.gh.contains("issue close 17 --repo example/config"),
+        "{}",
+        run.log()
+    );
+}
+
 // --- Access that ends ------------------------------------------------------------------------
 
 /// The lab world with erin a member too (and `extra` members).
@@ -1590,4 +1681,68 @@ fn the_example_expire_workflow_ends_the_example_collaborator_on_time() {
         "the example's drift is held back: {}",
         run.log()
     );
+}
+
+#[test]
+fn the_expire_command_publishes_the_removal_of_an_expired_basespace_user_and_stays_green() {
+    let world = format!(
+        "{}basespace:\n  regions:\n    - name: use1\n      users:\n        - {{email: admin@lab.org, token: bs-action-token}}\n      workgroups:\n        - {{name: lab-seq, members: [admin@lab.org]}}\n",
+        lab_world(&[])
+    );
+    let p = Platform::start(&world);
+    let settings = format!(
+        "{}  illumina:\n    type: basespace\n    regions:\n      use1: {{endpoint: {}/basespace/use1, tokenEnv: BS_TOKEN}}\n",
+        lab_settings(&p.url()).replace("policy:\n  maxRemovalFraction: 0.25\n", ""),
+        p.url()
+    );
+    let org = "kind: Organization\nname: lab\nplatform: lab\nmembers:\n  - {user: admin@lab.org, role: owner}\n  - user: bob@lab.org\n".to_string();
+    let wg = "kind: BaseSpaceWorkgroup\nname: lab-seq\nplatform: illumina\ntier: professional\nadmins: [admin@lab.org]\nusers:\n  - {user: bob@lab.org, expires: 2030-01-01, reason: summer school}\n".to_string();
+    let ledger = "entries:\n  - {at: \"2029-12-01T00:00:00Z\", by: admin@lab.org, platform: illumina, workgroup: lab-seq, user: admin@lab.org, step: invite, role: admin}\n  - {at: \"2029-12-01T00:00:00Z\", by: admin@lab.org, platform: illumina, workgroup: lab-seq, user: bob@lab.org, step: invite, role: user, sequenceHub: [use1]}\n".to_string();
+    let repo = repo(&[
+        ("roster.yaml", settings),
+        ("org.yaml", org),
+        ("wg.yaml", wg),
+        (".roster/basespace-ledger.yaml", ledger),
+    ]);
+    let with = [
+        ("command", "expire"),
+        ("token", p.token.as_str()),
+        ("token-env", "BIOCOMMONS_TOWER_TOKEN"),
+    ];
+    let mut r = Runner::for_platform("schedule", &p).at("2030-01-10");
+    r.runner_env
+        .insert("BS_TOKEN".to_string(), "bs-action-token".to_string());
+    let run = r.action(&with, repo.path());
+    run.assert_green();
+    assert_eq!(
+        run.outputs.get("exit-code").map(String::as_str),
+        Some("3"),
+        "{}",
+        run.log()
+    );
+    assert!(
+        run.log().contains(
+            "::warning::roster apply --expired-only: expired BaseSpace users must be removed"
+        ),
+        "{}",
+        run.log()
+    );
+    assert!(
+        run.summary
+            .contains("manual BaseSpace removals pending (exit 3)"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        run.summary.contains("remove `bob@lab.org`"),
+        "{}",
+        run.summary
+    );
+    assert!(
+        !run.gh.contains("issue create") && !run.gh.contains("issue close"),
+        "the apply workflow's issue is left alone: {}",
+        run.log()
+    );
+    assert_eq!(p.writes(), 0, "{}", run.log());
+    assert!(!run.log().contains("bs-action-token"));
 }

@@ -575,6 +575,10 @@ struct Side {
     members: Vec<(usize, bool)>,
     /// team index → member user indexes (must be members)
     teams: Vec<(usize, Vec<usize>)>,
+    /// team index → its IdP group link. Live: 0 none, 1 follows g0, 2 follows g1. Desired:
+    /// 0 the link unmanaged, 1 `idpGroup: null` (unlinked), 2 follows g0, 3 follows g1 (and
+    /// then declares no members).
+    links: Vec<u8>,
     /// workspace index → participants
     workspaces: Vec<(usize, Vec<RandomParticipant>)>,
     /// Custom roles (defined, on the desired side).
@@ -624,9 +628,10 @@ fn arb_side() -> impl Strategy<Value = Side> {
             ),
             any::<bool>(),
         ),
+        prop::collection::vec(0u8..4, 3),
     )
         .prop_map(
-            |((members, owners, teams, team_members), wss, parts, (names, defs, rename))| {
+            |((members, owners, teams, team_members), wss, parts, (names, defs, rename), links)| {
                 // User 0 (the acting user) is always an owner.
                 let mut ms = vec![(0usize, true)];
                 ms.extend(members.iter().map(|&u| (u, owners[u])));
@@ -679,6 +684,7 @@ fn arb_side() -> impl Strategy<Value = Side> {
                 Side {
                     members: ms,
                     teams,
+                    links,
                     workspaces,
                     roles,
                     rename,
@@ -693,7 +699,8 @@ fn world_yaml(s: &Side) -> String {
         let token = if i == 0 { ", token: prop-token" } else { "" };
         y.push_str(&format!("  - {{email: {u}, userName: user{i}{token}}}\n"));
     }
-    y.push_str("organizations:\n  - name: lab\n");
+    // Every org has an IdP group catalogue: a SCIM group and a manual one.
+    y.push_str("organizations:\n  - name: lab\n    idpGroups:\n      - {name: g0, source: scim}\n      - {name: g1}\n");
     if !s.roles.is_empty() {
         y.push_str("    customRoles:\n");
         for (n, d, ps) in &s.roles {
@@ -715,8 +722,14 @@ fn world_yaml(s: &Side) -> String {
         y.push_str("    teams:\n");
         for (t, ms) in &s.teams {
             let ms: Vec<&str> = ms.iter().map(|u| USERS[*u]).collect();
+            // Live links: 0 none, 1 g0, 2 g1 (3 counts as none).
+            let link = match s.links[*t] {
+                1 => "        idpGroup: g0\n",
+                2 => "        idpGroup: g1\n",
+                _ => "",
+            };
             y.push_str(&format!(
-                "      - name: team{t}\n        members: [{}]\n",
+                "      - name: team{t}\n{link}        members: [{}]\n",
                 ms.join(", ")
             ));
         }
@@ -803,10 +816,20 @@ fn config_yaml(s: &Side, live: &Side) -> String {
     }
     for (t, ms) in &s.teams {
         let ms: Vec<&str> = ms.iter().map(|u| USERS[*u]).collect();
-        y.push_str(&format!(
-            "  - name: team{t}\n    members: [{}]\n",
-            ms.join(", ")
-        ));
+        match s.links[*t] {
+            // A team that follows a group declares no members: the provider gives them.
+            2 => y.push_str(&format!("  - name: team{t}\n    idpGroup: g0\n")),
+            3 => y.push_str(&format!("  - name: team{t}\n    idpGroup: g1\n")),
+            link => y.push_str(&format!(
+                "  - name: team{t}\n{}    members: [{}]\n",
+                if link == 1 {
+                    "    idpGroup: null\n"
+                } else {
+                    ""
+                },
+                ms.join(", ")
+            )),
+        }
     }
     for (w, ps) in &s.workspaces {
         y.push_str(&format!(
@@ -831,7 +854,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 100, failure_persistence: None, ..ProptestConfig::default() })]
 
     /// For random (live, desired) pairs, custom roles included (created, updated, renamed in
-    /// place, deleted once no one holds them), apply then plan is empty, with no duplicates.
+    /// place, deleted once no one holds them) and teams linked to IdP groups or not (linked,
+    /// relinked, unlinked, links left unmanaged), apply then plan is empty, with no duplicates.
     #[test]
     fn apply_then_plan_is_empty_for_random_states(live in arb_side(), desired in arb_side()) {
         let p = Platform::start(&world_yaml(&live));

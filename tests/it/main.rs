@@ -4,6 +4,7 @@
 mod access;
 mod action;
 mod apply;
+mod basespace;
 mod boundaries;
 mod cli_usage;
 mod client_recorded;
@@ -12,8 +13,10 @@ mod expiry;
 mod export;
 mod gitops;
 mod hostile;
+mod idp;
 mod import;
 mod init;
+mod measured;
 mod offboard;
 mod plan;
 mod preflight;

@@ -22,6 +22,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use tokio::sync::oneshot;
 
+pub mod basespace;
 pub mod clock;
 pub mod dto;
 mod error;
@@ -100,6 +101,10 @@ pub(crate) struct App {
     stats: Mutex<Stats>,
     /// Serializes state file writes, so that the file always holds the latest snapshot.
     persist_lock: Mutex<()>,
+    /// The BaseSpace regions (read-only).
+    basespace: basespace::BaseSpace,
+    /// BaseSpace requests answered with an error, numbering their `RequestId`s.
+    basespace_errors: std::sync::atomic::AtomicU64,
 }
 
 impl App {
@@ -123,7 +128,16 @@ impl App {
     }
 
     fn snapshot(&self) -> World {
-        self.lock().to_world()
+        let mut world = self.lock().to_world();
+        world.basespace = self.basespace.to_world();
+        world
+    }
+
+    /// The next BaseSpace error's request number.
+    fn basespace_requests(&self) -> u64 {
+        self.basespace_errors
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1
     }
 
     /// Write the state file, if there is one (off the async threads).
@@ -244,6 +258,8 @@ async fn start_inner(
         limiter: RateLimiter::new(opts.rate_limit, Arc::clone(&opts.clock)),
         stats: Mutex::new(Stats::default()),
         persist_lock: Mutex::new(()),
+        basespace: basespace::BaseSpace::build(world.basespace.as_ref()),
+        basespace_errors: std::sync::atomic::AtomicU64::new(0),
         opts,
     });
     if let Some(path) = &app.opts.state

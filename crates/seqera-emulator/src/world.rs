@@ -50,6 +50,9 @@ pub struct World {
     pub users: Vec<WorldUser>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub organizations: Vec<WorldOrg>,
+    /// BaseSpace Sequence Hub regions, served read-only under `/basespace/{region}/v2`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basespace: Option<crate::basespace::BaseSpaceWorld>,
 }
 
 /// A platform user. Only users with a `token` can call the API.
@@ -416,7 +419,11 @@ pub fn parse_world(name: &str, text: &str) -> Result<World, WorldError> {
             }
         }
     };
-    let problems = crate::store::Store::check(&world);
+    let mut problems = crate::store::Store::check(&world);
+    if let Some(bs) = &world.basespace {
+        problems.extend(crate::basespace::check(bs));
+        problems.sort_by_key(|p| (p.line, p.col));
+    }
     if problems.is_empty() {
         Ok(world)
     } else {

@@ -39,6 +39,8 @@ pub enum Place {
     TeamMember { org: String, team: String },
     #[serde(rename = "participants")]
     Participant { org: String, workspace: String },
+    #[serde(rename = "basespaceWorkgroupMembers")]
+    WorkgroupMember { workgroup: String },
     #[serde(rename = "reviewOwners", rename_all = "camelCase")]
     ReviewOwner {
         org: String,
@@ -54,6 +56,9 @@ impl fmt::Display for Place {
             Place::TeamMember { org, team } => write!(f, "member of team {org}/{team}"),
             Place::Participant { org, workspace } => {
                 write!(f, "participant of workspace {org}/{workspace}")
+            }
+            Place::WorkgroupMember { workgroup } => {
+                write!(f, "member of BaseSpace workgroup {workgroup}")
             }
             Place::ReviewOwner {
                 org,

@@ -147,6 +147,45 @@ fn lists<'a>(doc: &'a LoadedDoc) -> Vec<List<'a>> {
                 });
             }
         }
+        // A person who leaves leaves the lab's BaseSpace workgroups too (a manual step then).
+        // A workgroup belongs to no organization: nothing of one ends with it.
+        Doc::BaseSpaceWorkgroup(w) => {
+            let workgroup = w.name.value.clone();
+            let org = format!("basespace workgroup {}", workgroup.to_lowercase());
+            if let Some(admins) = &w.admins {
+                out.push(List {
+                    path: vec![Step::Key("admins")],
+                    place: Place::WorkgroupMember {
+                        workgroup: workgroup.clone(),
+                    },
+                    org: org.clone(),
+                    entries: admins
+                        .iter()
+                        .map(|a| Item {
+                            role: Some("admin".to_string()),
+                            ..Item::user(a)
+                        })
+                        .collect(),
+                });
+            }
+            if let Some(users) = &w.users {
+                out.push(List {
+                    path: vec![Step::Key("users")],
+                    place: Place::WorkgroupMember { workgroup },
+                    org,
+                    entries: users
+                        .iter()
+                        .map(|u| Item {
+                            user: Some(&u.value.user),
+                            role: Some("user".to_string()),
+                            expires: u.value.expires.as_ref(),
+                            reason: u.value.reason.as_ref(),
+                            at: (u.line, u.col),
+                        })
+                        .collect(),
+                });
+            }
+        }
     }
     out
 }

@@ -9,7 +9,9 @@ use serde::de::DeserializeOwned;
 
 use super::{Doc, KINDS, Misspelt};
 use crate::config::lenient;
-use crate::config::model::{KindProbe, NameProbe, OrganizationDoc, SettingsDoc, WorkspaceDoc};
+use crate::config::model::{
+    KindProbe, NameProbe, OrganizationDoc, SettingsDoc, WorkgroupDoc, WorkspaceDoc,
+};
 use crate::diag::{self, Code, Diagnostic, FileId, SourceFile};
 
 /// The value of a top-level `key:` line, when the text shows one plainly.
@@ -132,7 +134,7 @@ pub(super) fn load_document(
                     Diagnostic::error(Code::MissingKind, "document has no `kind`")
                         .at(
                             span,
-                            "this document needs `kind: Settings`, `Organization` or `Workspace`",
+                            "this document needs `kind: Settings`, `Organization`, `Workspace` or `BaseSpaceWorkgroup`",
                         )
                         .help(help),
                 );
@@ -146,7 +148,10 @@ pub(super) fn load_document(
                         Code::UnknownKind,
                         format!("unknown kind `{}`", kind.value),
                     )
-                    .at(span, "expected Settings, Organization or Workspace");
+                    .at(
+                        span,
+                        "expected Settings, Organization, Workspace or BaseSpaceWorkgroup",
+                    );
                     let meant = known_kind(&kind.value);
                     if let Some(k) = meant {
                         d = d.help(format!("kinds are case-sensitive: write `{k}`"));
@@ -159,6 +164,7 @@ pub(super) fn load_document(
     let strict = match kind {
         "Settings" => parse::<SettingsDoc>(chunk).map(Doc::Settings),
         "Organization" => parse::<OrganizationDoc>(chunk).map(Doc::Organization),
+        "BaseSpaceWorkgroup" => parse::<WorkgroupDoc>(chunk).map(Doc::BaseSpaceWorkgroup),
         _ => parse::<WorkspaceDoc>(chunk).map(Doc::Workspace),
     };
     let error = match strict {
@@ -184,6 +190,7 @@ pub(super) fn load_document(
     let (again, unknown) = match kind {
         "Settings" => lenient_parse(chunk, Doc::Settings),
         "Organization" => lenient_parse(chunk, Doc::Organization),
+        "BaseSpaceWorkgroup" => lenient_parse(chunk, Doc::BaseSpaceWorkgroup),
         _ => lenient_parse(chunk, Doc::Workspace),
     };
     if unknown.is_empty() {

@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use super::error::ConfigError;
-use super::model::{OrganizationDoc, SettingsDoc, Sp, WorkspaceDoc};
+use super::model::{OrganizationDoc, SettingsDoc, Sp, WorkgroupDoc, WorkspaceDoc};
 use crate::diag::{Code, Diagnostic, FileId, Severity, SourceFile, Sources, Span};
 
 mod document;
@@ -26,7 +26,12 @@ use document::{load_document, recover_name};
 pub const MAX_DOCUMENTS_PER_FILE: usize = 10_000;
 
 /// The kinds of document roster reads.
-pub const KINDS: [&str; 3] = ["Settings", "Organization", "Workspace"];
+pub const KINDS: [&str; 4] = [
+    "Settings",
+    "Organization",
+    "Workspace",
+    "BaseSpaceWorkgroup",
+];
 
 /// A document and where it is.
 #[derive(Debug)]
@@ -72,7 +77,7 @@ impl LoadedDoc {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailedDoc {
     pub file: FileId,
-    /// `Settings`, `Organization` or `Workspace`, when the document names a known kind.
+    /// One of [`KINDS`], when the document names a known kind.
     pub kind: Option<&'static str>,
     /// Its top-level `name`, when it can be recovered.
     pub name: Option<String>,
@@ -83,6 +88,7 @@ pub enum Doc {
     Settings(SettingsDoc),
     Organization(OrganizationDoc),
     Workspace(WorkspaceDoc),
+    BaseSpaceWorkgroup(WorkgroupDoc),
 }
 
 /// Everything read from a directory: the files, the documents that parsed, and the problems.

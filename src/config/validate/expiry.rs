@@ -120,6 +120,23 @@ pub fn check(loaded: &Loaded, desired: &Desired, t: &TimeChecks) -> Vec<Diagnost
                     });
                 }
             }
+            // BaseSpace users end as Seqera grants do (their removal is a manual step).
+            Doc::BaseSpaceWorkgroup(w) => {
+                for u in w.users.iter().flatten() {
+                    let u = &u.value;
+                    dated.push(Dated {
+                        doc: d,
+                        expires: u.expires.as_ref(),
+                        who: &u.user,
+                        what: format!(
+                            "the membership of `{}` in BaseSpace workgroup `{}`",
+                            u.user.value.trim(),
+                            w.name.value
+                        ),
+                        collaborator: None,
+                    });
+                }
+            }
             Doc::Settings(_) => {}
         }
     }

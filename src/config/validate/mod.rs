@@ -12,6 +12,7 @@
 //! reference to a document that failed to parse, or a check a misspelt (unknown) field could
 //! have changed.
 
+mod basespace;
 pub mod expiry;
 mod labels;
 
@@ -20,6 +21,8 @@ mod organization;
 mod review;
 mod settings;
 mod workspace;
+
+pub use basespace::DEFAULT_BASESPACE_PLATFORM;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
@@ -146,6 +149,13 @@ impl<'a> Validator<'a> {
             .collect();
         let settings = self.settings(&settings);
         let (platforms, policy) = (settings.platforms, settings.policy);
+        let mut basespace_platforms = settings.basespace;
+        let seqera = settings.seqera_names;
+        let workgroups = self.workgroups(
+            &mut basespace_platforms,
+            &seqera,
+            settings.platforms_uncertain,
+        );
 
         let mut orgs: Vec<Org> = Vec::new();
         let mut index: BTreeMap<String, OrgIndex> = BTreeMap::new();
@@ -186,6 +196,10 @@ impl<'a> Validator<'a> {
             policy,
             orgs,
             user_sites: UserSites(std::mem::take(&mut self.sites)),
+            basespace: super::desired::basespace::BaseSpace {
+                platforms: basespace_platforms,
+                workgroups,
+            },
             reviews: Reviews(reviews),
         }
     }

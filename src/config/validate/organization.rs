@@ -9,11 +9,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::{OrgIndex, Repeat, Validator, abbreviated, duplicate, is_valid_permission};
 use crate::config::desired::{
-    CustomRole, Member, Org, OrgRole, Origin, Platform, Policy, Team, TeamMember, UserList,
-    UserRef, is_predefined_role, workspace_role_rank,
+    CustomRole, IdpLink, Member, Org, OrgRole, Origin, Platform, Policy, Team, TeamMember,
+    UserList, UserRef, is_predefined_role, workspace_role_rank,
 };
 use crate::config::load::LoadedDoc;
-use crate::config::model::{CustomRoleEntry, OrganizationDoc};
+use crate::config::model::{CustomRoleEntry, OrganizationDoc, Sp, TeamDoc};
 use crate::diag::{Code, Diagnostic, Span};
 
 /// "organization `NAME`", as the duplicate diagnostics of its entries say it.
@@ -242,10 +242,22 @@ impl Validator<'_> {
                     users.sort();
                     team_members = Some(users);
                 }
+                let (idp_group, idp_origin) = match &t.idp_group {
+                    None => (None, Origin::default()),
+                    Some(g) => {
+                        let origin = match &g.value {
+                            Some(_) => Origin(self.loaded.origin(doc, g)),
+                            None => Origin(self.loaded.origin(doc, &t.name)),
+                        };
+                        (self.idp_link(doc, t, g, &mut team_members), origin)
+                    }
+                };
                 list.push(Team {
                     name: t.name.value.clone(),
                     description: t.description.as_ref().map(|d| d.value.clone()),
                     members: team_members,
+                    idp_group,
+                    idp_origin,
                 });
             }
             list.sort_by_key(|t| t.name.to_lowercase());
@@ -281,6 +293,47 @@ impl Validator<'_> {
 }
 
 impl Validator<'_> {
+    /// A team's `idpGroup`: a catalogue entry's name (the team then declares no members, which
+    /// the identity provider manages) or `null` (unlinked). A team that follows a group and
+    /// lists members is reported, and its members are left out.
+    fn idp_link(
+        &mut self,
+        doc: &LoadedDoc,
+        t: &TeamDoc,
+        g: &Sp<Option<String>>,
+        members: &mut Option<Vec<TeamMember>>,
+    ) -> Option<IdpLink> {
+        let Some(name) = &g.value else {
+            return Some(IdpLink::Unlinked);
+        };
+        let span = self.span(doc, g);
+        if name.trim().is_empty() {
+            self.push(
+                Diagnostic::error(Code::InvalidValue, "`idpGroup` needs a group name")
+                    .at(span, "empty IdP group name")
+                    .help("name an entry of the organization's IdP group catalogue, or write `idpGroup: null` to unlink the team"),
+            );
+            return None;
+        }
+        if let Some(first) = t.members.as_ref().and_then(|ms| ms.first()) {
+            let first_span = self.span(doc, &first.user);
+            self.push(
+                Diagnostic::error(
+                    Code::LinkedTeamMembers,
+                    format!(
+                        "team `{}` follows IdP group `{name}` and also lists members",
+                        t.name.value
+                    ),
+                )
+                .at(first_span, "the identity provider manages this team's members")
+                .also(span, "the team follows this IdP group")
+                .help("remove `members` (members come from the identity provider at each SSO login), or unlink the team with `idpGroup: null`"),
+            );
+            *members = None;
+        }
+        Some(IdpLink::Follows(name.clone()))
+    }
+
     /// Check `customRoles`: bare names and definitions (name, description, permission syntax,
     /// `renamedFrom`); returns the names of all of them and the definitions (`None` when there
     /// is none, and custom roles are unmanaged).

@@ -24,7 +24,7 @@ impl Validator<'_> {
             let (review, reviewed_on, org, workspace) = match &doc.doc {
                 Doc::Organization(o) => (&o.review, &o.reviewed_on, &o.name, None),
                 Doc::Workspace(w) => (&w.review, &w.reviewed_on, &w.org, Some(&w.name)),
-                Doc::Settings(_) => continue,
+                Doc::Settings(_) | Doc::BaseSpaceWorkgroup(_) => continue,
             };
             let reviewed = reviewed_on.as_ref().and_then(|r| self.when(doc, r));
             let Some(review) = review else {

@@ -8,17 +8,23 @@
 use std::collections::BTreeMap;
 
 use super::{DOMAIN_RE, ENV_RE, Validator};
+use crate::config::desired::basespace::BaseSpacePlatform;
 use crate::config::desired::{
     DEFAULT_TOKEN_ENV, PREDEFINED_WORKSPACE_ROLES, Platform, Policy, workspace_role_rank,
 };
 use crate::config::load::LoadedDoc;
-use crate::config::model::{SettingsDoc, Sp};
+use crate::config::model::{PlatformDoc, SettingsDoc, Sp};
 use crate::config::time::Span;
 use crate::diag::{Code, Diagnostic};
 
 /// What the Settings document declares, for the other documents' checks.
 pub(super) struct Settings {
+    /// The Seqera platforms.
     pub(super) platforms: BTreeMap<String, Platform>,
+    /// The BaseSpace platforms.
+    pub(super) basespace: BTreeMap<String, BaseSpacePlatform>,
+    /// The names of the Seqera platforms declared, valid or not.
+    pub(super) seqera_names: Vec<String>,
     pub(super) policy: Policy,
     /// The platforms may be incomplete (Settings failed to parse, or misspells `platforms`):
     /// references to undeclared platforms are not reported then.
@@ -29,11 +35,15 @@ impl Validator<'_> {
     /// Check the Settings documents (there should be one) and read its platforms and policy.
     pub(super) fn settings(&mut self, settings: &[(&LoadedDoc, &SettingsDoc)]) -> Settings {
         let mut platforms = BTreeMap::new();
+        let mut basespace = BTreeMap::new();
+        let mut seqera_names = Vec::new();
         let mut policy = Policy::default();
         let Some(&(doc, s)) = settings.first() else {
             let platforms_uncertain = self.loaded.failed_kind("Settings");
             return Settings {
                 platforms,
+                basespace,
+                seqera_names,
                 policy,
                 platforms_uncertain,
             };
@@ -59,31 +69,30 @@ impl Validator<'_> {
                             .at(span, "this platform's name is empty"),
                     );
                 }
-                self.endpoint(doc, &p.value.endpoint);
-                let token_env = match &p.value.token_env {
-                    Some(t) => {
-                        if !ENV_RE.is_match(&t.value) {
-                            let span = self.span(doc, t);
-                            self.push(
-                                Diagnostic::error(
-                                    Code::InvalidValue,
-                                    format!("`{}` is not an environment variable name", t.value),
-                                )
-                                .at(span, "letters, digits and `_`, not starting with a digit")
-                                .help("tokenEnv names the variable that holds the token, never the token itself"),
-                            );
+                let kind = p.value.platform_type.as_ref();
+                match kind.map(|k| k.value.as_str()) {
+                    None | Some("seqera") => {
+                        seqera_names.push(name.clone());
+                        if let Some(platform) = self.seqera_platform(doc, name, p) {
+                            platforms.insert(name.clone(), platform);
                         }
-                        t.value.clone()
                     }
-                    None => DEFAULT_TOKEN_ENV.to_string(),
-                };
-                platforms.insert(
-                    name.clone(),
-                    Platform {
-                        endpoint: p.value.endpoint.value.trim_end_matches('/').to_string(),
-                        token_env,
-                    },
-                );
+                    Some("basespace") => {
+                        let platform = self.basespace_platform(doc, name, p);
+                        basespace.insert(name.clone(), platform);
+                    }
+                    Some(other) => {
+                        let k = kind.expect("a type was given");
+                        let span = self.span(doc, k);
+                        self.push(
+                            Diagnostic::error(
+                                Code::InvalidValue,
+                                format!("`{other}` is not a platform type"),
+                            )
+                            .at(span, "expected `seqera` (the default) or `basespace`"),
+                        );
+                    }
+                }
             }
         }
         if let Some(p) = &s.policy {
@@ -164,8 +173,73 @@ impl Validator<'_> {
         }
         Settings {
             platforms,
+            basespace,
+            seqera_names,
             policy,
             platforms_uncertain,
+        }
+    }
+
+    /// A Seqera platform: an endpoint and a token variable (and no BaseSpace regions).
+    fn seqera_platform(
+        &mut self,
+        doc: &LoadedDoc,
+        name: &str,
+        p: &Sp<PlatformDoc>,
+    ) -> Option<Platform> {
+        if let Some(r) = &p.value.regions {
+            let span = r
+                .values()
+                .next()
+                .map(|first| self.span(doc, first))
+                .unwrap_or_else(|| self.span(doc, p));
+            self.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    format!("platform `{name}` is a Seqera platform, which has no `regions`"),
+                )
+                .at(span, "`regions` belongs to a BaseSpace platform")
+                .help("add `type: basespace` for a BaseSpace Sequence Hub account"),
+            );
+        }
+        let Some(endpoint) = &p.value.endpoint else {
+            let span = self.span(doc, p);
+            self.push(
+                Diagnostic::error(
+                    Code::MissingField,
+                    format!("platform `{name}` has no `endpoint`"),
+                )
+                .at(span, "a Seqera platform needs its API URL")
+                .help("e.g. `endpoint: https://api.cloud.seqera.io`; for BaseSpace, add `type: basespace`"),
+            );
+            return None;
+        };
+        self.endpoint(doc, endpoint);
+        let token_env = match &p.value.token_env {
+            Some(t) => {
+                self.token_env(doc, t);
+                t.value.clone()
+            }
+            None => DEFAULT_TOKEN_ENV.to_string(),
+        };
+        Some(Platform {
+            endpoint: endpoint.value.trim_end_matches('/').to_string(),
+            token_env,
+        })
+    }
+
+    /// A token variable's name.
+    pub(super) fn token_env(&mut self, doc: &LoadedDoc, t: &Sp<String>) {
+        if !ENV_RE.is_match(&t.value) {
+            let span = self.span(doc, t);
+            self.push(
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    format!("`{}` is not an environment variable name", t.value),
+                )
+                .at(span, "letters, digits and `_`, not starting with a digit")
+                .help("tokenEnv names the variable that holds the token, never the token itself"),
+            );
         }
     }
 

@@ -83,6 +83,8 @@ pub fn orgs(orgs: &[&Org], platform: &str, live: &Live, ended: &[Grant]) -> Vec<
                         v.dedup_by(|a, b| a.user == b.user);
                         v
                     }),
+                    idp_group: None,
+                    idp_origin: Default::default(),
                 })
                 .collect()
         });

@@ -122,6 +122,8 @@ fn arb_config() -> impl Strategy<Value = Desired> {
                 name: "core".into(),
                 description: None,
                 members: Some(tm),
+                idp_group: None,
+                idp_origin: Default::default(),
             }];
             let everyone = [people[0], people[1], people[2], people[3], "e@x.org"];
             let wss: Vec<Workspace> = workspaces
@@ -308,6 +310,8 @@ fn a_removal_says_when_it_expired_and_why() {
             name: "core".into(),
             description: None,
             members: Some(vec![TeamMember::new(u("a@lab.org"))]),
+            idp_group: None,
+            idp_origin: Default::default(),
         }],
         vec![ws(
             "rnaseq",

@@ -29,6 +29,8 @@ fn teams_example() -> Desired {
         name: "ops-team".into(),
         description: None,
         members: Some(vec![u("jane@lab.org").into(), u("ops@lab.org").into()]),
+        idp_group: None,
+        idp_origin: Default::default(),
     });
     o.workspaces[0]
         .participants

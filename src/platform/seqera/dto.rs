@@ -140,6 +140,24 @@ pub struct RoleRequest {
     pub role: String,
 }
 
+/// `ServiceInfoResponse`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceInfoResponse {
+    pub service_info: ServiceInfo,
+}
+
+/// `ServiceInfo`: the fields roster reads.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceInfo {
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Whether the platform is Seqera Cloud (absent from older versions).
+    #[serde(default)]
+    pub seqera_cloud: Option<bool>,
+}
+
 /// `ListTeamResponse`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -162,6 +180,8 @@ pub struct TeamDbDto {
     pub members_count: Option<i64>,
     #[serde(default)]
     pub idp_group_id: Option<i64>,
+    #[serde(default)]
+    pub idp_group_name: Option<String>,
 }
 
 /// `Team` as sent in `CreateTeamRequest`.
@@ -173,8 +193,12 @@ pub struct TeamBody {
 
 /// `CreateTeamRequest`.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CreateTeamRequest {
     pub team: TeamBody,
+    /// The IdP catalogue entry the new team follows; left out for a team that follows none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idp_group_id: Option<i64>,
 }
 
 /// `CreateTeamResponse`.
@@ -185,9 +209,52 @@ pub struct TeamResponse {
 
 /// `UpdateTeamRequest`.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct UpdateTeamRequest {
     pub name: String,
     pub description: Option<String>,
+    /// Left out (`None`) for a team that follows no IdP group and stays so; `Some(Some(id))`
+    /// links (or keeps the link of) a team, so that an update never unlinks by omission;
+    /// `Some(None)` sends `null`, which unlinks it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idp_group_id: Option<Option<i64>>,
+}
+
+/// `IdpGroupEntry`: an entry of an organization's IdP group catalogue.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdpGroupEntry {
+    pub id: i64,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// `SCIM` or `MANUAL` (or a value this version does not know).
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// `ListIdpGroupsResponse`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ListIdpGroupsResponse {
+    #[serde(default)]
+    pub groups: Vec<IdpGroupEntry>,
+}
+
+/// `DescribeScimConfigResponse`. The masked token is not read: roster never shows a token.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScimConfig {
+    #[serde(default)]
+    pub endpoint_url: Option<String>,
+    #[serde(default)]
+    pub group_count: Option<i32>,
+    #[serde(default)]
+    pub has_active_token: Option<bool>,
+    #[serde(default)]
+    pub sso_active: Option<bool>,
+    #[serde(default)]
+    pub token_created_at: Option<String>,
+    #[serde(default)]
+    pub token_last_used: Option<String>,
 }
 
 /// `CreateTeamMemberRequest`.

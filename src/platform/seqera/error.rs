@@ -34,7 +34,12 @@ pub enum ApiError {
         endpoint: String,
         operation: &'static str,
     },
-    #[error("{operation} {path}: forbidden by {endpoint} (403): {message}")]
+    /// A 403. When the platform's message lists the permissions the token's user lacks
+    /// (`Forbidden. Missing permission(s): "workspace:write"`), they are shown by name.
+    #[error(
+        "{operation} {path}: forbidden by {endpoint} (403): {}",
+        forbidden_text(message)
+    )]
     Forbidden {
         endpoint: String,
         operation: &'static str,
@@ -141,6 +146,13 @@ impl ApiError {
     pub fn is_cancelled(&self) -> bool {
         matches!(self, ApiError::Cancelled { .. })
     }
+    /// The permissions a 403's message says the token's user lacks (empty when it names none).
+    pub fn missing_permissions(&self) -> Vec<String> {
+        match self {
+            ApiError::Forbidden { message, .. } => missing_permissions(message),
+            _ => Vec::new(),
+        }
+    }
     /// The platform's own message, when it sent one.
     pub fn message(&self) -> String {
         match self {
@@ -151,6 +163,42 @@ impl ApiError {
             | ApiError::Status { message, .. } => message.clone(),
             other => other.to_string(),
         }
+    }
+}
+
+/// The permissions named after `Missing permission(s):` in a 403's message, unquoted, in the
+/// order given: `Forbidden. Missing permission(s): "studio:view", "label:write"` gives
+/// `studio:view` and `label:write`.
+pub(super) fn missing_permissions(message: &str) -> Vec<String> {
+    const MARK: &str = "missing permission(s):";
+    let Some(at) = message.to_ascii_lowercase().find(MARK) else {
+        return Vec::new();
+    };
+    message[at + MARK.len()..]
+        .split(',')
+        .map(|p| {
+            p.trim()
+                .trim_matches(|c| c == '"' || c == '\'' || c == '`')
+                .trim()
+        })
+        .map(|p| p.trim_end_matches('.'))
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A 403's message as roster shows it: the missing permissions by name when the platform lists
+/// them, its message as sent otherwise.
+fn forbidden_text(message: &str) -> String {
+    let missing = missing_permissions(message);
+    if missing.is_empty() {
+        message.to_string()
+    } else {
+        format!(
+            "the token's user lacks the permission{} {}",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", ")
+        )
     }
 }
 
@@ -332,6 +380,39 @@ mod tests {
         assert_eq!(
             error_message(br#"{"message":"  "}"#, StatusCode::NOT_FOUND),
             "Not Found"
+        );
+    }
+
+    #[test]
+    fn a_403_that_lists_missing_permissions_names_them() {
+        let e = status_error(
+            "https://x",
+            "CreateWorkspaceParticipant",
+            "/p",
+            StatusCode::FORBIDDEN,
+            error_message(
+                br#"{"message":"Forbidden. Missing permission(s): \"workspace:write\", \"label:write\""}"#,
+                StatusCode::FORBIDDEN,
+            ),
+        );
+        assert_eq!(e.missing_permissions(), ["workspace:write", "label:write"]);
+        assert_eq!(
+            e.to_string(),
+            "CreateWorkspaceParticipant /p: forbidden by https://x (403): the token's user lacks the permissions workspace:write, label:write"
+        );
+        let one = missing_permissions(r#"Forbidden. Missing permission(s): "studio:view""#);
+        assert_eq!(one, ["studio:view"]);
+        let bare = status_error(
+            "https://x",
+            "Op",
+            "/p",
+            StatusCode::FORBIDDEN,
+            "Forbidden".into(),
+        );
+        assert!(bare.missing_permissions().is_empty());
+        assert_eq!(
+            bare.to_string(),
+            "Op /p: forbidden by https://x (403): Forbidden"
         );
     }
 

@@ -148,7 +148,7 @@ async fn a_cancelled_client_sends_nothing() {
         stopped.list_orgs().await.unwrap_err(),
         stopped.list_members(1).await.unwrap_err(),
         stopped
-            .create_team(1, "t", None)
+            .create_team(1, "t", None, None)
             .await
             .expect_err("a create must not be sent either"),
         stopped.delete_team(1, 2).await.unwrap_err(),

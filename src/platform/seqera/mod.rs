@@ -11,6 +11,7 @@
 //! - `retry.rs`: [`RetryPolicy`] and the pure [`decide`] (what follows a failed attempt);
 //! - `error.rs`: [`ApiError`], [`ApiErrorKind`], [`ClientError`];
 //! - the typed calls by area: `user.rs`, `orgs.rs` (with members and collaborators), `teams.rs`,
+//!   `idp.rs` (the IdP group catalogue and SCIM configuration, read-only),
 //!   `workspaces.rs` (with Studios settings and labels), `participants.rs`, `roles.rs` (custom
 //!   roles, the permission catalogue and the org's quotas);
 //! - [`dto`]: the wire types.
@@ -20,6 +21,7 @@
 
 pub mod dto;
 mod error;
+mod idp;
 mod orgs;
 mod pacer;
 mod participants;
@@ -43,6 +45,17 @@ pub use transport::{Client, ClientConfig};
 
 /// The Seqera Cloud API endpoint, used when nothing else is configured.
 pub const CLOUD_ENDPOINT: &str = "https://api.cloud.seqera.io";
+
+/// Whether `endpoint` is Seqera Cloud's API (`api.cloud.seqera.io`, or the legacy
+/// `api.tower.nf`), for a platform whose service info does not say.
+pub fn is_cloud_endpoint(endpoint: &str) -> bool {
+    let rest = endpoint
+        .trim()
+        .strip_prefix("https://")
+        .unwrap_or(endpoint.trim());
+    let host = rest.split(['/', ':']).next().unwrap_or("");
+    host.eq_ignore_ascii_case("api.cloud.seqera.io") || host.eq_ignore_ascii_case("api.tower.nf")
+}
 
 /// The largest page the API accepts.
 pub const PAGE_SIZE: usize = 100;

@@ -22,12 +22,14 @@ impl Client {
         .await
     }
 
-    /// operationId `CreateOrganizationTeam`.
+    /// operationId `CreateOrganizationTeam`, linked to the IdP catalogue entry `idp_group_id`
+    /// when one is given.
     pub async fn create_team(
         &self,
         org_id: i64,
         name: &str,
         description: Option<&str>,
+        idp_group_id: Option<i64>,
     ) -> Result<TeamDbDto, ApiError> {
         let path = format!("/orgs/{org_id}/teams");
         let req = CreateTeamRequest {
@@ -35,6 +37,7 @@ impl Client {
                 name: name.to_string(),
                 description: description.map(str::to_string),
             },
+            idp_group_id,
         };
         let r: TeamResponse = self
             .send(

@@ -1,5 +1,6 @@
 //! IdP group catalogue, team links and SCIM status; active SSO refusing collaborators; 403s that
-//! name the missing permissions (docs/seqera-api.md §2, §6.4, §6.6 and §8).
+//! name the missing permissions; Studios' unlimited lifespan and dynamic label values kept as
+//! written (docs/seqera-api.md §2, §6.4, §6.5, §6.6 and §8).
 
 use serde_json::{Value, json};
 
@@ -308,4 +309,34 @@ async fn deleting_a_workspace_removes_its_participants_and_keeps_its_collaborato
         !emails.contains(&"collab@example.org"),
         "/members never lists collaborators: {emails:?}"
     );
+}
+
+#[tokio::test]
+async fn an_unlimited_studios_lifespan_and_dynamic_label_values_round_trip_as_written() {
+    let emu = Emu::start(WORLD).await;
+    let t = "owner-token";
+    let org = emu.org_id("acme");
+    let ws = emu.ws_id("acme", "genomics");
+    let studios = format!("/orgs/{org}/workspaces/{ws}/settings/studios");
+    for hours in [0, 1, 120] {
+        let r = emu.put(t, &studios, json!({"lifespanHours": hours})).await;
+        assert_eq!(r.status, 204);
+        assert_eq!(emu.get(t, &studios).await.body["lifespanHours"], hours);
+    }
+    let q = format!("/labels?workspaceId={ws}");
+    let l = emu
+        .post(
+            t,
+            &q,
+            json!({"name": "run", "value": "nf-${workflowId}", "resource": true}),
+        )
+        .await;
+    assert_eq!(l.status, 200);
+    assert_eq!(l.body["value"], "nf-${workflowId}");
+    let listed = emu.get(t, &format!("{q}&search=run")).await;
+    let run = &listed.body["labels"][0];
+    assert_eq!(run["value"], "nf-${workflowId}", "never expanded");
+    assert_eq!(run["isDynamic"], true);
+    let env = emu.get(t, &format!("{q}&search=env")).await;
+    assert_eq!(env.body["labels"][0]["isDynamic"], false);
 }

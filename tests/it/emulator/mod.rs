@@ -14,6 +14,7 @@ use seqera_emulator::world::World;
 use seqera_emulator::{self as emulator, Handle, Options};
 use serde_json::Value;
 
+mod basespace;
 mod behaviour;
 mod cli;
 mod contract;

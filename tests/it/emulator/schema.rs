@@ -1,4 +1,5 @@
-//! The official OpenAPI 3.0 spec, loaded at test time, and a small validator for its schemas:
+//! The official OpenAPI 3.0 spec (and the BSSH v2 Swagger 2.0 spec, [`bssh`]), loaded at test
+//! time, and a small validator for their schemas:
 //! `type` (object, array, string, integer, number, boolean), `properties`, `required`, `items`,
 //! `enum`, `nullable`, `$ref` to `#/components/schemas/*`, `allOf`/`oneOf`/`anyOf`,
 //! `additionalProperties`, `maxLength`, and the int32/int64 and date-time formats.
@@ -31,6 +32,22 @@ pub fn spec() -> &'static Spec {
             serde_saphyr::options! { budget: Some(budget) },
         )
         .expect("the spec parses");
+        Spec { doc }
+    })
+}
+
+/// The BaseSpace Sequence Hub v2 swagger (Swagger 2.0: `#/definitions/*`, a response's
+/// `schema` directly under its status, paths under `basePath`), parsed once per test binary.
+pub fn bssh() -> &'static Spec {
+    static SPEC: OnceLock<Spec> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/basespace-api/bssh-v2-swagger.json"
+        );
+        let text = std::fs::read_to_string(path).expect("read the BSSH swagger fixture");
+        let doc: Value = serde_json::from_str(&text).expect("the swagger parses");
+        assert_eq!(doc["swagger"], "2.0");
         Spec { doc }
     })
 }
@@ -82,7 +99,11 @@ impl Spec {
 
     /// The JSON schema of a response, if the spec gives one.
     pub fn response_schema<'a>(&self, op: &'a Value, status: u16) -> Option<&'a Value> {
-        let content = &op["responses"][status.to_string()]["content"];
+        let response = &op["responses"][status.to_string()];
+        if response["schema"].is_object() {
+            return Some(&response["schema"]); // Swagger 2.0
+        }
+        let content = &response["content"];
         content
             .as_object()?
             .values()
@@ -92,7 +113,10 @@ impl Spec {
     }
 
     pub fn schema(&self, name: &str) -> &Value {
-        &self.doc["components"]["schemas"][name]
+        match self.doc.get("definitions") {
+            Some(d) => &d[name], // Swagger 2.0
+            None => &self.doc["components"]["schemas"][name],
+        }
     }
 
     fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
@@ -100,6 +124,7 @@ impl Spec {
             Some(r) => {
                 let name = r
                     .strip_prefix("#/components/schemas/")
+                    .or_else(|| r.strip_prefix("#/definitions/"))
                     .unwrap_or_else(|| panic!("unsupported $ref {r}"));
                 let s = self.schema(name);
                 assert!(s.is_object(), "dangling $ref {r}");

@@ -20,8 +20,10 @@ fn no_content(r: ApiResult<()>) -> ApiResult<StatusCode> {
     r.map(|()| StatusCode::NO_CONTENT)
 }
 
-// operationId: Info
-pub(super) async fn service_info() -> Json<ServiceInfoResponse> {
+// operationId: Info. `seqeraCloud` follows the world's `unknownUsers`: `invite` is what Cloud
+// does with an email that has no account, `reject` what Enterprise does.
+pub(super) async fn service_info(State(app): State<Shared>) -> Json<ServiceInfoResponse> {
+    let cloud = app.lock().unknown_users() == crate::world::UnknownUsers::Invite;
     Json(ServiceInfoResponse {
         service_info: Some(ServiceInfo {
             version: Some(format!("roster-emulator-{}", env!("CARGO_PKG_VERSION"))),
@@ -32,7 +34,7 @@ pub(super) async fn service_info() -> Json<ServiceInfoResponse> {
             heartbeat_interval: Some(60),
             user_workspace_enabled: Some(false),
             allow_instance_credentials: Some(false),
-            seqera_cloud: Some(false),
+            seqera_cloud: Some(cloud),
             ..Default::default()
         }),
     })

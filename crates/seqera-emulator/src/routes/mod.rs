@@ -395,6 +395,7 @@ pub(crate) fn router(app: Shared) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(app.clone(), api_layer));
     Router::new()
         .merge(api)
+        .merge(super::basespace::router())
         .route("/_emulator/stats", get(stats))
         .route("/_emulator/stats/reset", post(reset_stats))
         .fallback(unmatched)

@@ -33,6 +33,7 @@ impl Store {
             last_id: Some(self.ids.last()),
             users,
             organizations,
+            basespace: None,
         }
     }
 
